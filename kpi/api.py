@@ -1,0 +1,65 @@
+"""The library's front door: load, read, score, write — what the CLI and tests call.
+
+Every function raises :class:`~kpi.errors.KpiError` subclasses for user
+mistakes and returns plain data; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+from kpi.engine.results import Results
+from kpi.engine.run import score
+from kpi.errors import Location, RulesError
+from kpi.io.inputs import Inputs
+from kpi.io.workbook import read_workbook
+from kpi.periods import Period
+from kpi.report.output import check_output, write_atomically
+from kpi.report.tables import published_sheets
+from kpi.report.workbook import write_workbook
+from kpi.rules.loader import RulesFile, load_rules
+
+
+def check_effective(rules_file: RulesFile, period: Period) -> None:
+    """Scoring a period that ended before the rules took effect is an error.
+
+    A period that merely *starts* before ``effective_from`` is scored: appraisal
+    rules are commonly issued during the first quarter they govern.
+    """
+    start = rules_file.rules.effective_from
+    if start is not None and period.last_day < start:
+        raise RulesError.single(
+            f"these rules take effect on {start.isoformat()}, after period {period} ends "
+            f"({period.last_day.isoformat()}): use the rules that were in force then",
+            Location(rules_file.path, line=rules_file.line_of("effective_from")),
+        )
+
+
+def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tuple[Inputs, RulesFile]:
+    """Load the rules, check they govern ``period``, then read and validate the workbook."""
+    rules_file = load_rules(rules_path)
+    check_effective(rules_file, period)
+    return read_workbook(input_path, rules_file.rules, period), rules_file
+
+
+def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Results:
+    """Read, validate and score one period."""
+    inputs, rules_file = load(input_path, rules_path, period)
+    return score(inputs, rules_file, period)
+
+
+def write_results(
+    results: Results, out: str | Path, *, lang: str = "zh", force: bool = False
+) -> Path:
+    """Write the results workbook atomically; refuses to overwrite without ``force``
+    and never writes over the input workbook or the rules file."""
+    target = Path(out)
+    check_output(
+        target, force=force,
+        inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
+    )
+    created = datetime.combine(results.period.last_day, time())
+    sheets = published_sheets(results, lang)
+    write_atomically(target, lambda temp: write_workbook(temp, sheets, lang, created))
+    return target

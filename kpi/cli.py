@@ -1,0 +1,162 @@
+"""The ``kpi`` command: argument parsing and rendering only.
+
+Each command is a few lines over :mod:`kpi.api`. User errors (``KpiError``)
+print one located line per problem on stderr — or a JSON document with
+``--json`` — and exit 1; usage errors exit 2; nothing a user can type produces
+a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from kpi import __version__, api
+from kpi.errors import KpiError
+from kpi.periods import Period
+from kpi.report.output import check_output
+from kpi.report.terminal import summary
+
+app = typer.Typer(
+    name="kpi",
+    help="Four-number KPI appraisal: 点数, 系数, 指标数, 加权数.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+T = TypeVar("T")
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+InputArg = Annotated[Path, typer.Argument(help="Input workbook (.xlsx, .xlsm or .xls).")]
+RulesOpt = Annotated[Path, typer.Option("--rules", "-r", help="Rules file (YAML).")]
+PeriodOpt = Annotated[
+    Period, typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year.")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print problems and results as JSON.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en sheet and column names.")]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("must be zh or en", param_hint="--lang")
+    return lang
+
+
+def _fail(error: KpiError, as_json: bool) -> None:
+    """Report every problem of ``error`` and exit 1."""
+    if as_json:
+        payload = {"ok": False, "errors": [p.as_dict() for p in error.problems]}
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+    else:
+        for problem in error.problems:
+            err_console.print(Text(f"error: {problem}"), soft_wrap=True)
+        count = len(error.problems)
+        err_console.print(Text(f"{count} problem{'s' if count != 1 else ''} found; nothing written."))
+    raise typer.Exit(1)
+
+
+def _guard(as_json: bool, action: Callable[[], T]) -> T:
+    """Run ``action``, turning user errors into exit 1 and bugs into a short report."""
+    try:
+        return action()
+    except KpiError as error:
+        _fail(error, as_json)
+        raise AssertionError("unreachable") from error
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug, not a user mistake: say so without a traceback
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        err_console.print(Text(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in kpi, not in your files. Rerun with KPI_DEBUG=1 and report it."
+        ))
+        raise typer.Exit(3) from exc
+
+
+@app.command()
+def score(
+    input: InputArg,
+    rules: RulesOpt,
+    period: PeriodOpt,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Results workbook to write (.xlsx).")],
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+) -> None:
+    """Score a period and write the results workbook."""
+    _check_lang(lang)
+
+    def action() -> Any:
+        check_output(out, force=force, inputs=[input, rules])
+        results = api.run(input, rules, period)
+        api.write_results(results, out, lang=lang, force=force)
+        return results
+
+    results = _guard(as_json, action)
+    if as_json:
+        payload = {
+            "ok": True,
+            "output": str(out),
+            "warnings": results.warnings,
+            "counts": {p: len(results.population(p)) for p in ("departments", "leaders", "individuals")},
+            "bonus_total": sum(int(b) for b in results.bonus["bonus"]),
+        }
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    if not quiet:
+        out_console.print(summary(results, lang))
+    out_console.print(Text(f"wrote {out}"))
+
+
+@app.command()
+def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
+    """Check a workbook against SPEC §3 and the rules; report every problem at once."""
+    inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
+    if as_json:
+        out_console.print_json(json.dumps({"ok": True, "errors": [], "warnings": inputs.warnings},
+                                          ensure_ascii=False))
+        return
+    for warning in inputs.warnings:
+        err_console.print(Text(f"warning: {warning}"))
+    people = len(inputs.people)
+    events = len(inputs.points)
+    out_console.print(Text(f"{input}: ok ({people} people, {events} point events)"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"kpi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """kpi — the four-number KPI appraisal calculator."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="kpi")

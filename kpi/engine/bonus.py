@@ -1,0 +1,111 @@
+"""绩效奖金 — bonus pay (SPEC §5.9, §7 "Bonus").
+
+u = bonus_base × post_coef × role_coef × grade_factor × months/period_months is
+kept as an exact :class:`~fractions.Fraction` (months/3 is not a finite
+decimal). In pool mode every share ``pool × u / Σu`` is exact too; shares are
+floored to whole yuan and the yuan left over go one each to the largest
+remainders (ties: id ascending), so the column sums to the pool to the yuan.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from kpi.errors import ComputeError, Location, Problem
+from kpi.numbers import ONE, round0
+from kpi.rules.schema import Rules
+
+MONTHS_PLACES = Decimal("0.0001")
+
+
+def months_factor(months: Decimal | None, period_months: int) -> Fraction:
+    """The exact on-post fraction (blank = the full period)."""
+    return Fraction(1) if months is None else Fraction(months) / period_months
+
+
+def shown_months_factor(factor: Fraction) -> Decimal:
+    """在岗折算 as published: 4 decimals, half up (2/3 → 0.6667)."""
+    exact = Decimal(factor.numerator) / Decimal(factor.denominator)
+    return exact.quantize(MONTHS_PLACES, rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: Fraction) -> int:
+    """Whole yuan, half away from zero, for an exact fraction."""
+    sign = -1 if value < 0 else 1
+    return sign * int(abs(value) + Fraction(1, 2))
+
+
+def allocate_pool(pool: int, weights: list[Fraction], ids: list[str]) -> tuple[list[int], list[Fraction], list[bool]]:
+    """Largest-remainder allocation of a whole-yuan pool in proportion to ``weights``.
+
+    Returns (bonus, remainder, got_extra_yuan) per member. The bonuses sum to
+    ``pool`` exactly; extra yuan go to the largest remainders, ties by id.
+    """
+    total = sum(weights, Fraction(0))
+    shares = [Fraction(pool) * w / total for w in weights]
+    floors = [s.numerator // s.denominator for s in shares]
+    remainders = [s - f for s, f in zip(shares, floors, strict=True)]
+    left = pool - sum(floors)
+    winners = sorted(range(len(ids)), key=lambda i: (-remainders[i], ids[i]))[:left]
+    extra = [False] * len(ids)
+    for i in winners:
+        extra[i] = True
+    return [f + int(e) for f, e in zip(floors, extra, strict=True)], remainders, extra
+
+
+def bonus_table(population: pd.DataFrame, rules: Rules, period_months: int) -> pd.DataFrame:
+    """One row per member of the bonus population, in deterministic order.
+
+    ``population`` has id, name, department, post_category, role, bonus_base,
+    months, grade, grade_factor, score, vetoed, points. The result adds the
+    coefficients, the exact u, share, remainder, extra-yuan flag, bonus,
+    points_reward, total and forfeited.
+    """
+    posts = rules.coefficients.post_category
+    roles = rules.coefficients.role
+    forfeit = rules.veto.forfeit_bonus
+    ordered = population.assign(_key=[-s for s in population["score"]]).sort_values(
+        ["_key", "id"], kind="stable", ignore_index=True
+    ).drop(columns="_key")
+    post_coef = [ONE if c is None else posts[c] for c in ordered["post_category"]]
+    role_coef = [ONE if roles is None else roles[r] for r in ordered["role"]]
+    factors = [months_factor(m, period_months) for m in ordered["months"]]
+    forfeited = [bool(v) and forfeit for v in ordered["vetoed"]]
+    u = [
+        Fraction(0) if lost else Fraction(base) * Fraction(pc) * Fraction(rc) * Fraction(gf) * mf
+        for base, pc, rc, gf, mf, lost in zip(
+            ordered["bonus_base"], post_coef, role_coef, ordered["grade_factor"], factors,
+            forfeited, strict=True,
+        )
+    ]
+    ids = list(ordered["id"])
+    if rules.bonus.mode == "pool":
+        if sum(u, Fraction(0)) == 0:
+            raise ComputeError([Problem(Location(), (
+                "bonus.mode is pool but every member's bonus weight u is 0 (or there is no one to "
+                "pay): check bonus_base, months, grade factors and vetoes, or use mode fixed"))])
+        assert rules.bonus.pool is not None
+        bonus, remainders, extra = allocate_pool(int(rules.bonus.pool), u, ids)
+    else:
+        bonus = [round_half_up(x) for x in u]
+        remainders = [Fraction(0)] * len(u)
+        extra = [False] * len(u)
+    rewards = [int(round0(rules.bonus.yuan_per_point * p)) for p in ordered["points"]]
+    rewards = [0 if lost else r for r, lost in zip(rewards, forfeited, strict=True)]
+    totals = [0 if lost else max(0, b + r) for b, r, lost in zip(bonus, rewards, forfeited, strict=True)]
+    return ordered.assign(
+        post_coef=post_coef,
+        role_coef=role_coef,
+        months_factor_exact=factors,
+        months_factor=[shown_months_factor(f) for f in factors],
+        u=u,
+        remainder=remainders,
+        extra_yuan=extra,
+        forfeited=forfeited,
+        bonus=bonus,
+        points_reward=rewards,
+        total=totals,
+    )

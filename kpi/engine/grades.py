@@ -1,0 +1,162 @@
+"""Ranks and grades (等次) with quotas (SPEC §2, §5.8, §7 "Grades and ranks").
+
+Members are walked once in the deterministic order (score descending, id
+ascending). Each takes the highest band its score reaches; a band with a quota
+admits at most ``n_q`` members of its quota group, and a member it cannot admit
+tries the next band down, then the next. Vetoed members count in ``n`` but never
+take a quota place. Every member's row records the band its score reached, the
+grade it got, and why they differ, so ``explain`` reads the reason instead of
+replaying the walk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from kpi.errors import ComputeError, Location, Problem
+from kpi.numbers import ceil_int, floor_int, round0
+from kpi.rules.schema import Band, Rules
+
+
+def order_key(score: Decimal, member_id: str) -> tuple[Decimal, str]:
+    """Deterministic order: score descending, then id ascending by code point."""
+    return (-score, member_id)
+
+
+def competition_ranks(scores: list[Decimal]) -> list[int]:
+    """1, 2, 2, 4 ranks for scores already sorted descending."""
+    ranks: list[int] = []
+    for i, score in enumerate(scores):
+        ranks.append(ranks[-1] if i and score == scores[i - 1] else i + 1)
+    return ranks
+
+
+def quota_places(n: int, quota: Decimal, rounding: str) -> int:
+    """n_q = floor|round|ceil(n × q), round being half up."""
+    exact = n * quota
+    if rounding == "floor":
+        return floor_int(exact)
+    if rounding == "ceil":
+        return ceil_int(exact)
+    return int(round0(exact))
+
+
+@dataclass(frozen=True)
+class Grading:
+    """The population's grades plus the warnings the quota walk raised."""
+
+    frame: pd.DataFrame
+    warnings: list[str]
+
+
+def _band_by_score(score: Decimal, bands: list[Band]) -> int | None:
+    return next((i for i, b in enumerate(bands) if score >= b.min), None)
+
+
+def _first_open_band(bands: list[Band], start: int) -> int | None:
+    """The first band at or below ``start`` without a quota (a vetoed member's landing)."""
+    return next((i for i in range(start, len(bands)) if bands[i].quota is None), None)
+
+
+def grade_population(
+    members: pd.DataFrame,
+    rules: Rules,
+    population: str,
+    group_sizes: dict[str, int] | None = None,
+) -> Grading:
+    """Rank and grade one population.
+
+    ``members`` has columns id, score, vetoed and (for department quota scope)
+    ``quota_group``. ``group_sizes`` maps each quota group to its n; without it
+    the whole population is one group. Returns the members in deterministic
+    order with rank, band (by score), grade, quota_group, quota_n, quota_places
+    and grade_note.
+    """
+    bands = rules.grades.bands
+    rounding = rules.grades.quota_rounding
+    ordered = sorted(
+        zip(members["id"], members["score"], members["vetoed"],
+            members["quota_group"] if group_sizes else [""] * len(members), strict=True),
+        key=lambda m: order_key(m[1], m[0]),
+    )
+    sizes = group_sizes or {"": len(members)}
+    cap_index = next(i for i, b in enumerate(bands) if b.name == rules.veto.max_grade)
+    used: Counter[tuple[int, str]] = Counter()
+    last_admitted: dict[tuple[int, str], tuple[str, Decimal]] = {}
+    warned: set[tuple[int, str]] = set()
+    warnings: list[str] = []
+    rows = []
+    for member_id, score, vetoed, group in ordered:
+        reached = _band_by_score(score, bands)
+        note = ""
+        if reached is None:
+            reached = len(bands) - 1
+            warnings.append(
+                f"{population} {member_id}: score {score} is below every band; "
+                f"graded {bands[-1].name} (lowest band)"
+            )
+            note = "below every band"
+        index: int | None = reached
+        if vetoed:
+            capped = max(reached, cap_index)
+            index = _first_open_band(bands, capped)
+            if index is None:
+                raise ComputeError([Problem(Location(), (
+                    f"{population} {member_id} is vetoed but no band without a quota lies at or "
+                    f"below veto.max_grade {rules.veto.max_grade}: add one to grades.bands"))])
+            if index != reached:
+                note = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
+        else:
+            while index is not None and bands[index].quota is not None:
+                places = quota_places(sizes[group], bands[index].quota or Decimal(0), rounding)
+                if used[(index, group)] < places:
+                    break
+                last = last_admitted.get((index, group))
+                if last is not None and last[1] == score and (index, group) not in warned:
+                    warned.add((index, group))
+                    scope = f" in {group}" if group else ""
+                    warnings.append(
+                        f"{population}: tie at the quota cut of {bands[index].name}{scope} "
+                        f"(score {score}): {last[0]} takes the last place by id order, "
+                        f"{member_id} does not"
+                    )
+                index = index + 1 if index + 1 < len(bands) else None
+            if index is None:
+                raise ComputeError([Problem(Location(), (
+                    f"{population} {member_id}: every band from {bands[reached].name} down is "
+                    f"full; the lowest band needs no quota"))])
+            if index != reached:
+                note = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
+            if bands[index].quota is not None:
+                used[(index, group)] += 1
+                last_admitted[(index, group)] = (member_id, score)
+        rows.append({
+            "id": member_id,
+            "band": bands[reached].name,
+            "grade": bands[index].name,
+            "grade_factor": bands[index].factor,
+            "grade_note": note,
+            "quota_group": group,
+            "quota_n": sizes[group],
+        })
+    frame = pd.DataFrame.from_records(
+        rows,
+        columns=["id", "band", "grade", "grade_factor", "grade_note", "quota_group", "quota_n"],
+    )
+    frame.insert(1, "rank", competition_ranks([m[1] for m in ordered]))
+    return Grading(frame, warnings)
+
+
+def quota_table(rules: Rules, sizes: dict[str, int]) -> dict[tuple[str, str], int]:
+    """(band, group) → n_q for every quota band, for explain and the terminal summary."""
+    rounding = rules.grades.quota_rounding
+    return {
+        (band.name, group): quota_places(n, band.quota, rounding)
+        for band in rules.grades.bands
+        if band.quota is not None
+        for group, n in sizes.items()
+    }

@@ -1,0 +1,69 @@
+"""指标数 — indicator scores and each department's indicator score (SPEC §5.2, §7).
+
+Indicators number in the hundreds or thousands, so each is computed as a
+Decimal in a comprehension; every row keeps the ratio before and after the cap,
+the late flag and the factor, which ``指标明细`` and ``explain`` publish.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from kpi.numbers import ONE, ZERO, clamp, div, r2, weighted_mean
+from kpi.rules.schema import Rules
+
+HUNDRED = Decimal(100)
+
+
+def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
+    cap = rules.indicators.cap
+    direction = row["direction"]
+    if direction == "评分":
+        return {"ratio": None, "ratio_capped": None, "late": False, "factor": ONE,
+                "score": r2(row["actual"])}
+    actual, target = row["actual"], row["target"]
+    if direction == "正向":
+        ratio = div(actual, target)
+    else:  # 反向: lower is better; a zero actual is as good as it gets
+        ratio = cap if actual == 0 else div(target, actual)
+    deadline, done = row["deadline"], row["completed_on"]
+    late = deadline is not None and done is not None and done > deadline
+    factor = rules.indicators.late_factor if late else ONE
+    capped = clamp(ratio, ZERO, cap)
+    return {"ratio": ratio, "ratio_capped": capped, "late": late, "factor": factor,
+            "score": r2(HUNDRED * capped * factor)}
+
+
+def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Every indicator with ρ, the cap, the late flag, s_k and e_k, ordered by id."""
+    records = []
+    multipliers = rules.indicators.level_multiplier
+    for row in indicators.to_dict("records"):
+        multiplier = multipliers[row["level"]]
+        records.append({
+            **row,
+            **_score(row, rules),
+            "level_multiplier": multiplier,
+            "effective_weight": row["weight"] * multiplier,
+        })
+    columns = [*indicators.columns, "ratio", "ratio_capped", "late", "factor", "score",
+               "level_multiplier", "effective_weight"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return frame.sort_values("id", kind="stable", ignore_index=True)
+
+
+def department_indicator_scores(detail: pd.DataFrame) -> dict[str, Decimal]:
+    """I_d = r2(Σ e_k s_k / Σ e_k) per department that has indicators (absent otherwise).
+
+    A department whose indicators all carry weight 0 (a level multiplier of 0)
+    has no defined mean and is treated as having no indicator score.
+    """
+    scores: dict[str, Decimal] = {}
+    for department, group in detail.groupby("department", sort=True):
+        mean = weighted_mean(list(zip(group["effective_weight"], group["score"], strict=True)))
+        if mean is not None:
+            scores[str(department)] = mean
+    return scores

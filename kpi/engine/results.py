@@ -1,0 +1,53 @@
+"""What a scoring run publishes, with everything each number was computed from.
+
+``explain``, ``diff``, ``verify`` and the reports read these frames; none of
+them recomputes a formula. Frames hold Python values (Decimal, Fraction, str,
+tuples of :class:`~kpi.engine.veto.VetoCause`) in deterministic order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kpi.io.inputs import Inputs
+from kpi.periods import Period
+from kpi.rules.schema import Rules
+
+if TYPE_CHECKING:
+    from kpi.rules.loader import RulesFile
+
+
+@dataclass
+class Results:
+    """One period scored under one rules file."""
+
+    period: Period
+    rules_file: RulesFile
+    inputs: Inputs
+    points_ledger: pd.DataFrame
+    person_points: pd.DataFrame
+    department_points: pd.DataFrame
+    indicator_detail: pd.DataFrame
+    city_detail: pd.DataFrame
+    city_terms: pd.DataFrame
+    zone_score: Decimal
+    departments: pd.DataFrame
+    leaders: pd.DataFrame
+    individuals: pd.DataFrame
+    bonus: pd.DataFrame
+    quotas: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rules(self) -> Rules:
+        return self.rules_file.rules
+
+    def population(self, name: str) -> pd.DataFrame:
+        """departments | leaders | individuals."""
+        frame: pd.DataFrame = getattr(self, name)
+        return frame

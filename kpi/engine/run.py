@@ -1,0 +1,146 @@
+"""Score one period: the engine's single entry point, wiring the numbers in order.
+
+points → indicators → city weighting → vetoes → departments → leaders →
+individuals → grades → bonus. Each step is a pure function of the frames
+before it; this module only joins them and collects warnings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kpi.engine.bonus import bonus_table
+from kpi.engine.departments import department_scores
+from kpi.engine.grades import Grading, grade_population, quota_table
+from kpi.engine.indicators import department_indicator_scores, indicator_detail
+from kpi.engine.individuals import individual_scores
+from kpi.engine.leaders import leader_scores
+from kpi.engine.points import net_points, points_ledger
+from kpi.engine.results import Results
+from kpi.engine.veto import veto_causes
+from kpi.engine.weighting import (
+    city_detail,
+    city_scores_by_department,
+    department_city_scores,
+    zone_score,
+)
+from kpi.io.inputs import Inputs
+from kpi.periods import Period
+
+if TYPE_CHECKING:
+    from kpi.rules.loader import RulesFile
+
+
+def split_roster(people: pd.DataFrame, rules_file: RulesFile) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(leaders, individuals): a roster row is a leader when its 职务 is a leader role."""
+    rules = rules_file.rules
+    leader_roles = set(rules.roles.main_leader) | set(rules.roles.leader_in_charge)
+    is_leader = people["role"].isin(leader_roles)
+    return people[is_leader].reset_index(drop=True), people[~is_leader].reset_index(drop=True)
+
+
+def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataFrame:
+    """Scores joined to their grades, in the grading's deterministic order."""
+    graded = grading.frame.rename(columns={"id": key})
+    return graded.merge(scored, on=key, how="left", validate="one_to_one")[
+        [*scored.columns, *[c for c in graded.columns if c != key]]
+    ]
+
+
+def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
+    """Compute every published number of SPEC §5 for one validated workbook."""
+    rules = rules_file.rules
+    leaders_roster, individuals_roster = split_roster(inputs.people, rules_file)
+    warnings = list(inputs.warnings)
+
+    ledger = points_ledger(inputs.points, rules)
+    person_points = net_points(
+        ledger, list(inputs.people["id"]), rules.points.person_cap.add,
+        rules.points.person_cap.deduct,
+    )
+    department_points = net_points(
+        ledger, list(inputs.departments["department"]), rules.points.department_cap.add,
+        rules.points.department_cap.deduct,
+    )
+    person_p = dict(zip(person_points["target"], person_points["points"], strict=True))
+    dept_p = dict(zip(department_points["target"], department_points["points"], strict=True))
+
+    detail = indicator_detail(inputs.indicators, rules)
+    city = city_detail(inputs, rules)
+    zone = zone_score(city)
+    terms = department_city_scores(city, inputs.city_shares)
+    dept_vetoes, person_vetoes = veto_causes(
+        inputs.vetoes, individuals_roster, inputs.departments, rules
+    )
+
+    departments = department_scores(
+        inputs, rules, department_indicator_scores(detail), city_scores_by_department(terms),
+        dept_p, dept_vetoes,
+    )
+    dept_grading = grade_population(
+        departments.rename(columns={"department": "id"}), rules, "department"
+    )
+    warnings += dept_grading.warnings
+    departments = _graded(departments, dept_grading, key="department")
+
+    leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules)
+    leader_grading = grade_population(leaders, rules, "leader")
+    warnings += leader_grading.warnings
+    leaders = _graded(leaders, leader_grading)
+
+    individuals = individual_scores(
+        individuals_roster, dict(zip(departments["department"], departments["score"], strict=True)),
+        person_p, person_vetoes, rules,
+    )
+    by_department = rules.grades.quota_scope == "department"
+    sizes = (
+        individuals["department"].value_counts().to_dict() if by_department
+        else {"": len(individuals)}
+    )
+    individual_grading = grade_population(
+        individuals.assign(quota_group=individuals["department"]), rules, "individual",
+        group_sizes=sizes if by_department else None,
+    )
+    warnings += individual_grading.warnings
+    individuals = _graded(individuals, individual_grading)
+
+    roster = inputs.people.set_index("id")[["bonus_base", "months"]]
+    population = individuals[
+        ["id", "name", "department", "post_category", "role", "grade", "grade_factor", "score",
+         "vetoed", "points"]
+    ]
+    if rules.bonus.include_leaders:
+        leader_rows = leaders[
+            ["id", "name", "role", "grade", "grade_factor", "score", "vetoed", "points"]
+        ].assign(
+            department=None,
+            post_category=list(leaders_roster.set_index("id").loc[leaders["id"], "post_category"]),
+        )
+        population = pd.concat([population, leader_rows[population.columns]], ignore_index=True)
+    population = population.join(roster, on="id")
+    bonus = bonus_table(population, rules, period.months)
+
+    return Results(
+        period=period,
+        rules_file=rules_file,
+        inputs=inputs,
+        points_ledger=ledger,
+        person_points=person_points,
+        department_points=department_points,
+        indicator_detail=detail,
+        city_detail=city,
+        city_terms=terms,
+        zone_score=zone,
+        departments=departments,
+        leaders=leaders,
+        individuals=individuals,
+        bonus=bonus,
+        quotas={
+            "departments": quota_table(rules, {"": len(departments)}),
+            "leaders": quota_table(rules, {"": len(leaders)}),
+            "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}),
+        },
+        warnings=warnings,
+    )

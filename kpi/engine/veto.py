@@ -1,0 +1,81 @@
+"""一票否决 — who is vetoed, and why (SPEC §5.7, §7 "Vetoes").
+
+A veto row hits its target directly; a vetoed department also hits, per
+``veto.cascade``, its department heads, its leader in charge and its members.
+Each hit is kept as a :class:`VetoCause` so results and ``explain`` can say
+which 否决 row (and which cascade) capped a score. Several vetoes on one
+target still count as one veto: the causes are all listed, the cap applies once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpi.rules.schema import Rules
+
+
+@dataclass(frozen=True, order=True)
+class VetoCause:
+    """One reason a member is vetoed: a 否决 row, reached directly or by cascade."""
+
+    row: int  # the 否决 sheet row
+    item: str  # 事项, e.g. 安全生产
+    target: str  # the row's 对象
+    via: str  # direct | department_head | leader_in_charge | members
+
+    def describe(self) -> str:
+        if self.via == "direct":
+            return f"{self.item} (否决 row {self.row})"
+        relation = {
+            "department_head": "head of",
+            "leader_in_charge": "leader in charge of",
+            "members": "member of",
+        }[self.via]
+        return f"{self.item}: {relation} vetoed {self.target} (否决 row {self.row})"
+
+
+Causes = dict[str, tuple[VetoCause, ...]]
+
+
+def _add(causes: dict[str, list[VetoCause]], key: str, cause: VetoCause) -> None:
+    causes.setdefault(key, []).append(cause)
+
+
+def veto_causes(
+    vetoes: pd.DataFrame,
+    individuals: pd.DataFrame,
+    departments: pd.DataFrame,
+    rules: Rules,
+) -> tuple[Causes, Causes]:
+    """(department → causes, person id → causes) for every vetoed member.
+
+    ``individuals`` are the non-leader roster rows (id, department, role);
+    a person veto never spreads to a department (SPEC §7).
+    """
+    department_names = set(departments["department"])
+    cascade = rules.veto.cascade
+    heads = set(rules.roles.department_head)
+    dept: dict[str, list[VetoCause]] = {}
+    person: dict[str, list[VetoCause]] = {}
+    leader_of = dict(zip(departments["department"], departments["leader_in_charge"], strict=True))
+    staff = individuals.groupby("department", sort=False)
+    for row, target, item in zip(vetoes["row"], vetoes["target"], vetoes["item"], strict=True):
+        cause = VetoCause(int(row), item, target, "direct")
+        if target not in department_names:
+            _add(person, target, cause)
+            continue
+        _add(dept, target, cause)
+        members = staff.get_group(target) if target in staff.groups else individuals.iloc[0:0]
+        for pid, role in zip(members["id"], members["role"], strict=True):
+            if cascade.members:
+                _add(person, pid, VetoCause(int(row), item, target, "members"))
+            if cascade.department_head and role in heads:
+                _add(person, pid, VetoCause(int(row), item, target, "department_head"))
+        if cascade.leader_in_charge:
+            _add(person, leader_of[target], VetoCause(int(row), item, target, "leader_in_charge"))
+    return (
+        {k: tuple(sorted(v)) for k, v in dept.items()},
+        {k: tuple(sorted(v)) for k, v in person.items()},
+    )

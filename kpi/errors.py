@@ -1,0 +1,142 @@
+"""Locations and error types shared by every layer.
+
+Errors are data (as in beancount): each problem carries the place it was found,
+so the CLI can print them one per line, sorted, as ``file:sheet!cell: message``
+or ``file:line: message``, and ``--json`` can emit the same as objects. The
+library raises :class:`KpiError` carrying *all* problems of a run; it never
+prints and never exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def column_letter(index: int) -> str:
+    """Excel column letters for a 1-based column index (1 → A, 27 → AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a workbook cell (file, sheet, row, column) or a rules line.
+
+    ``row`` is the 1-based Excel row; ``column`` is the Excel column letter(s).
+    ``line`` is the 1-based line of a YAML file. Any part may be unknown.
+    """
+
+    file: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            return f"{text}:{self.line}"
+        if self.sheet is not None:
+            cell = ""
+            if self.column is not None and self.row is not None:
+                cell = f"!{self.column}{self.row}"
+            elif self.row is not None:
+                cell = f"!{self.row}:{self.row}"
+            elif self.column is not None:
+                cell = f"!{self.column}:{self.column}"
+            text = f"{text}:{self.sheet}{cell}" if text else f"{self.sheet}{cell}"
+        return text
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Order problems by file, sheet, row, column (shorter letters first), line."""
+        return (
+            self.file,
+            self.sheet or "",
+            self.row or 0,
+            (len(self.column), self.column) if self.column else (0, ""),
+            self.line or 0,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One user-facing problem: where, and what (with what to do about it)."""
+
+    location: Location
+    message: str
+    kind: str = "error"
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, **self.location.as_dict()}
+
+
+@dataclass(eq=False)
+class KpiError(Exception):
+    """Base of every user error: carries one or more located problems."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.problems = sorted(self.problems, key=lambda p: p.location.sort_key())
+        super().__init__(self.__str__())
+
+    @classmethod
+    def single(cls, message: str, location: Location | None = None) -> KpiError:
+        return cls([Problem(location or Location(), message)])
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class InputError(KpiError):
+    """The input workbook is unreadable or breaks SPEC §3."""
+
+
+class RulesError(KpiError):
+    """The rules file is unreadable or breaks SPEC §4."""
+
+
+class OutputError(KpiError):
+    """A results file cannot be written where it was asked to go."""
+
+
+class ComputeError(KpiError):
+    """Valid inputs that the rules cannot score (e.g. a full lowest grade band)."""
+
+
+class Collector:
+    """Gathers problems so a whole workbook is checked before anything stops."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self, kind: type[KpiError]) -> None:
+        if self.problems:
+            raise kind(list(self.problems))

@@ -1,0 +1,92 @@
+"""Sheet and column names of the input workbook (SPEC §3), Chinese and English.
+
+Matching is on :func:`normalize_name` (NFKC, strip, casefold) so ``工号 ``,
+``ＩＤ`` and ``Id`` all find the ``id`` column. The first name of each pair is the
+Chinese one used in messages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SHEET_NAMES: dict[str, tuple[str, str]] = {
+    "people": ("人员", "people"),
+    "departments": ("部门", "departments"),
+    "points": ("点数", "points"),
+    "indicators": ("指标", "indicators"),
+    "city_rankings": ("市级排名", "city_rankings"),
+    "city_shares": ("市级分工", "city_shares"),
+    "vetoes": ("否决", "vetoes"),
+}
+
+OPTIONAL_SHEETS = frozenset({"points", "vetoes"})
+
+COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    "people": {
+        "id": ("工号", "id"),
+        "name": ("姓名", "name"),
+        "department": ("部门", "department"),
+        "post_category": ("岗位类别", "post_category"),
+        "role": ("职务", "role"),
+        "bonus_base": ("绩效基数", "bonus_base"),
+        "months": ("在岗月数", "months"),
+    },
+    "departments": {
+        "department": ("部门", "department"),
+        "leader_in_charge": ("分管领导", "leader_in_charge"),
+    },
+    "points": {
+        "date": ("日期", "date"),
+        "target": ("对象", "target"),
+        "code": ("事项", "code"),
+        "points": ("点数", "points"),
+        "reason": ("事由", "reason"),
+    },
+    "indicators": {
+        "id": ("编号", "id"),
+        "name": ("名称", "name"),
+        "level": ("层级", "level"),
+        "department": ("责任部门", "department"),
+        "direction": ("方向", "direction"),
+        "target": ("目标值", "target"),
+        "actual": ("完成值", "actual"),
+        "weight": ("权重", "weight"),
+        "deadline": ("截止日期", "deadline"),
+        "completed_on": ("完成日期", "completed_on"),
+    },
+    "city_rankings": {
+        "indicator": ("指标", "indicator"),
+        "weight": ("权重", "weight"),
+        "rank": ("排名", "rank"),
+        "participants": ("参评单位数", "participants"),
+    },
+    "city_shares": {
+        "indicator": ("指标", "indicator"),
+        "department": ("部门", "department"),
+        "share": ("占比", "share"),
+    },
+    "vetoes": {
+        "target": ("对象", "target"),
+        "item": ("事项", "item"),
+        "date": ("日期", "date"),
+        "note": ("说明", "note"),
+    },
+}
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_name(text: str) -> str:
+    """NFKC + strip + casefold; inner line breaks and spaces are dropped too.
+
+    SPEC §7 says strip only; header cells typed in Excel often carry a line
+    break (Alt+Enter) or a space inside (``绩效 基数``), which users expect to
+    match, and no two accepted names differ only by white space.
+    """
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def accepted(names: tuple[str, str]) -> str:
+    """``'工号 / id'`` for messages."""
+    return f"{names[0]} / {names[1]}"

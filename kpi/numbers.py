@@ -1,0 +1,72 @@
+"""Exact decimal helpers: the only place rounding is defined (SPEC §2).
+
+Python's ``round`` rounds half to even and binary floats cannot hold 0.35, so
+every published number goes through :func:`r2` or :func:`round0` on a Decimal.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+
+CENT = Decimal("0.01")
+ONE = Decimal(1)
+ZERO = Decimal(0)
+
+#: Enough precision that no intermediate of a weighted mean is ever rounded
+#: before the published step rounds it.
+EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
+
+
+def r2(x: Decimal) -> Decimal:
+    """Round to 2 decimals, half away from zero (Excel ROUND): 89.995 → 90.00."""
+    with localcontext(EXACT):
+        return x.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def round0(x: Decimal) -> Decimal:
+    """Round to a whole number, half away from zero (whole yuan)."""
+    with localcontext(EXACT):
+        return x.quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def floor_int(x: Decimal) -> int:
+    with localcontext(EXACT):
+        return int(x.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def ceil_int(x: Decimal) -> int:
+    return -floor_int(-x)
+
+
+def clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+    return max(lo, min(hi, x))
+
+
+def div(a: Decimal, b: Decimal) -> Decimal:
+    """Exact-enough division (60 significant digits) before a published rounding."""
+    with localcontext(EXACT):
+        return a / b
+
+
+def weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """r2(Σ wᵢxᵢ / Σ wᵢ) over (weight, value) pairs; None when the weights sum to 0."""
+    with localcontext(EXACT):
+        total_w = sum((w for w, _ in pairs), ZERO)
+        if total_w == 0:
+            return None
+        return r2(sum((w * x for w, x in pairs), ZERO) / total_w)
+
+
+def from_float(x: float) -> Decimal:
+    """The decimal a spreadsheet shows for a stored double (at most 15 significant digits)."""
+    if not math.isfinite(x):
+        raise ValueError(f"not a finite number: {x!r}")
+    if x.is_integer() and abs(x) < 1e15:
+        return Decimal(int(x))
+    return Decimal(f"{x:.15g}")
+
+
+def plain(x: Decimal) -> str:
+    """A decimal as plain text without exponent or trailing zeros (1.30 → '1.3', 1E+2 → '100')."""
+    return format(x.normalize(), "f")

@@ -1,0 +1,98 @@
+"""Rich renderables for the terminal summary of a scoring run.
+
+They are built here and printed by the CLI, so the library stays silent and the
+summary can be tested as data. User text goes into ``Text`` objects, never
+into markup, so a name like ``[red]`` prints as typed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from kpi.engine.results import Results
+from kpi.numbers import plain
+
+LABELS = {
+    "zh": {
+        "departments": "部门得分", "department": "部门", "indicator": "指标得分",
+        "city": "市级得分", "points": "点数", "score": "综合得分", "vetoed": "否决",
+        "rank": "排名", "grade": "等次", "grades": "等次分布", "population": "对象",
+        "bonus": "绩效奖金", "pool": "奖金池", "paid": "绩效奖金合计", "reward": "点数奖励合计",
+        "total": "实发合计", "warnings": "警告", "zone": "全区市级得分",
+        "people": {"departments": "部门", "leaders": "领导", "individuals": "个人"},
+        "yes": "是", "no": "否", "fixed": "固定", "pool_mode": "奖金池",
+    },
+    "en": {
+        "departments": "Departments", "department": "department", "indicator": "indicators",
+        "city": "city", "points": "points", "score": "score", "vetoed": "vetoed",
+        "rank": "rank", "grade": "grade", "grades": "Grade distribution",
+        "population": "population", "bonus": "Bonus", "pool": "pool", "paid": "bonus paid",
+        "reward": "points rewards", "total": "total paid", "warnings": "Warnings",
+        "zone": "zone city score",
+        "people": {"departments": "departments", "leaders": "leaders",
+                   "individuals": "individuals"},
+        "yes": "yes", "no": "no", "fixed": "fixed", "pool_mode": "pool",
+    },
+}
+
+
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def department_table(results: Results, lang: str) -> Table:
+    t: dict[str, Any] = LABELS[lang]
+    table = Table(title=f"{t['departments']}  ({t['zone']} {_num(results.zone_score)})")
+    for key in ("department", "indicator", "city", "points", "score", "vetoed", "rank", "grade"):
+        table.add_column(t[key], justify="left" if key in ("department", "grade") else "right")
+    for row in results.departments.to_dict("records"):
+        table.add_row(
+            Text(row["department"]), _num(row["indicator_score"]), _num(row["city_score"]),
+            _num(row["points"]), _num(row["score"]), t["yes"] if row["vetoed"] else t["no"],
+            str(row["rank"]), Text(row["grade"]),
+        )
+    return table
+
+
+def grade_table(results: Results, lang: str) -> Table:
+    t: dict[str, Any] = LABELS[lang]
+    bands = [b.name for b in results.rules.grades.bands]
+    table = Table(title=t["grades"])
+    table.add_column(t["population"])
+    for band in bands:
+        table.add_column(Text(band), justify="right")
+    for population in ("departments", "leaders", "individuals"):
+        counts = Counter(results.population(population)["grade"])
+        table.add_row(t["people"][population], *(str(counts.get(b, 0)) for b in bands))
+    return table
+
+
+def bonus_table(results: Results, lang: str) -> Table:
+    t: dict[str, Any] = LABELS[lang]
+    rules = results.rules.bonus
+    bonus = results.bonus
+    table = Table(title=t["bonus"], show_header=False)
+    table.add_column()
+    table.add_column(justify="right")
+    if rules.mode == "pool":
+        table.add_row(t["pool"], plain(rules.pool or Decimal(0)))
+    table.add_row(t["paid"], str(sum(int(b) for b in bonus["bonus"])))
+    table.add_row(t["reward"], str(sum(int(b) for b in bonus["points_reward"])))
+    table.add_row(t["total"], str(sum(int(b) for b in bonus["total"])))
+    return table
+
+
+def summary(results: Results, lang: str = "zh") -> Group:
+    """Departments, grade distribution, bonus vs pool, then warnings."""
+    parts: list[Any] = [department_table(results, lang), grade_table(results, lang),
+                        bonus_table(results, lang)]
+    if results.warnings:
+        parts.append(Text(f"{LABELS[lang]['warnings']} ({len(results.warnings)}):", style="bold yellow"))
+        parts.extend(Text(f"  ! {w}", style="yellow") for w in results.warnings)
+    return Group(*parts)
