@@ -7,6 +7,7 @@ every published number goes through :func:`r2` or :func:`round0` on a Decimal.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 CENT = Decimal("0.01")
@@ -49,13 +50,25 @@ def div(a: Decimal, b: Decimal) -> Decimal:
         return a / b
 
 
-def weighted_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
-    """r2(Σ wᵢxᵢ / Σ wᵢ) over (weight, value) pairs; None when the weights sum to 0."""
+def exact_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:
+    """Σ wᵢxᵢ / Σ wᵢ before rounding (kept so explain can show it); None when Σ wᵢ = 0."""
     with localcontext(EXACT):
         total_w = sum((w for w, _ in pairs), ZERO)
         if total_w == 0:
             return None
-        return r2(sum((w * x for w, x in pairs), ZERO) / total_w)
+        return sum((w * x for w, x in pairs), ZERO) / total_w
+
+
+@dataclass(frozen=True)
+class Exact:
+    """A published value beside the exact value it was rounded from (for explain)."""
+
+    exact: Decimal
+
+    @property
+    def value(self) -> Decimal:
+        return r2(self.exact)
+
 
 
 def from_float(x: float) -> Decimal:

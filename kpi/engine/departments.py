@@ -14,15 +14,15 @@ import pandas as pd
 from kpi.engine.veto import Causes
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
-from kpi.numbers import r2, weighted_mean
+from kpi.numbers import Exact, exact_mean, r2
 from kpi.rules.schema import Rules
 
 
 def department_scores(
     inputs: Inputs,
     rules: Rules,
-    indicator_scores: dict[str, Decimal],
-    city_scores: dict[str, Decimal],
+    indicator_scores: dict[str, Exact],
+    city_scores: dict[str, Exact],
     points: dict[str, Decimal],
     vetoes: Causes,
 ) -> pd.DataFrame:
@@ -38,24 +38,32 @@ def department_scores(
         inputs.departments["row"],
         strict=True,
     ):
-        i_d, c_d = indicator_scores.get(name), city_scores.get(name)
+        i_exact, c_exact = indicator_scores.get(name), city_scores.get(name)
+        i_d = i_exact.value if i_exact else None
+        c_d = c_exact.value if c_exact else None
         terms = [(w, x) for w, x in ((weights.indicators, i_d), (weights.city, c_d)) if x is not None]
-        weighted = weighted_mean(terms) if terms else None
-        if weighted is None:
+        exact = exact_mean(terms) if terms else None
+        if exact is None:
             problems.append(Problem(
                 inputs.location("departments", int(row), "department"),
                 f"department {name} has no score: it needs indicators (指标) or city shares "
                 f"(市级分工) with a non-zero weight in department.weights",
             ))
             continue
+        weighted = r2(exact)
         p_d = points.get(name, Decimal(0))
         after = weighted + p_d
         causes = vetoes.get(name, ())
         rows.append({
             "department": name,
             "leader_in_charge": leader,
+            "indicator_exact": i_exact.exact if i_exact else None,
             "indicator_score": i_d,
+            "city_exact": c_exact.exact if c_exact else None,
             "city_score": c_d,
+            "w_indicators": weights.indicators if i_d is not None else None,
+            "w_city": weights.city if c_d is not None else None,
+            "weighted_exact": exact,
             "weighted": weighted,
             "points": p_d,
             "after_points": after,

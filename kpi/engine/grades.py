@@ -101,6 +101,7 @@ def grade_population(
             )
             note = "below every band"
         index: int | None = reached
+        place = None
         if vetoed:
             capped = max(reached, cap_index)
             index = _first_open_band(bands, capped)
@@ -112,7 +113,9 @@ def grade_population(
                 note = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
         else:
             while index is not None and bands[index].quota is not None:
-                places = quota_places(sizes[group], bands[index].quota or Decimal(0), rounding)
+                quota = bands[index].quota
+                assert quota is not None
+                places = quota_places(sizes[group], quota, rounding)
                 if used[(index, group)] < places:
                     break
                 last = last_admitted.get((index, group))
@@ -133,6 +136,7 @@ def grade_population(
                 note = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
             if bands[index].quota is not None:
                 used[(index, group)] += 1
+                place = used[(index, group)]
                 last_admitted[(index, group)] = (member_id, score)
         rows.append({
             "id": member_id,
@@ -142,10 +146,12 @@ def grade_population(
             "grade_note": note,
             "quota_group": group,
             "quota_n": sizes[group],
+            "quota_place": place,
         })
     frame = pd.DataFrame.from_records(
         rows,
-        columns=["id", "band", "grade", "grade_factor", "grade_note", "quota_group", "quota_n"],
+        columns=["id", "band", "grade", "grade_factor", "grade_note", "quota_group", "quota_n",
+                 "quota_place"],
     )
     frame.insert(1, "rank", competition_ranks([m[1] for m in ordered]))
     return Grading(frame, warnings)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.numbers import ONE, ZERO, clamp, div, r2, weighted_mean
+from kpi.numbers import ONE, ZERO, Exact, clamp, div, exact_mean, r2
 from kpi.rules.schema import Rules
 
 HUNDRED = Decimal(100)
@@ -23,7 +23,7 @@ def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
     direction = row["direction"]
     if direction == "评分":
         return {"ratio": None, "ratio_capped": None, "late": False, "factor": ONE,
-                "score": r2(row["actual"])}
+                "score_exact": row["actual"], "score": r2(row["actual"])}
     actual, target = row["actual"], row["target"]
     if direction == "正向":
         ratio = div(actual, target)
@@ -33,8 +33,9 @@ def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
     late = deadline is not None and done is not None and done > deadline
     factor = rules.indicators.late_factor if late else ONE
     capped = clamp(ratio, ZERO, cap)
+    exact = HUNDRED * capped * factor
     return {"ratio": ratio, "ratio_capped": capped, "late": late, "factor": factor,
-            "score": r2(HUNDRED * capped * factor)}
+            "score_exact": exact, "score": r2(exact)}
 
 
 def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -49,21 +50,21 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             "level_multiplier": multiplier,
             "effective_weight": row["weight"] * multiplier,
         })
-    columns = [*indicators.columns, "ratio", "ratio_capped", "late", "factor", "score",
+    columns = [*indicators.columns, "ratio", "ratio_capped", "late", "factor", "score_exact", "score",
                "level_multiplier", "effective_weight"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 
 
-def department_indicator_scores(detail: pd.DataFrame) -> dict[str, Decimal]:
+def department_indicator_scores(detail: pd.DataFrame) -> dict[str, Exact]:
     """I_d = r2(Σ e_k s_k / Σ e_k) per department that has indicators (absent otherwise).
 
     A department whose indicators all carry weight 0 (a level multiplier of 0)
     has no defined mean and is treated as having no indicator score.
     """
-    scores: dict[str, Decimal] = {}
+    scores: dict[str, Exact] = {}
     for department, group in detail.groupby("department", sort=True):
-        mean = weighted_mean(list(zip(group["effective_weight"], group["score"], strict=True)))
+        mean = exact_mean(list(zip(group["effective_weight"], group["score"], strict=True)))
         if mean is not None:
-            scores[str(department)] = mean
+            scores[str(department)] = Exact(mean)
     return scores

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi.engine.veto import Causes
-from kpi.numbers import r2, weighted_mean
+from kpi.numbers import exact_mean, r2
 from kpi.rules.schema import Rules
 
 
@@ -37,8 +37,9 @@ def individual_scores(
         p = points.get(pid, Decimal(0))
         q = r2(base + p)
         d = department_score[record["department"]]
-        weighted = weighted_mean([(weights.department, d), (weights.personal, q)])
-        assert weighted is not None, "the schema rejects department + personal == 0"
+        exact = exact_mean([(weights.department, d), (weights.personal, q)])
+        assert exact is not None, "the schema rejects department + personal == 0"
+        weighted = r2(exact)
         causes = vetoes.get(pid, ())
         rows.append({
             "id": pid,
@@ -52,6 +53,7 @@ def individual_scores(
             "w_department": weights.department,
             "w_personal": weights.personal,
             "weights_from": f"individual.by_role.{role}" if role in by_role else "individual.weights",
+            "weighted_exact": exact,
             "weighted": weighted,
             "vetoed": bool(causes),
             "veto_causes": causes,
@@ -60,5 +62,5 @@ def individual_scores(
         })
     return pd.DataFrame.from_records(rows, columns=[
         "id", "name", "department", "post_category", "role", "points", "personal_score",
-        "department_score", "w_department", "w_personal", "weights_from", "weighted", "vetoed",
+        "department_score", "w_department", "w_personal", "weights_from", "weighted_exact", "weighted", "vetoed",
         "veto_causes", "score", "row"])

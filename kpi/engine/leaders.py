@@ -13,14 +13,14 @@ from decimal import Decimal
 import pandas as pd
 
 from kpi.engine.veto import Causes
-from kpi.numbers import div, r2, weighted_mean
+from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import Rules
 
 
 def leader_scores(
     leaders: pd.DataFrame,
     departments: pd.DataFrame,
-    zone: Decimal,
+    zone: Exact,
     points: dict[str, Decimal],
     vetoes: Causes,
     rules: Rules,
@@ -41,13 +41,14 @@ def leader_scores(
     ):
         kind = rules.leader_kind(role)
         charged = sorted(in_charge.get(pid, [])) if kind == "leader_in_charge" else []
-        mean = None
-        weighted = zone
+        mean_exact = mean = blended = None
+        weighted = zone.value
         if charged:
-            mean = r2(div(sum((s for _, s in charged), Decimal(0)), Decimal(len(charged))))
-            blended = weighted_mean([(weights.zone, zone), (weights.departments, mean)])
+            mean_exact = div(sum((s for _, s in charged), Decimal(0)), Decimal(len(charged)))
+            mean = r2(mean_exact)
+            blended = exact_mean([(weights.zone, zone.value), (weights.departments, mean)])
             assert blended is not None, "the schema rejects zone + departments == 0"
-            weighted = blended
+            weighted = r2(blended)
         p = points.get(pid, Decimal(0))
         after = weighted + p
         causes = vetoes.get(pid, ())
@@ -56,9 +57,12 @@ def leader_scores(
             "name": name,
             "role": role,
             "kind": kind,
-            "zone_score": zone,
+            "zone_score": zone.value,
             "departments": tuple(d for d, _ in charged),
+            "department_scores": tuple(s for _, s in charged),
+            "departments_mean_exact": mean_exact,
             "departments_mean": mean,
+            "weighted_exact": blended,
             "weighted": weighted,
             "points": p,
             "after_points": after,
@@ -68,5 +72,5 @@ def leader_scores(
             "row": int(row),
         })
     return pd.DataFrame.from_records(rows, columns=[
-        "id", "name", "role", "kind", "zone_score", "departments", "departments_mean",
-        "weighted", "points", "after_points", "vetoed", "veto_causes", "score", "row"])
+        "id", "name", "role", "kind", "zone_score", "departments", "department_scores",
+        "departments_mean_exact", "departments_mean", "weighted_exact", "weighted", "points", "after_points", "vetoed", "veto_causes", "score", "row"])

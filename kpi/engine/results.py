@@ -36,6 +36,7 @@ class Results:
     city_detail: pd.DataFrame
     city_terms: pd.DataFrame
     zone_score: Decimal
+    zone_exact: Decimal
     departments: pd.DataFrame
     leaders: pd.DataFrame
     individuals: pd.DataFrame

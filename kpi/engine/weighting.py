@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
-from kpi.numbers import div, r2, weighted_mean
+from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import (
     LinearRankScore,
     PercentileRankScore,
@@ -21,8 +21,8 @@ from kpi.rules.schema import (
 )
 
 
-def rank_score(rank: int, participants: int, rules: Rules) -> Decimal | None:
-    """q for rank R of N under the rules' method; None when a table has no entry and no default."""
+def rank_score_exact(rank: int, participants: int, rules: Rules) -> Decimal | None:
+    """q before rounding (only percentile rounds); None when a table has no entry and no default."""
     method = rules.weighting.rank_score
     if isinstance(method, TableRankScore):
         return method.table.get(rank, method.default)
@@ -30,16 +30,23 @@ def rank_score(rank: int, participants: int, rules: Rules) -> Decimal | None:
         return max(method.floor, method.top - (rank - 1) * method.step)
     assert isinstance(method, PercentileRankScore)
     spread = method.top - method.bottom
-    return r2(method.top - div(Decimal(rank - 1), Decimal(participants - 1)) * spread)
+    return method.top - div(Decimal(rank - 1), Decimal(participants - 1)) * spread
+
+
+def rank_score(rank: int, participants: int, rules: Rules) -> Decimal | None:
+    """q for rank R of N: percentile values are r2-rounded, table and linear used as is."""
+    exact = rank_score_exact(rank, participants, rules)
+    if exact is None or not isinstance(rules.weighting.rank_score, PercentileRankScore):
+        return exact
+    return r2(exact)
 
 
 def city_detail(inputs: Inputs, rules: Rules) -> pd.DataFrame:
     """Every city-ranked indicator with its rank score q_k, in sheet order by name."""
     rankings = inputs.city_rankings.sort_values("indicator", kind="stable", ignore_index=True)
-    scores = [
-        rank_score(int(r), int(n), rules)
-        for r, n in zip(rankings["rank"], rankings["participants"], strict=True)
-    ]
+    pairs = list(zip(rankings["rank"], rankings["participants"], strict=True))
+    exact = [rank_score_exact(int(r), int(n), rules) for r, n in pairs]
+    scores = [rank_score(int(r), int(n), rules) for r, n in pairs]
     missing = [
         Problem(
             inputs.location("city_rankings", int(row), "rank"),
@@ -50,14 +57,14 @@ def city_detail(inputs: Inputs, rules: Rules) -> pd.DataFrame:
     ]
     if missing:
         raise ComputeError(missing)
-    return rankings.assign(rank_score=scores)
+    return rankings.assign(rank_score_exact=exact, rank_score=scores)
 
 
-def zone_score(city: pd.DataFrame) -> Decimal:
+def zone_score(city: pd.DataFrame) -> Exact:
     """Z = r2(Σ w_k q_k / Σ w_k) over all city indicators (the reader ensures at least one)."""
-    mean = weighted_mean(list(zip(city["weight"], city["rank_score"], strict=True)))
+    mean = exact_mean(list(zip(city["weight"], city["rank_score"], strict=True)))
     assert mean is not None, "市级排名 weights are > 0 and the sheet is not empty"
-    return mean
+    return Exact(mean)
 
 
 def department_city_scores(city: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
@@ -74,10 +81,10 @@ def department_city_scores(city: pd.DataFrame, shares: pd.DataFrame) -> pd.DataF
     return joined.sort_values(["department", "indicator"], kind="stable", ignore_index=True)
 
 
-def city_scores_by_department(terms: pd.DataFrame) -> dict[str, Decimal]:
-    scores: dict[str, Decimal] = {}
+def city_scores_by_department(terms: pd.DataFrame) -> dict[str, Exact]:
+    scores: dict[str, Exact] = {}
     for department, group in terms.groupby("department", sort=True):
-        mean = weighted_mean(list(zip(group["share_weight"], group["rank_score"], strict=True)))
+        mean = exact_mean(list(zip(group["share_weight"], group["rank_score"], strict=True)))
         if mean is not None:
-            scores[str(department)] = mean
+            scores[str(department)] = Exact(mean)
     return scores

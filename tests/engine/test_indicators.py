@@ -66,7 +66,7 @@ def test_department_mean_uses_level_multiplier(rules):
          "deadline": date(2024, 8, 31), "completed_on": date(2024, 9, 10)},
     ), rules)
     assert list(d["effective_weight"]) == [D("12.0"), D(5)]
-    assert department_indicator_scores(d) == {"甲": D("88.60")}
+    assert department_indicator_scores(d)["甲"].value == D("88.60")
 
 
 def test_negative_ratio_never_happens_but_zero_actual_scores_zero(rules):

@@ -49,6 +49,6 @@ def test_zone_and_department_city_scores():
         "department": ["招商部", "企业服务部", "招商部", "企业服务部"],
         "share": [D("0.6"), D("0.4"), D(1), D(1)],
     })
-    assert zone_score(city) == D("91.41")
+    assert zone_score(city).value == D("91.41")
     scores = city_scores_by_department(department_city_scores(city, shares))
-    assert scores == {"招商部": D("94.63"), "企业服务部": D("88.33")}
+    assert {k: v.value for k, v in scores.items()} == {"招商部": D("94.63"), "企业服务部": D("88.33")}

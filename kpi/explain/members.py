@@ -1,0 +1,239 @@
+"""``kpi explain --who``: the full derivation of one person's or department's result.
+
+Resolves ``--who`` (a 工号, a department, or a unique 姓名) and builds an
+:class:`~kpi.explain.model.Explanation` from the published frames.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from kpi.engine.results import Results
+from kpi.errors import KpiError, Location
+from kpi.explain.model import Explanation, show
+from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
+from kpi.explain.sources import Cite, num
+
+
+class UnknownMember(KpiError):
+    """--who names no person or department of the workbook."""
+
+
+def _record(frame: Any, key: str, value: str) -> dict[str, Any]:
+    record: dict[str, Any] = frame[frame[key] == value].iloc[0].to_dict()
+    return record
+
+
+def resolve(results: Results, who: str) -> tuple[str, str]:
+    """(kind, key) for ``who``: an id, a department name, or a 姓名 that names one person."""
+    who = who.strip()
+    for kind, frame, key in (
+        ("individual", results.individuals, "id"),
+        ("leader", results.leaders, "id"),
+        ("department", results.departments, "department"),
+    ):
+        if who in set(frame[key]):
+            return kind, who
+    people = results.inputs.people
+    named = people[people["name"] == who]
+    if len(named) == 1:
+        pid = str(named.iloc[0]["id"])
+        return ("leader" if pid in set(results.leaders["id"]) else "individual"), pid
+    if len(named) > 1:
+        ids = ", ".join(sorted(named["id"]))
+        raise UnknownMember.single(f"--who {who!r} names {len(named)} people ({ids}): give the 工号")
+    choices = [*people["id"], *people["name"], *results.departments["department"]]
+    close = difflib.get_close_matches(who, [str(c) for c in choices], n=3, cutoff=0.5)
+    hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise UnknownMember.single(
+        f"--who {who!r} is not a 工号, department or 姓名 of {results.inputs.path}{hint}",
+        Location(results.inputs.path),
+    )
+
+
+def explain(results: Results, who: str) -> Explanation:
+    kind, key = resolve(results, who)
+    builder = {"individual": _individual, "leader": _leader, "department": _department}[kind]
+    return builder(results, key)
+
+
+def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str) -> dict[str, Any]:
+    row = _record(results.departments, "department", name)
+    rules = results.rules
+    detail = results.indicator_detail[results.indicator_detail["department"] == name]
+    section = ex.section("指标数 indicators")
+    for ind in detail.to_dict("records"):
+        sources = [cite.row("indicators", int(ind["row"]))]
+        if ind["direction"] == "评分":
+            section.step(f"s {ind['id']} {ind['name']}", ind["score"], formula="r2(actual)",
+                         expression=f"r2({num(ind['actual'])})", sources=sources)
+        else:
+            ratio = (f"{num(ind['actual'])} / {num(ind['target'])}" if ind["direction"] == "正向"
+                     else f"{num(ind['target'])} / {num(ind['actual'])}")
+            if ind["direction"] == "反向" and ind["actual"] == 0:
+                ratio = f"{num(rules.indicators.cap)} (actual 0)"
+            section.step(f"ρ {ind['id']} {ind['name']}", ind["ratio"], expression=ratio,
+                         note=ind["direction"], sources=sources)
+            late = " late: completed after deadline" if ind["late"] else ""
+            section.step(
+                f"s {ind['id']}", ind["score"], formula="r2(100 × clamp(ρ, 0, cap) × factor)",
+                expression=f"r2(100 × clamp({show(ind['ratio'])}, 0, {num(rules.indicators.cap)})"
+                           f" × {num(ind['factor'])})",
+                exact=ind["score_exact"], note=late.strip(),
+                sources=[cite.rule("indicators", "cap")]
+                + ([cite.rule("indicators", "late_factor")] if ind["late"] else []),
+            )
+        section.step(f"e {ind['id']}", ind["effective_weight"], formula="weight × level_multiplier",
+                     expression=f"{num(ind['weight'])} × {num(ind['level_multiplier'])}",
+                     sources=[cite.rule("indicators", "level_multiplier", ind["level"])])
+    if row["indicator_score"] is None:
+        section.fact("no indicators: the indicator component is absent")
+    else:
+        terms = " + ".join(f"{num(e)} × {num(s)}" for e, s in
+                           zip(detail["effective_weight"], detail["score"], strict=True))
+        weights = " + ".join(num(e) for e in detail["effective_weight"])
+        section.step("I", row["indicator_score"], formula="r2(Σ e s / Σ e)",
+                     expression=f"r2(({terms}) / ({weights}))", exact=row["indicator_exact"])
+    section = ex.section("加权数 city weighting")
+    terms_frame = results.city_terms[results.city_terms["department"] == name]
+    city = results.city_detail.set_index("indicator")
+    for term in terms_frame.to_dict("records"):
+        q = city.loc[term["indicator"]]
+        section.fact(
+            f"{term['indicator']}: rank {q['rank']} of {q['participants']}, q = {show(q['rank_score'])}, "
+            f"weight {show(term['weight'])} × share {show(term['share'])} = {show(term['share_weight'])}",
+            cite.row("city_rankings", int(q["row"])), cite.row("city_shares", int(term["row"])),
+            cite.rule("weighting", "rank_score"),
+        )
+    if row["city_score"] is None:
+        section.fact("no city shares: the city component is absent")
+    else:
+        terms = " + ".join(f"{num(w)} × {num(q)}" for w, q in
+                           zip(terms_frame["share_weight"], terms_frame["rank_score"], strict=True))
+        weights = " + ".join(num(w) for w in terms_frame["share_weight"])
+        section.step("C", row["city_score"], formula="r2(Σ w a q / Σ w a)",
+                     expression=f"r2(({terms}) / ({weights}))", exact=row["city_exact"])
+    section = ex.section("部门得分 department score")
+    parts = [(row["w_indicators"], row["indicator_score"]), (row["w_city"], row["city_score"])]
+    present = [(w, x) for w, x in parts if x is not None]
+    section.step(
+        "D weighted", row["weighted"], formula="r2(Σ W X / Σ W) over the components present",
+        expression=f"r2(({' + '.join(f'{num(w)} × {num(x)}' for w, x in present)}) / "
+                   f"({' + '.join(num(w) for w, _ in present)}))",
+        exact=row["weighted_exact"], sources=[cite.rule("department", "weights")],
+    )
+    return row
+
+
+def _department(results: Results, name: str) -> Explanation:
+    cite = Cite(results)
+    ex = Explanation(name, "department", f"部门 {name}  ({results.period})")
+    row = _department_scores(ex, results, cite, name)
+    ex.sections[-1].fact(f"部门 row, leader in charge {row['leader_in_charge']}",
+                         cite.row("departments", int(row["row"])))
+    points = points_section(ex, results, cite, name, person=False)
+    section = ex.section("部门得分 with points")
+    section.step("D", row["after_points"], formula="D weighted + P",
+                 expression=f"{num(row['weighted'])} + {num(points)}")
+    veto_section(ex, results, cite, row, row["after_points"], "D vetoed")
+    grade_section(ex, results, cite, "departments", row)
+    ex.final = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
+    return ex
+
+
+def _roster(ex: Explanation, results: Results, cite: Cite, pid: str) -> dict[str, Any]:
+    person = _record(results.inputs.people, "id", pid)
+    fields = [("部门", person["department"]), ("岗位类别", person["post_category"]),
+              ("职务", person["role"]), ("绩效基数", show(person["bonus_base"])),
+              ("在岗月数", "blank (full period)" if person["months"] is None else show(person["months"]))]
+    section = ex.section("人员 roster")
+    section.fact(", ".join(f"{k} {v}" for k, v in fields if v is not None),
+                 cite.row("people", int(person["row"])))
+    return person
+
+
+def _individual(results: Results, pid: str) -> Explanation:
+    cite = Cite(results)
+    row = _record(results.individuals, "id", pid)
+    rules = results.rules
+    ex = Explanation(pid, "individual", f"{pid} {row['name']}  ({results.period})")
+    _roster(ex, results, cite, pid)
+    points = points_section(ex, results, cite, pid, person=True)
+    section = ex.section("个人得分 personal score")
+    section.step("Q", row["personal_score"], formula="r2(base_score + P)",
+                 expression=f"r2({num(rules.base_score)} + {num(points)})",
+                 sources=[cite.rule("base_score")])
+    dept = _record(results.departments, "department", row["department"])
+    section = ex.section("部门得分 department score")
+    section.step("D", row["department_score"], note=(
+        f"{row['department']}: weighted {show(dept['weighted'])} + points {show(dept['points'])}"
+        + (", vetoed and capped" if dept["vetoed"] else "")
+        + f"; kpi explain --who {row['department']} derives it"))
+    section = ex.section("综合得分 score")
+    wd, wp = row["w_department"], row["w_personal"]
+    weight_path = row["weights_from"].split(".")
+    section.step(
+        "S", row["weighted"], formula="r2((w_dep × D + w_per × Q) / (w_dep + w_per))",
+        expression=f"r2(({num(wd)} × {num(row['department_score'])} + {num(wp)} × "
+                   f"{num(row['personal_score'])}) / ({num(wd)} + {num(wp)}))",
+        exact=row["weighted_exact"], sources=[cite.rule(*weight_path)],
+    )
+    veto_section(ex, results, cite, row, row["weighted"], "S vetoed")
+    grade_section(ex, results, cite, "individuals", row)
+    bonus_section(ex, results, cite, pid)
+    ex.final = _final(results, pid, row)
+    return ex
+
+
+def _leader(results: Results, pid: str) -> Explanation:
+    cite = Cite(results)
+    row = _record(results.leaders, "id", pid)
+    rules = results.rules
+    kind = {"main_leader": "主要领导 main leader", "leader_in_charge": "分管领导 leader in charge"}
+    ex = Explanation(pid, "leader", f"{pid} {row['name']}  {kind[row['kind']]}  ({results.period})")
+    _roster(ex, results, cite, pid)
+    section = ex.section("全区得分 zone city score")
+    city = results.city_detail
+    for q in city.to_dict("records"):
+        section.step(f"q {q['indicator']}", q["rank_score"], exact=q["rank_score_exact"],
+                     note=f"rank {q['rank']} of {q['participants']}",
+                     sources=[cite.row("city_rankings", int(q["row"])), cite.rule("weighting", "rank_score")])
+    terms = " + ".join(f"{num(w)} × {num(q)}" for w, q in zip(city["weight"], city["rank_score"], strict=True))
+    section.step("Z", results.zone_score, formula="r2(Σ w q / Σ w)",
+                 expression=f"r2(({terms}) / ({' + '.join(num(w) for w in city['weight'])}))",
+                 exact=results.zone_exact)
+    points = points_section(ex, results, cite, pid, person=True)
+    section = ex.section("领导得分 leader score")
+    if row["departments"]:
+        for dept, score in zip(row["departments"], row["department_scores"], strict=True):
+            section.fact(f"in charge of {dept}: D = {show(score)}",
+                         cite.row("departments", int(_record(results.departments, "department", dept)["row"])))
+        section.step("M", row["departments_mean"], formula="r2(mean D)",
+                     expression=f"r2(({' + '.join(num(s) for s in row['department_scores'])}) / "
+                                f"{len(row['departments'])})", exact=row["departments_mean_exact"])
+        w = rules.weighting.leader_in_charge
+        section.step("L weighted", row["weighted"], formula="r2((α Z + β M) / (α + β))",
+                     expression=f"r2(({num(w.zone)} × {num(row['zone_score'])} + {num(w.departments)} × "
+                                f"{num(row['departments_mean'])}) / ({num(w.zone)} + {num(w.departments)}))",
+                     exact=row["weighted_exact"], sources=[cite.rule("weighting", "leader_in_charge")])
+    else:
+        section.fact("main leader, or in charge of no department: L follows the zone score")
+    section.step("L", row["after_points"], formula="L weighted + P",
+                 expression=f"{num(row['weighted'])} + {num(points)}")
+    veto_section(ex, results, cite, row, row["after_points"], "L vetoed")
+    grade_section(ex, results, cite, "leaders", row)
+    bonus_section(ex, results, cite, pid)
+    ex.final = _final(results, pid, row)
+    return ex
+
+
+def _final(results: Results, pid: str, row: dict[str, Any]) -> dict[str, Any]:
+    final: dict[str, Any] = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
+    bonus = results.bonus[results.bonus["id"] == pid]
+    if not bonus.empty:
+        paid = bonus.iloc[0]
+        final |= {"bonus": int(paid["bonus"]), "points_reward": int(paid["points_reward"]),
+                  "total": int(paid["total"])}
+    return final
+
