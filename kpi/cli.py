@@ -20,9 +20,12 @@ from rich.text import Text
 
 from kpi import __version__, api
 from kpi.errors import KpiError
+from kpi.explain.members import explain as explain_member
 from kpi.periods import Period
 from kpi.report.output import check_output
 from kpi.report.terminal import summary
+from kpi.rules.jsonschema import rules_json_schema
+from kpi.rules.loader import load_rules
 
 app = typer.Typer(
     name="kpi",
@@ -140,6 +143,52 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     people = len(inputs.people)
     events = len(inputs.points)
     out_console.print(Text(f"{input}: ok ({people} people, {events} point events)"))
+
+
+@app.command()
+def explain(
+    input: InputArg,
+    rules: RulesOpt,
+    period: PeriodOpt,
+    who: Annotated[str, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the full derivation of one member's score, rank, grade and bonus."""
+
+    def action() -> Any:
+        return explain_member(api.run(input, rules, period), who)
+
+    explanation = _guard(as_json, action)
+    if as_json:
+        out_console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
+        return
+    for line in explanation.lines():
+        out_console.print(Text(line), soft_wrap=True)
+
+
+rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+def rules_check(
+    path: Annotated[Path, typer.Argument(help="Rules file (YAML).")], as_json: JsonOpt = False
+) -> None:
+    """Validate a rules file alone."""
+    loaded = _guard(as_json, lambda: load_rules(path))
+    rules_ = loaded.rules
+    if as_json:
+        out_console.print_json(json.dumps({"ok": True, "name": rules_.name, "version": rules_.version,
+                                           "sha256": loaded.sha256}, ensure_ascii=False))
+        return
+    out_console.print(Text(f"{path}: ok — {rules_.name} {rules_.version}"))
+
+
+@rules_app.command("schema")
+def rules_schema() -> None:
+    """Print the JSON Schema of the rules format (for editors)."""
+    out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)),
+                      soft_wrap=True)
 
 
 def _version(value: bool) -> None:

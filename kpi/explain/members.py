@@ -71,10 +71,11 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
         else:
             ratio = (f"{num(ind['actual'])} / {num(ind['target'])}" if ind["direction"] == "正向"
                      else f"{num(ind['target'])} / {num(ind['actual'])}")
+            note = ind["direction"]
             if ind["direction"] == "反向" and ind["actual"] == 0:
-                ratio = f"{num(rules.indicators.cap)} (actual 0)"
+                ratio, note = num(rules.indicators.cap), "反向 with actual 0: ρ = cap"
             section.step(f"ρ {ind['id']} {ind['name']}", ind["ratio"], expression=ratio,
-                         note=ind["direction"], sources=sources)
+                         note=note, sources=sources)
             late = " late: completed after deadline" if ind["late"] else ""
             section.step(
                 f"s {ind['id']}", ind["score"], formula="r2(100 × clamp(ρ, 0, cap) × factor)",

@@ -128,7 +128,7 @@ class Explanation:
             "who": self.who,
             "kind": self.kind,
             "title": self.title,
-            "final": {k: show(v) if v is not None else None for k, v in self.final.items()},
+            "final": {k: v if isinstance(v, int | None) else show(v) for k, v in self.final.items()},
             "sections": [
                 {"title": s.title, "items": [i.as_dict() for i in s.items]} for s in self.sections
             ],

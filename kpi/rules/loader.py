@@ -1,0 +1,576 @@
+"""Read a rules file (SPEC §4, §7 "Rules") into :class:`Rules`, every problem with its line.
+
+The YAML is composed with ruamel.yaml into nodes, never constructed by it: this
+module builds the Python values itself, which is what makes the file safe and
+exact.
+
+* Numbers are exact: a YAML float becomes ``Decimal`` of its text (``0.35`` is
+  ``Decimal("0.35")``), never a binary float; ints stay ``int``; dates become
+  ``datetime.date``.
+* Only plain YAML values are accepted. A tag that would construct an object
+  (``!!python/object/apply:os.system``), ``!!binary``, ``!!set`` … is an error.
+* Anchors and aliases (``&x``/``*x``) are refused outright, before composing.
+  A rules file is short and is read by auditors, so repeating a value costs
+  little, while aliases are what makes a "billion laughs" file explode; refusing
+  them is simpler and safer than capping their expansion.
+* Duplicate keys are errors naming the first occurrence (the first value is kept
+  so the rest of the file can still be checked).
+* Every key and list item gets its line in :attr:`RulesFile.lines`, so each
+  pydantic error is reported at the line of the key it is about, in words an HR
+  officer can act on. All problems are reported together, sorted by line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from kpi.errors import Collector, Location, Problem, RulesError
+from kpi.rules.schema import Rules
+
+KeyPath = tuple[Any, ...]
+
+#: Deeper nesting than any rules file needs; refusing it keeps the recursive
+#: composer and builder far from Python's recursion limit.
+MAX_DEPTH = 32
+
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {
+    _CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+}
+_TRUE = {"true", "yes", "y", "on"}
+_FALSE = {"false", "no", "n", "off"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class RulesFile:
+    """A validated rules file with what is needed to point back into it."""
+
+    rules: Rules
+    path: str
+    sha256: str
+    lines: Mapping[KeyPath, int]
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Line of a key or list item; for one not written in the file, its nearest parent's."""
+        return _line_of(self.lines, path)
+
+
+def load_rules(path: str | Path) -> RulesFile:
+    """Read and validate a rules file; raise :class:`RulesError` listing every problem."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise RulesError.single(f"rules file not found: {name}", Location(file=name)) from None
+    except IsADirectoryError:
+        raise RulesError.single(
+            f"{name} is a directory; give the path of a rules .yaml file", Location(file=name)
+        ) from None
+    except OSError as exc:
+        raise RulesError.single(
+            f"cannot read rules file: {exc.strerror or exc}", Location(file=name)
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RulesError.single(
+            "rules file is not UTF-8 text; save it as UTF-8", Location(file=name, line=line)
+        ) from None
+    return _parse(text, name, hashlib.sha256(data).hexdigest())
+
+
+def parse_rules(text: str, path: str = "<rules>") -> RulesFile:
+    """Validate rules given as text; ``path`` only names the source in messages."""
+    return _parse(text, path, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _parse(text: str, path: str, sha256: str) -> RulesFile:
+    root = _compose(text, path)
+    builder = _Builder(path)
+    data = builder.build(root)
+    lines = types.MappingProxyType(builder.lines)
+    problems = builder.problems
+    try:
+        rules = Rules.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problem = _explain(error, data, lines, path, builder.broken)
+            if problem is not None and problem not in problems.problems:
+                problems.extend([problem])
+        raise RulesError(problems.problems) from None
+    problems.raise_if_any(RulesError)
+    return RulesFile(rules=rules, path=path, sha256=sha256, lines=lines)
+
+
+def _line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return None
+
+
+# YAML text → nodes ---------------------------------------------------------------
+
+
+def _compose(text: str, path: str) -> MappingNode:
+    """Compose the single YAML document into nodes after refusing anchors and deep nesting."""
+    yaml = YAML(typ="rt")
+    try:
+        depth = 0
+        for event in yaml.parse(text):
+            line = event.start_mark.line + 1
+            if isinstance(event, AliasEvent) or (
+                isinstance(event, NodeEvent) and event.anchor is not None
+            ):
+                kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
+                raise RulesError.single(
+                    f"{kind}{event.anchor} found: anchors and aliases are not allowed in a "
+                    f"rules file; write each value out in full",
+                    Location(file=path, line=line),
+                )
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise RulesError.single(
+                        f"nested more than {MAX_DEPTH} levels deep", Location(file=path, line=line)
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        raise RulesError.single(
+            f"YAML syntax error: {_syntax(exc)}", Location(file=path, line=_mark_line(exc))
+        ) from None
+    except ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        raise RulesError.single(
+            f"character U+{ord(char[:1] or chr(0)):04X} is not allowed in a YAML file",
+            Location(file=path, line=line),
+        ) from None
+    except YAMLError as exc:
+        raise RulesError.single(f"YAML error: {exc}", Location(file=path)) from None
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _CORE + "null"):
+        raise RulesError.single("rules file is empty", Location(file=path, line=1))
+    if not isinstance(root, MappingNode):
+        raise RulesError.single(
+            f"the top level of a rules file must be a mapping of keys (name: …, version: …), "
+            f"got {_node_kind(root)}",
+            Location(file=path, line=root.start_mark.line + 1),
+        )
+    return root
+
+
+def _mark_line(exc: MarkedYAMLError) -> int | None:
+    mark = exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark is not None else None
+
+
+def _syntax(exc: MarkedYAMLError) -> str:
+    """ruamel's problem, with where the unfinished construct began when that is elsewhere."""
+    text = str(exc.problem or exc.context or "unreadable YAML")
+    context = exc.context_mark
+    if exc.problem and exc.context and context is not None and context.line + 1 != _mark_line(exc):
+        text += f" ({exc.context} started at line {context.line + 1})"
+    elif exc.problem and exc.context:
+        text += f" ({exc.context})"
+    return text
+
+
+def _node_kind(node: Node) -> str:
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    return f"the value {node.value!r}"
+
+
+# nodes → Python values with lines --------------------------------------------------
+
+
+class _Builder:
+    """Builds plain Python values from nodes, recording each key's line and each problem.
+
+    A value that cannot be built (a forbidden tag, a number that does not parse)
+    becomes ``None`` and its path is remembered in :attr:`broken`, so the
+    validation errors it would cause downstream are not reported twice.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lines: dict[KeyPath, int] = {}
+        self.problems = Collector()
+        self.broken: list[KeyPath] = []
+
+    def build(self, root: MappingNode) -> Any:
+        self.lines[()] = root.start_mark.line + 1
+        return self._node(root, ())
+
+    def _fail(self, key_path: KeyPath, node: Node, message: str) -> None:
+        self.problems.add(Location(file=self.path, line=node.start_mark.line + 1), message)
+        self.broken.append(key_path)
+
+    def _node(self, node: Node, key_path: KeyPath) -> Any:
+        tag = str(node.tag)
+        if tag not in _PLAIN_TAGS:
+            shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+            self._fail(
+                key_path,
+                node,
+                f"tag {shown} is not allowed in a rules file (only plain values, lists "
+                f"and mappings)",
+            )
+            return None
+        if isinstance(node, MappingNode):
+            return self._mapping(node, key_path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.lines[(*key_path, i)] = item.start_mark.line + 1
+                items.append(self._node(item, (*key_path, i)))
+            return items
+        if key_path == ("version",) and tag in (_CORE + "int", _CORE + "float"):
+            return node.value  # a version is a label: keep "2024.10" as written
+        try:
+            return _scalar(tag, node.value)
+        except ValueError as exc:
+            self._fail(key_path, node, f"{_where(key_path)}: {exc}")
+            return None
+
+    def _mapping(self, node: MappingNode, key_path: KeyPath) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = self._key(key_node, key_path)
+            if key is None:
+                continue
+            if key in result:
+                first = self.lines[(*key_path, key)]
+                self.problems.add(
+                    Location(file=self.path, line=line),
+                    f"duplicate key {_quote(key_node.value)} {_in(key_path)} "
+                    f"(first at line {first})",
+                )
+                continue
+            self.lines[(*key_path, key)] = line
+            result[key] = self._node(value_node, (*key_path, key))
+        return result
+
+    def _key(self, node: Node, key_path: KeyPath) -> Any:
+        tag = str(node.tag)
+        if tag == _CORE + "merge":
+            self._fail(key_path, node, "merge keys (<<) are not allowed in a rules file")
+            return None
+        if not isinstance(node, ScalarNode) or tag not in _PLAIN_TAGS:
+            self._fail(key_path, node, f"keys {_in(key_path)} must be plain text or numbers")
+            return None
+        try:
+            key = _scalar(tag, node.value)
+        except ValueError as exc:
+            self._fail(key_path, node, f"key {_in(key_path)}: {exc}")
+            return None
+        if key is None:
+            self._fail(key_path, node, f"empty key {_in(key_path)}")
+        return key
+
+
+def _scalar(tag: str, text: str) -> Any:
+    """The exact Python value of a plain scalar; ValueError (with a message) when it won't parse."""
+    kind = tag.removeprefix(_CORE)
+    if kind == "null":
+        return None
+    if kind == "bool":
+        if text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        raise ValueError(f"cannot read {text!r} as true or false")
+    if kind == "int":
+        digits = text.replace("_", "")
+        for base in (0, 10):
+            try:
+                return int(digits, base)
+            except ValueError:
+                pass
+        raise ValueError(f"cannot read {text!r} as a whole number")
+    if kind == "float":
+        special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+        try:
+            return Decimal(special.get(text.lower(), text.replace("_", "")))
+        except InvalidOperation:
+            raise ValueError(f"cannot read {text!r} as a number") from None
+    if kind == "timestamp":
+        try:
+            if _DATE.fullmatch(text):
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"cannot read {text!r} as a date (write YYYY-MM-DD)") from None
+    return text
+
+
+# validation errors → located messages ------------------------------------------
+
+
+def _explain(
+    error: Mapping[str, Any],
+    data: Any,
+    lines: Mapping[KeyPath, int],
+    path: str,
+    broken: list[KeyPath],
+) -> Problem | None:
+    """Turn one pydantic error into a located, human message (None if already reported)."""
+    target = _Target.resolve(tuple(error["loc"]), data)
+    ctx = error.get("ctx") or {}
+    key_path = target.path
+    if "at" in ctx:  # a cross-key check of the schema names the value to blame
+        key_path = _real_path(data, (*key_path, *ctx["at"]))
+    if any(key_path[: len(b)] == b for b in broken):
+        return None
+    location = Location(file=path, line=_line_of(lines, key_path))
+    message = str(error["msg"]) if "at" in ctx else _message(error, target, data)
+    return Problem(location, message)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a pydantic ``loc`` points at, in terms of the file and of the schema.
+
+    ``path`` is the key path in the file (the discriminated-union tag that
+    pydantic inserts is dropped, dict keys are the file's own keys); ``parent``
+    is the schema type of the container, ``variant`` the rank_score method
+    when the container is one of its models, ``annotation`` the expected type.
+    """
+
+    path: KeyPath
+    parent: Any
+    annotation: Any
+    variant: str | None
+    is_key: bool
+
+    @classmethod
+    def resolve(cls, loc: KeyPath, data: Any) -> _Target:
+        annotation: Any = Rules
+        parent: Any = None
+        tag: tuple[str, Any] | None = None  # the last union tag met, with its model
+        path: list[Any] = []
+        is_key = False
+        for part in loc:
+            if part == "[key]":
+                is_key = True
+                break
+            annotation = _unwrap(annotation)
+            chosen = _variant(annotation, part)
+            if chosen is not None:
+                annotation, tag = chosen, (str(part), chosen)
+                continue
+            parent = annotation
+            path.append(part)
+            annotation = _child(annotation, part)
+        variant = tag[0] if tag is not None and tag[1] is parent else None
+        return cls(_real_path(data, tuple(path)), parent, annotation, variant, is_key)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``| None`` to the type that describes the value."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
+    """Tag → model for a discriminated union (rank_score), else empty."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return {}
+    found: dict[str, type[BaseModel]] = {}
+    for model in get_args(annotation):
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for name, field in model.model_fields.items():
+                if name == "method" and get_origin(field.annotation) is Literal:
+                    found.update(dict.fromkeys(get_args(field.annotation), model))
+    return found
+
+
+def _variant(annotation: Any, part: Any) -> type[BaseModel] | None:
+    return _variants(annotation).get(part) if isinstance(part, str) else None
+
+
+def _child(annotation: Any, part: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        field = annotation.model_fields.get(part) if isinstance(part, str) else None
+        return field.annotation if field is not None else None
+    origin = get_origin(annotation)
+    if origin is dict:
+        return get_args(annotation)[1]
+    if origin is list:
+        return get_args(annotation)[0]
+    return None
+
+
+def _real_path(data: Any, loc: KeyPath) -> KeyPath:
+    """Map pydantic's loc parts to the file's own keys.
+
+    Pydantic reports a key it could not use by its repr (``"Decimal('1.5')"``).
+    """
+    path: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part not in node:
+            part = next((k for k in node if repr(k) == part or str(k) == part), part)
+        path.append(part)
+        node = _get(node, part)
+    return tuple(path)
+
+
+def _get(node: Any, part: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _value_at(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        data = _get(data, part)
+    return data
+
+
+def _where(path: KeyPath) -> str:
+    """``("grades", "bands", 0, "min")`` → ``grades.bands[0].min``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _in(path: KeyPath) -> str:
+    return f"in {_where(path)}" if path else "at the top level"
+
+
+def _quote(value: Any) -> str:
+    return f"'{value}'"
+
+
+def _show(value: Any) -> str:
+    """A value as the user wrote it in YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _quote(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal) and not value.is_finite():
+        return {"Infinity": ".inf", "-Infinity": "-.inf"}.get(str(value), ".nan")
+    return str(value)
+
+
+def _suggest(word: Any, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    return f" — did you mean {_quote(close[0])}?" if close else ""
+
+
+_KINDS = {
+    "decimal": "a number",
+    "float": "a number",
+    "finite_number": "a finite number",
+    "int": "a whole number",
+    "string": "text",
+    "bool": "true or false",
+    "model": "a mapping (key: value)",
+    "dict": "a mapping (key: value)",
+    "list": "a list",
+    "date": "a date (YYYY-MM-DD)",
+}
+_BOUNDS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
+    kind = str(error["type"])
+    ctx = error.get("ctx") or {}
+    path = target.path
+    where = _where(path)
+    value = error["input"] if target.is_key else _value_at(data, path)
+    parent = _unwrap(target.parent)
+    field_of_model = (
+        isinstance(parent, type)
+        and issubclass(parent, BaseModel)
+        and bool(path)
+        and path[-1] in parent.model_fields
+    )
+    if kind == "missing" or (value is None and field_of_model and not target.is_key):
+        return f"missing required key {_quote(path[-1])} {_in(path[:-1])}" + (
+            " (null counts as missing)" if kind != "missing" else ""
+        )
+    if kind == "extra_forbidden":
+        is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
+        allowed = list(parent.model_fields) if is_model else []
+        method = f" for method {target.variant}" if target.variant else ""
+        return (
+            f"unknown key {_quote(path[-1])} {_in(path[:-1])}{method} "
+            f"(allowed: {', '.join(allowed)}){_suggest(path[-1], allowed)}"
+        )
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        tags = list(_variants(_unwrap(target.annotation)))
+        tag = _value_at(data, (*path, "method"))
+        if tag is None:
+            return f"missing required key 'method' in {where} (one of: {', '.join(tags)})"
+        return (
+            f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}"
+            f"{_suggest(tag, tags)}"
+        )
+    if kind == "literal_error":
+        choices = [str(c) for c in get_args(_unwrap(target.annotation))]
+        return f"{where} must be one of {', '.join(choices)}, got {_show(value)}" + (
+            _suggest(value, choices) if isinstance(value, str) else ""
+        )
+    if kind in ("too_short", "string_too_short"):
+        need = "must not be empty" if kind == "string_too_short" else "must list at least one item"
+        return f"a key of {_where(path[:-1])} {need}" if target.is_key else f"{where} {need}"
+    bound = next((b for b in _BOUNDS if b in ctx and kind.startswith(("greater", "less"))), None)
+    if bound is not None:
+        rule = f"must be {_BOUNDS[bound]} {ctx[bound]}"
+    else:
+        expected = next((v for k, v in _KINDS.items() if kind.startswith(k)), None)
+        if expected is None:
+            return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+        rule = f"must be {expected}"
+    if target.is_key:
+        key = error["input"]
+        hint = f" (quote it: '{key}')" if kind == "string_type" and key is not None else ""
+        return f"key {_show(key)} of {_where(path[:-1])} {rule}{hint}"
+    return f"{where} {rule}, got {_show(value)}"

@@ -1,0 +1,152 @@
+"""``kpi explain`` through the real entry point: every printed equation recomputes.
+
+The printed lines are parsed back: each ``label = … = value`` line's arithmetic
+segments (numbers, + − × /, parentheses, r2, round0, floor, ceil, clamp, min,
+max) are evaluated exactly with fractions and must equal the printed value, and
+the last lines must equal the published results of the worked quarter (WORKED.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
+ARITHMETIC = re.compile(r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True,
+                          check=False)
+
+
+def explain(who: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run("explain", str(WORKED / "input.xlsx"), "--rules", str(WORKED / "rules.yaml"),
+               "--period", "2024Q3", "--who", who, *extra)
+
+
+def _half_up(x: Fraction, places: int) -> Fraction:
+    scale = Fraction(10) ** places
+    scaled = abs(x) * scale
+    whole = scaled.numerator // scaled.denominator
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    return (1 if x >= 0 else -1) * Fraction(whole) / scale
+
+
+FUNCTIONS = {
+    "r2": lambda x: _half_up(x, 2),
+    "round0": lambda x: _half_up(x, 0),
+    "floor": lambda x: Fraction(x.numerator // x.denominator),
+    "ceil": lambda x: Fraction(-((-x.numerator) // x.denominator)),
+    "clamp": lambda x, lo, hi: max(lo, min(hi, x)),
+    "min": min,
+    "max": max,
+}
+
+
+def evaluate(text: str) -> Fraction:
+    """Exact value of an explain expression (no eval: a small AST walk over fractions)."""
+    tree = ast.parse(text.replace("×", "*").replace("−", "-"), mode="eval")
+
+    def walk(node: ast.AST) -> Fraction:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant):
+            return Fraction(Decimal(str(node.value)))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -walk(node.operand)
+        if isinstance(node, ast.BinOp):
+            a, b = walk(node.left), walk(node.right)
+            ops = {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}
+            if isinstance(node.op, ast.Div):
+                return a / b
+            return ops[type(node.op)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return FUNCTIONS[node.func.id](*(walk(a) for a in node.args))
+        raise ValueError(f"not arithmetic: {ast.dump(node)}")
+
+    return walk(tree)
+
+
+def value_of(text: str) -> Fraction | None:
+    try:
+        return evaluate(text)
+    except (ValueError, SyntaxError, KeyError):
+        return None
+
+
+def check_lines(lines: list[str]) -> int:
+    """Assert every arithmetic segment equals its line's value; return how many were checked."""
+    checked = 0
+    for line in lines:
+        body = re.split(r"  [\[(]", line.strip())[0]
+        segments = body.split(" = ")
+        if len(segments) < 3:
+            continue
+        value = value_of(segments[-1])
+        if value is None:
+            continue
+        for segment in segments[1:-1]:
+            if "…" in segment or not re.search(r"[()+×/]|\d -", segment):
+                continue  # a formula in words, or the exact value before rounding
+            if not ARITHMETIC.match(segment):
+                continue
+            assert evaluate(segment) == value, f"{segment} ≠ {segments[-1]} in: {line}"
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize(
+    ("who", "finals"),
+    [
+        # WORKED.md §5.6/§5.9: E01 103.41, 优秀, bonus 32681 + 900 = 33581.
+        ("E01", ["S = ", "103.41", "total", "33581"]),
+        # E03: tie at the 优秀 cut → 良好; bonus 7263 + 400 = 7663.
+        ("E03", ["102.80", "良好", "7663"]),
+        # E04: head of vetoed 综合部: min(70.20, 60) = 60.00, 不合格, forfeited.
+        ("E04", ["min(70.20, 60)", "60.00", "不合格", "否决!2"]),
+        # L02: M = r2(249.34 / 3) = 83.11, L = 87.26 − 2 = 85.26.
+        ("L02", ["83.11", "87.26", "85.26"]),
+        # 综合部: I = 102.03, − 1 = 101.03, capped to 60.00.
+        ("综合部", ["102.03", "101.03", "60.00"]),
+        # 招商部: A01 8 → 6, 12 → 10.00, D = 91.01 + 10.00 = 101.01.
+        ("招商部", ["clamp(8, (-6), 6)", "10.00", "101.01"]),
+    ],
+)
+def test_printed_lines_recompute(who, finals):
+    result = explain(who)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert check_lines(lines) >= 3
+    for text in finals:
+        assert text in result.stdout
+
+
+def test_explain_by_name_and_json():
+    result = explain("陈静", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["who"] == "E03"
+    assert data["final"] == {"score": "102.80", "rank": 2, "grade": "良好", "bonus": 7263,
+                             "points_reward": 400, "total": 7663}
+    steps = [i for s in data["sections"] for i in s["items"] if "expression" in i]
+    for step in steps:
+        if step["expression"] and step["value"] is not None and value_of(step["expression"]):
+            assert evaluate(step["expression"]) == evaluate(step["value"]), step
+
+
+def test_unknown_member_suggests():
+    result = explain("E1")
+    assert result.returncode == 1
+    assert "E1" in result.stderr and "did you mean" in result.stderr
+    assert "Traceback" not in result.stderr
