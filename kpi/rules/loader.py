@@ -17,12 +17,16 @@ exact.
   so the rest of the file can still be checked).
 * Every key and list item gets its line in :attr:`RulesFile.lines`, so each
   pydantic error is reported at the line of the key it is about, in words an HR
-  officer can act on. All problems are reported together, sorted by line.
+  officer can act on (:mod:`kpi.rules.messages` writes those words). All
+  problems are reported together, sorted by line.
+
+This module exists so that nothing else has to trust a YAML library with a
+file written by hand: it owns reading, composing and building the values, and
+the public :class:`RulesFile` / :func:`load_rules` / :func:`parse_rules` API.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import types
@@ -31,19 +35,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from kpi.errors import Collector, Location, Problem, RulesError
+from kpi.errors import Collector, Location, RulesError
+from kpi.rules.messages import KeyPath, _explain, _in, _line_of, _quote, _where
 from kpi.rules.schema import Rules
-
-KeyPath = tuple[Any, ...]
 
 #: Deeper nesting than any rules file needs; refusing it keeps the recursive
 #: composer and builder far from Python's recursion limit.
@@ -118,14 +121,6 @@ def _parse(text: str, path: str, sha256: str) -> RulesFile:
         raise RulesError(problems.problems) from None
     problems.raise_if_any(RulesError)
     return RulesFile(rules=rules, path=path, sha256=sha256, lines=lines)
-
-
-def _line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
-    for end in range(len(path), -1, -1):
-        line = lines.get(tuple(path[:end]))
-        if line is not None:
-            return line
-    return None
 
 
 # YAML text → nodes ---------------------------------------------------------------
@@ -324,253 +319,3 @@ def _scalar(tag: str, text: str) -> Any:
         except ValueError:
             raise ValueError(f"cannot read {text!r} as a date (write YYYY-MM-DD)") from None
     return text
-
-
-# validation errors → located messages ------------------------------------------
-
-
-def _explain(
-    error: Mapping[str, Any],
-    data: Any,
-    lines: Mapping[KeyPath, int],
-    path: str,
-    broken: list[KeyPath],
-) -> Problem | None:
-    """Turn one pydantic error into a located, human message (None if already reported)."""
-    target = _Target.resolve(tuple(error["loc"]), data)
-    ctx = error.get("ctx") or {}
-    key_path = target.path
-    if "at" in ctx:  # a cross-key check of the schema names the value to blame
-        key_path = _real_path(data, (*key_path, *ctx["at"]))
-    if any(key_path[: len(b)] == b for b in broken):
-        return None
-    location = Location(file=path, line=_line_of(lines, key_path))
-    message = str(error["msg"]) if "at" in ctx else _message(error, target, data)
-    return Problem(location, message)
-
-
-@dataclass(frozen=True)
-class _Target:
-    """What a pydantic ``loc`` points at, in terms of the file and of the schema.
-
-    ``path`` is the key path in the file (the discriminated-union tag that
-    pydantic inserts is dropped, dict keys are the file's own keys); ``parent``
-    is the schema type of the container, ``variant`` the rank_score method
-    when the container is one of its models, ``annotation`` the expected type.
-    """
-
-    path: KeyPath
-    parent: Any
-    annotation: Any
-    variant: str | None
-    is_key: bool
-
-    @classmethod
-    def resolve(cls, loc: KeyPath, data: Any) -> _Target:
-        annotation: Any = Rules
-        parent: Any = None
-        tag: tuple[str, Any] | None = None  # the last union tag met, with its model
-        path: list[Any] = []
-        is_key = False
-        for part in loc:
-            if part == "[key]":
-                is_key = True
-                break
-            annotation = _unwrap(annotation)
-            chosen = _variant(annotation, part)
-            if chosen is not None:
-                annotation, tag = chosen, (str(part), chosen)
-                continue
-            parent = annotation
-            path.append(part)
-            annotation = _child(annotation, part)
-        variant = tag[0] if tag is not None and tag[1] is parent else None
-        return cls(_real_path(data, tuple(path)), parent, annotation, variant, is_key)
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip ``Annotated`` and ``| None`` to the type that describes the value."""
-    while True:
-        origin = get_origin(annotation)
-        if origin is Annotated:
-            annotation = get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
-def _variants(annotation: Any) -> dict[str, type[BaseModel]]:
-    """Tag → model for a discriminated union (rank_score), else empty."""
-    if get_origin(annotation) not in (Union, types.UnionType):
-        return {}
-    found: dict[str, type[BaseModel]] = {}
-    for model in get_args(annotation):
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            for name, field in model.model_fields.items():
-                if name == "method" and get_origin(field.annotation) is Literal:
-                    found.update(dict.fromkeys(get_args(field.annotation), model))
-    return found
-
-
-def _variant(annotation: Any, part: Any) -> type[BaseModel] | None:
-    return _variants(annotation).get(part) if isinstance(part, str) else None
-
-
-def _child(annotation: Any, part: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(part) if isinstance(part, str) else None
-        return field.annotation if field is not None else None
-    origin = get_origin(annotation)
-    if origin is dict:
-        return get_args(annotation)[1]
-    if origin is list:
-        return get_args(annotation)[0]
-    return None
-
-
-def _real_path(data: Any, loc: KeyPath) -> KeyPath:
-    """Map pydantic's loc parts to the file's own keys.
-
-    Pydantic reports a key it could not use by its repr (``"Decimal('1.5')"``).
-    """
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part not in node:
-            part = next((k for k in node if repr(k) == part or str(k) == part), part)
-        path.append(part)
-        node = _get(node, part)
-    return tuple(path)
-
-
-def _get(node: Any, part: Any) -> Any:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-        return node[part]
-    return None
-
-
-def _value_at(data: Any, path: KeyPath) -> Any:
-    for part in path:
-        data = _get(data, part)
-    return data
-
-
-def _where(path: KeyPath) -> str:
-    """``("grades", "bands", 0, "min")`` → ``grades.bands[0].min``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int) and not isinstance(part, bool):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _in(path: KeyPath) -> str:
-    return f"in {_where(path)}" if path else "at the top level"
-
-
-def _quote(value: Any) -> str:
-    return f"'{value}'"
-
-
-def _show(value: Any) -> str:
-    """A value as the user wrote it in YAML."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return _quote(value)
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal) and not value.is_finite():
-        return {"Infinity": ".inf", "-Infinity": "-.inf"}.get(str(value), ".nan")
-    return str(value)
-
-
-def _suggest(word: Any, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1)
-    return f" — did you mean {_quote(close[0])}?" if close else ""
-
-
-_KINDS = {
-    "decimal": "a number",
-    "float": "a number",
-    "finite_number": "a finite number",
-    "int": "a whole number",
-    "string": "text",
-    "bool": "true or false",
-    "model": "a mapping (key: value)",
-    "dict": "a mapping (key: value)",
-    "list": "a list",
-    "date": "a date (YYYY-MM-DD)",
-}
-_BOUNDS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
-
-
-def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
-    kind = str(error["type"])
-    ctx = error.get("ctx") or {}
-    path = target.path
-    where = _where(path)
-    value = error["input"] if target.is_key else _value_at(data, path)
-    parent = _unwrap(target.parent)
-    field_of_model = (
-        isinstance(parent, type)
-        and issubclass(parent, BaseModel)
-        and bool(path)
-        and path[-1] in parent.model_fields
-    )
-    if kind == "missing" or (value is None and field_of_model and not target.is_key):
-        return f"missing required key {_quote(path[-1])} {_in(path[:-1])}" + (
-            " (null counts as missing)" if kind != "missing" else ""
-        )
-    if kind == "extra_forbidden":
-        is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
-        allowed = list(parent.model_fields) if is_model else []
-        method = f" for method {target.variant}" if target.variant else ""
-        return (
-            f"unknown key {_quote(path[-1])} {_in(path[:-1])}{method} "
-            f"(allowed: {', '.join(allowed)}){_suggest(path[-1], allowed)}"
-        )
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        tags = list(_variants(_unwrap(target.annotation)))
-        tag = _value_at(data, (*path, "method"))
-        if tag is None:
-            return f"missing required key 'method' in {where} (one of: {', '.join(tags)})"
-        return (
-            f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}"
-            f"{_suggest(tag, tags)}"
-        )
-    if kind == "literal_error":
-        choices = [str(c) for c in get_args(_unwrap(target.annotation))]
-        return f"{where} must be one of {', '.join(choices)}, got {_show(value)}" + (
-            _suggest(value, choices) if isinstance(value, str) else ""
-        )
-    if kind in ("too_short", "string_too_short"):
-        need = "must not be empty" if kind == "string_too_short" else "must list at least one item"
-        return f"a key of {_where(path[:-1])} {need}" if target.is_key else f"{where} {need}"
-    bound = next((b for b in _BOUNDS if b in ctx and kind.startswith(("greater", "less"))), None)
-    if bound is not None:
-        rule = f"must be {_BOUNDS[bound]} {ctx[bound]}"
-    else:
-        expected = next((v for k, v in _KINDS.items() if kind.startswith(k)), None)
-        if expected is None:
-            return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
-        rule = f"must be {expected}"
-    if target.is_key:
-        key = error["input"]
-        hint = f" (quote it: '{key}')" if kind == "string_type" and key is not None else ""
-        return f"key {_show(key)} of {_where(path[:-1])} {rule}{hint}"
-    return f"{where} {rule}, got {_show(value)}"
