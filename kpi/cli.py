@@ -19,6 +19,11 @@ from rich.console import Console
 from rich.text import Text
 
 from kpi import __version__, api
+from kpi.audit.impact import impact_of_rules, write_impact_workbook
+from kpi.audit.impact import render as render_impact
+from kpi.audit.rules_diff import diff_rules
+from kpi.audit.rules_diff import lines as change_lines
+from kpi.audit.verify import verify as verify_results
 from kpi.errors import KpiError
 from kpi.explain.members import explain as explain_member
 from kpi.periods import Period
@@ -162,8 +167,7 @@ def explain(
     if as_json:
         out_console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return
-    for line in explanation.lines():
-        out_console.print(Text(line), soft_wrap=True)
+    _print_lines(explanation.lines())
 
 
 rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
@@ -184,11 +188,81 @@ def rules_check(
     out_console.print(Text(f"{path}: ok — {rules_.name} {rules_.version}"))
 
 
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[Path, typer.Argument(help="The rules in force (YAML).")],
+    new: Annotated[Path, typer.Argument(help="The proposed rules (YAML).")],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Score this workbook under both rules.")
+    ] = None,
+    period: Annotated[
+        Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the impact workbook.")] = None,
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List semantic rule changes; with --data, their impact on scores, grades and pay."""
+    _check_lang(lang)
+    if data is not None and period is None:
+        raise typer.BadParameter("--data needs --period", param_hint="--period")
+    if out is not None and data is None:
+        raise typer.BadParameter("--out writes the impact of --data: give --data too",
+                                 param_hint="--out")
+
+    def action() -> Any:
+        changes = diff_rules(load_rules(old), load_rules(new))
+        if data is None or period is None:
+            return changes, None
+        sources = [data, old, new]
+        if out is not None:
+            check_output(out, force=force, inputs=sources)
+        result = impact_of_rules(data, old, new, period)
+        if out is not None:
+            write_impact_workbook(result, out, force, sources, lang=lang)
+        return changes, result
+
+    changes, result = _guard(as_json, action)
+    if as_json:
+        payload = {"ok": True, "changes": [c.as_dict() for c in changes],
+                   "impact": result.as_dict() if result is not None else None}
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_lines(change_lines(changes))
+    if result is not None:
+        out_console.print()
+        _print_lines(render_impact(result))
+    if out is not None:
+        out_console.print(Text(f"wrote {out}"))
+
+
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rules format (for editors)."""
     out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)),
                       soft_wrap=True)
+
+
+@app.command()
+def verify(
+    results: Annotated[Path, typer.Argument(help="A results workbook written by kpi score.")],
+    input: Annotated[Path, typer.Option("--input", "-i", help="The input workbook it was scored from.")],
+    rules: RulesOpt,
+    as_json: JsonOpt = False,
+) -> None:
+    """Recompute a results workbook and name every cell edited since it was written."""
+    report = _guard(as_json, lambda: verify_results(results, input, rules))
+    if as_json:
+        out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        _print_lines(report.lines())
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _print_lines(lines: list[str]) -> None:
+    for line in lines:
+        out_console.print(Text(line), soft_wrap=True)
 
 
 def _version(value: bool) -> None:

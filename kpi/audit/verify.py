@@ -1,0 +1,368 @@
+"""Does a results workbook still say what its inputs say? (``kpi verify``)
+
+A results workbook travels by e-mail to finance and back; a hand-edited bonus or
+score must not survive an audit. :func:`verify` reads the workbook as Excel
+shows it (cached values), recomputes the period it names from the input and
+rules given, builds the very sheets ``kpi score`` would write
+(:func:`~kpi.report.tables.published_sheets`, in the workbook's language) and
+compares them cell by cell, header rows included.
+
+* A published decimal ``d`` matches a numeric cell ``v`` when ``float(d) == v``
+  (how it was written) or ``v`` displays as ``d`` (15 significant digits);
+  an integer must be equal, text exactly equal, a blank must be blank (empty
+  text counts as blank).
+* Rows are aligned (``difflib``) before cells are compared, so a deleted or
+  inserted row is reported once as a missing or extra row rather than as every
+  cell below it.
+* On 运行信息 the paths of the input and rules files are skipped: they record
+  how the files were named on the command line, which legitimately differs
+  between machines. The two sha256 rows are compared with the files given and,
+  when they differ, reported first as "the input changed since the run", since
+  every other difference then follows from that.
+"""
+
+from __future__ import annotations
+
+import difflib
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kpi import api
+from kpi.engine.results import Results
+from kpi.errors import KpiError, Location, Problem, column_letter
+from kpi.numbers import from_float
+from kpi.periods import Period
+from kpi.report.tables import Sheet, published_sheets
+
+#: 运行信息 keys as :func:`kpi.report.tables.published_sheets` writes them.
+RUN_INFO_KEYS = {
+    "zh": {"period": "考核期间", "rules_file": "规则文件", "input_file": "输入文件",
+           "rules_sha256": "规则SHA256", "input_sha256": "输入SHA256"},
+    "en": {k: k for k in ("period", "rules_file", "input_file", "rules_sha256", "input_sha256")},
+}  # fmt: skip
+#: The sheet whose presence tells the language of a results workbook, and 运行信息.
+FIRST_SHEET = {"zh": "个人得分", "en": "individuals"}
+RUN_INFO_SHEET = {"zh": "运行信息", "en": "run_info"}
+
+Row = tuple[Any, ...]
+
+
+class ResultsError(KpiError):
+    """The results workbook cannot be read, or is not a kpi results workbook."""
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Every difference between a results workbook and a fresh computation."""
+
+    results: str
+    input: str
+    rules: str
+    lang: str
+    period: Period
+    cells: int
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """One located line per problem, then a one-line verdict."""
+        out = [str(p) for p in self.problems]
+        if self.ok:
+            out.append(
+                f"{self.results}: ok — all {self.cells} cells match a fresh computation of "
+                f"{self.input} under {self.rules} for {self.period}"
+            )
+        else:
+            count = len(self.problems)
+            out.append(
+                f"{self.results}: {count} difference{'s' if count != 1 else ''} from a fresh "
+                f"computation of {self.input} under {self.rules} for {self.period}"
+            )
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "results": self.results,
+            "input": self.input,
+            "rules": self.rules,
+            "period": str(self.period),
+            "lang": self.lang,
+            "cells": self.cells,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def verify(
+    results_path: str | Path, input_path: str | Path, rules_path: str | Path
+) -> VerifyReport:
+    """Recompute the period a results workbook names and report every cell that differs.
+
+    Raises :class:`ResultsError` when the workbook is unreadable or is not a
+    results workbook, and the usual :class:`KpiError` when the input or rules
+    cannot be scored.
+    """
+    name = str(results_path)
+    book = read_book(results_path)
+    lang = language(book, name)
+    period = recorded_period(book, lang, name)
+    results = api.run(input_path, rules_path, period)
+    problems = _changed_files(book, results, lang, name, str(input_path), str(rules_path))
+    sheets = published_sheets(results, lang)
+    for sheet in sheets:
+        problems += _compare_sheet(sheet, lang, book, name)
+    expected = {s.name(lang) for s in sheets}
+    problems += [
+        Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
+        for title in book
+        if title not in expected
+    ]
+    cells = sum(len(s.columns) * (len(s.rows) + 1) for s in sheets)
+    return VerifyReport(name, str(input_path), str(rules_path), lang, period, cells, problems)
+
+
+# reading the workbook -----------------------------------------------------------------
+
+
+def read_book(path: str | Path) -> dict[str, list[Row]]:
+    """Every sheet's rows as Excel shows them (cached values), trailing blanks trimmed.
+
+    An empty text cell reads as blank: Excel shows no difference, and saving the
+    workbook in Excel or openpyxl drops it.
+    """
+    name = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ResultsError.single("results workbook not found", Location(name)) from None
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise ResultsError.single(
+            f"cannot read the results workbook ({exc}): give the .xlsx that kpi score wrote",
+            Location(name),
+        ) from None
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            cells = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+            rows = [_trim([None if v == "" else v for v in row]) for row in cells]
+            while rows and not rows[-1]:
+                rows.pop()
+            sheets[ws.title] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def _trim(row: Sequence[Any]) -> Row:
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return tuple(row[:end])
+
+
+def language(book: dict[str, list[Row]], name: str) -> str:
+    """zh or en, from the sheet names kpi score wrote."""
+    found = [lang for lang, sheet in FIRST_SHEET.items() if sheet in book]
+    if len(found) != 1:
+        raise ResultsError.single(
+            "not a kpi results workbook: expected a sheet 个人得分 (or individuals with --lang en)",
+            Location(name),
+        )
+    return found[0]
+
+
+def recorded_period(book: dict[str, list[Row]], lang: str, name: str) -> Period:
+    """The period the workbook was scored for, from its 运行信息 sheet."""
+    sheet = RUN_INFO_SHEET[lang]
+    key = RUN_INFO_KEYS[lang]["period"]
+    for excel_row, row in enumerate(book.get(sheet, []), start=1):
+        if row and row[0] == key:
+            value = row[1] if len(row) > 1 else None
+            try:
+                return Period.parse(str(value))
+            except ValueError as exc:
+                raise ResultsError.single(str(exc), Location(name, sheet, excel_row, "B")) from None
+    raise ResultsError.single(
+        f"no {key} row on sheet {sheet}: cannot tell which period to recompute",
+        Location(name, sheet),
+    )
+
+
+# comparing ----------------------------------------------------------------------------
+
+
+def _changed_files(
+    book: dict[str, list[Row]], results: Results, lang: str, name: str, input_: str, rules: str
+) -> list[Problem]:
+    """The recorded sha256 of the input and rules against the files given now."""
+    keys = RUN_INFO_KEYS[lang]
+    sheet = RUN_INFO_SHEET[lang]
+    recorded = {row[0]: (i, row) for i, row in enumerate(book.get(sheet, []), start=1) if row}
+    checks = (
+        ("input_sha256", "input workbook", input_, results.inputs.sha256, "input_changed"),
+        ("rules_sha256", "rules file", rules, results.rules_file.sha256, "rules_changed"),
+    )
+    problems = []
+    for key, what, path, now, kind in checks:
+        label = keys[key]
+        if label not in recorded:
+            problems.append(
+                Problem(
+                    Location(name, sheet),
+                    f"no {label} row: cannot tell whether the {what} changed since the run",
+                    kind,
+                )
+            )
+            continue
+        excel_row, row = recorded[label]
+        held = row[1] if len(row) > 1 else None
+        if held != now:
+            problems.append(
+                Problem(
+                    Location(name, sheet, excel_row, "B"),
+                    f"the {what} changed since the run: {label} recorded {_short(held)}, "
+                    f"{path} now has {_short(now)}",
+                    kind,
+                )
+            )
+    return problems
+
+
+def _short(sha: Any) -> str:
+    return "blank" if sha is None else f"{str(sha)[:16]}…"
+
+
+def _compare_sheet(sheet: Sheet, lang: str, book: dict[str, list[Row]], name: str) -> list[Problem]:
+    title = sheet.name(lang)
+    expected = [(1, tuple(c.header(lang) for c in sheet.columns))]
+    expected += [(i, tuple(r)) for i, r in enumerate(sheet.rows, start=2)]
+    if title not in book:
+        return [
+            Problem(
+                Location(name, title),
+                f"sheet missing: recomputing gives a sheet of {len(sheet.rows)} rows",
+                "missing_sheet",
+            )
+        ]
+    actual = list(enumerate(book[title], start=1))
+    if sheet.key == "run_info":
+        keys = RUN_INFO_KEYS[lang]
+        skipped = {keys[k] for k in ("rules_file", "input_file", "rules_sha256", "input_sha256")}
+        expected = [(i, r) for i, r in expected if not r or r[0] not in skipped]
+        actual = [(i, r) for i, r in actual if not r or r[0] not in skipped]
+    return _compare_rows(expected, actual, Location(name, title))
+
+
+def _compare_rows(
+    expected: list[tuple[int, Row]], actual: list[tuple[int, Row]], where: Location
+) -> list[Problem]:
+    """Align the rows, then compare the cells of each aligned pair."""
+    want = [_trim([_as_cell(v) for v in row]) for _, row in expected]
+    have = [row for _, row in actual]
+    matcher = difflib.SequenceMatcher(None, want, have, autojunk=False)
+    problems: list[Problem] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        pairs = min(i2 - i1, j2 - j1)
+        for k in range(pairs):
+            problems += _compare_cells(expected[i1 + k][1], actual[j1 + k], where)
+        next_row = actual[j1 + pairs][0] if j1 + pairs < len(actual) else _after(actual)
+        for _, row in expected[i1 + pairs : i2]:
+            problems.append(
+                Problem(
+                    _at(where, next_row),
+                    f"row missing: recomputing gives {_show_row(row)}",
+                    "missing_row",
+                )
+            )
+        for excel_row, row in actual[j1 + pairs : j2]:
+            problems.append(
+                Problem(
+                    _at(where, excel_row),
+                    f"extra row: holds {_show_row(row)}; recomputing gives no such row",
+                    "extra_row",
+                )
+            )
+    return problems
+
+
+def _after(actual: list[tuple[int, Row]]) -> int:
+    return actual[-1][0] + 1 if actual else 1
+
+
+def _at(where: Location, row: int, column: str | None = None) -> Location:
+    return Location(where.file, where.sheet, row, column)
+
+
+def _compare_cells(expected: Row, actual: tuple[int, Row], where: Location) -> list[Problem]:
+    excel_row, held = actual
+    problems = []
+    for c in range(max(len(expected), len(held))):
+        want = expected[c] if c < len(expected) else None
+        have = held[c] if c < len(held) else None
+        if not matches(want, have):
+            problems.append(
+                Problem(
+                    _at(where, excel_row, column_letter(c + 1)),
+                    f"cell holds {_show(have)}, recomputing gives {_show(want)}",
+                    "cell",
+                )
+            )
+    return problems
+
+
+def matches(published: Any, cell: Any) -> bool:
+    """Whether a cell holds what ``kpi score`` wrote for ``published``."""
+    numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
+    if published is None or published == "":
+        return cell is None
+    if isinstance(published, Decimal):
+        return numeric and (float(published) == cell or from_float(float(cell)) == published)
+    if isinstance(published, int) and not isinstance(published, bool):
+        return numeric and cell == published
+    if isinstance(published, date):
+        return isinstance(cell, datetime) and cell == _as_cell(published)
+    return isinstance(cell, str) and cell == published
+
+
+def _as_cell(value: Any) -> Any:
+    """What a published value reads back as from the workbook (for aligning rows)."""
+    if value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "blank"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, float):
+        return format(from_float(value), "f")
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _show_row(row: Row) -> str:
+    return " | ".join(_show(v) for v in row) if row else "(blank)"
