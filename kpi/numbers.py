@@ -21,14 +21,12 @@ EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 def r2(x: Decimal) -> Decimal:
     """Round to 2 decimals, half away from zero (Excel ROUND): 89.995 → 90.00."""
-    with localcontext(EXACT):
-        return x.quantize(CENT, rounding=ROUND_HALF_UP)
+    return EXACT.quantize(x, CENT)
 
 
 def round0(x: Decimal) -> Decimal:
     """Round to a whole number, half away from zero (whole yuan)."""
-    with localcontext(EXACT):
-        return x.quantize(ONE, rounding=ROUND_HALF_UP)
+    return EXACT.quantize(x, ONE)
 
 
 def floor_int(x: Decimal) -> int:
@@ -46,8 +44,7 @@ def clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
 
 def div(a: Decimal, b: Decimal) -> Decimal:
     """Exact-enough division (60 significant digits) before a published rounding."""
-    with localcontext(EXACT):
-        return a / b
+    return EXACT.divide(a, b)
 
 
 def exact_mean(pairs: list[tuple[Decimal, Decimal]]) -> Decimal | None:

@@ -16,7 +16,7 @@ from fractions import Fraction
 import pandas as pd
 
 from kpi.errors import ComputeError, Location, Problem
-from kpi.numbers import ONE, round0
+from kpi.numbers import EXACT, ONE, round0
 from kpi.rules.schema import Rules
 
 MONTHS_PLACES = Decimal("0.0001")
@@ -87,7 +87,7 @@ def bonus_table(population: pd.DataFrame, rules: Rules, period_months: int) -> p
     factors = [months_factor(m, period_months) for m in ordered["months"]]
     forfeited = [bool(v) and forfeit for v in ordered["vetoed"]]
     u = [
-        Fraction(0) if lost else Fraction(base) * Fraction(pc) * Fraction(rc) * Fraction(gf) * mf
+        Fraction(0) if lost else Fraction(EXACT.multiply(EXACT.multiply(base, pc), EXACT.multiply(rc, gf))) * mf
         for base, pc, rc, gf, mf, lost in zip(
             ordered["bonus_base"], post_coef, role_coef, ordered["grade_factor"], factors,
             forfeited, strict=True,

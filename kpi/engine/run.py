@@ -7,6 +7,7 @@ before it; this module only joins them and collects warnings.
 
 from __future__ import annotations
 
+from decimal import localcontext
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -27,6 +28,7 @@ from kpi.engine.weighting import (
     zone_score,
 )
 from kpi.io.inputs import Inputs
+from kpi.numbers import EXACT
 from kpi.periods import Period
 
 if TYPE_CHECKING:
@@ -50,7 +52,16 @@ def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataF
 
 
 def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
-    """Compute every published number of SPEC §5 for one validated workbook."""
+    """Compute every published number of SPEC §5 for one validated workbook.
+
+    All arithmetic runs in a 60-digit decimal context, so no product or sum of
+    input values is ever rounded before a published step rounds it.
+    """
+    with localcontext(EXACT):
+        return _score(inputs, rules_file, period)
+
+
+def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     rules = rules_file.rules
     leaders_roster, individuals_roster = split_roster(inputs.people, rules_file)
     warnings = list(inputs.warnings)

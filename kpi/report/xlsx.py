@@ -1,0 +1,231 @@
+"""A small streaming writer of plain ``.xlsx`` workbooks (ECMA-376 SpreadsheetML).
+
+Why not xlsxwriter: measured on this project's results (50,000 people, 1.3
+million cells) xlsxwriter spends ~13 µs per cell, 15–20 s per run, most of the
+time of a large ``kpi score``. The results workbook needs only a sliver of the
+format — text, numbers, dates, four number formats, a bold header, column
+widths, a frozen header row and an autofilter — and writing that sliver
+directly costs ~1 µs per cell. What this writer guarantees:
+
+* Text is always an inline string (``t="inlineStr"``): it can never become a
+  formula, a number or a link, whatever it starts with (``=``, ``+``, ``-``, ``@``).
+* Numbers are written from their exact decimal text (``102.80``), not via a
+  binary float's repr.
+* Characters XML 1.0 forbids are replaced with Excel's ``_xHHHH_`` escape, so a
+  stray control character in a name never makes the file unreadable.
+* The bytes depend only on the content and the given creation time (fixed zip
+  timestamps), so two runs over the same inputs give identical files.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+EXCEL_EPOCH = date(1899, 12, 30)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+#: Cell styles by name → index into cellXfs of :data:`STYLES_XML`.
+STYLE = {"text": 0, "header": 1, "0.00": 2, "0": 3, "0.0000": 4, "date": 5}
+
+STYLES_XML = (
+    HEADER
+    + f'<styleSheet xmlns="{MAIN_NS}">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0000"/>'
+    '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/>'
+    '</right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/>'
+    "</bottom><diagonal/></border></borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="6">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+    'applyBorder="1" applyAlignment="1"><alignment vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _text(value: str) -> str:
+    cleaned = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    escaped = escape(cleaned)
+    if escaped != escaped.strip():
+        return f'<is><t xml:space="preserve">{escaped}</t></is>'
+    return f"<is><t>{escaped}</t></is>"
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One worksheet: its title, column widths, header cells and body rows.
+
+    ``styles`` names each column's number style (a key of :data:`STYLE`);
+    body cells hold str, int, Decimal, float, date or None (blank).
+    """
+
+    title: str
+    headers: Sequence[str]
+    styles: Sequence[str]
+    widths: Sequence[float]
+    rows: Iterable[Sequence[Any]]
+    row_count: int
+
+
+def _cell(ref: str, value: Any, style: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return f'<c r="{ref}" t="inlineStr">{_text(value)}</c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Decimal):
+        number = format(value, "f")
+    elif isinstance(value, int | float):
+        number = repr(value)
+    elif isinstance(value, datetime | date):
+        day = value.date() if isinstance(value, datetime) else value
+        number = str((day - EXCEL_EPOCH).days)
+    else:
+        return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
+    return f'<c r="{ref}" s="{style}"><v>{number}</v></c>'
+
+
+def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
+    columns = len(sheet.headers)
+    letters = [_letter(i) for i in range(columns)]
+    last = f"{letters[-1]}{sheet.row_count + 1}"
+    styles = [STYLE[s] for s in sheet.styles]
+    tab = ' tabSelected="1"' if selected else ""
+    parts = [
+        HEADER,
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        f'<dimension ref="A1:{last}"/>',
+        f'<sheetViews><sheetView workbookViewId="0"{tab}>',
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
+        '<sheetFormatPr defaultRowHeight="15"/><cols>',
+        *(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+          for i, w in enumerate(sheet.widths, start=1)),
+        '</cols><sheetData><row r="1">',
+        *(f'<c r="{letter}1" s="1" t="inlineStr">{_text(h)}</c>'
+          for letter, h in zip(letters, sheet.headers, strict=True)),
+        "</row>",
+    ]
+    stream.write("".join(parts).encode())
+    buffer: list[str] = []
+    for number, row in enumerate(sheet.rows, start=2):
+        cells = "".join(
+            _cell(f"{letters[i]}{number}", value, styles[i]) for i, value in enumerate(row)
+        )
+        buffer.append(f'<row r="{number}">{cells}</row>')
+        if len(buffer) >= 2000:
+            stream.write("".join(buffer).encode())
+            buffer.clear()
+    stream.write("".join(buffer).encode())
+    tail = "</sheetData>"
+    if sheet.row_count:
+        tail += f'<autoFilter ref="A1:{last}"/>'
+    tail += ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+             'footer="0.3"/></worksheet>')
+    stream.write(tail.encode())
+
+
+def _package_parts(titles: list[str], created: datetime, title: str) -> dict[str, str]:
+    sheets = range(1, len(titles) + 1)
+    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "[Content_Types].xml": HEADER
+        + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in sheets
+        )
+        + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        "</Types>",
+        "_rels/.rels": HEADER
+        + f'<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{REL_NS}/extended-properties" Target="docProps/app.xml"/>'
+        "</Relationships>",
+        "docProps/core.xml": HEADER
+        + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>kpi</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>",
+        "docProps/app.xml": HEADER
+        + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>kpi</Application></Properties>",
+        "xl/workbook.xml": HEADER
+        + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><bookViews><workbookView/></bookViews><sheets>'
+        + "".join(
+            f'<sheet name={quoteattr(t)} sheetId="{i}" r:id="rId{i}"/>'
+            for i, t in zip(sheets, titles, strict=True)
+        )
+        + "</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": HEADER
+        + f'<Relationships xmlns="{PKG_REL_NS}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{REL_NS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in sheets
+        )
+        + f'<Relationship Id="rId{len(titles) + 1}" Type="{REL_NS}/styles" Target="styles.xml"/>'
+        "</Relationships>",
+        "xl/styles.xml": STYLES_XML,
+    }
+
+
+def write_xlsx(path: Path, sheets: list[SheetSpec], created: datetime, title: str = "") -> None:
+    """Write ``sheets`` to a new workbook at ``path`` (the caller makes it atomic)."""
+    parts = _package_parts([s.title for s in sheets], created, title)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as book:
+        for name in ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
+                     "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+            book.writestr(zipfile.ZipInfo(name, ZIP_TIME), parts[name],
+                          compress_type=zipfile.ZIP_DEFLATED)
+        for index, sheet in enumerate(sheets, start=1):
+            info = zipfile.ZipInfo(f"xl/worksheets/sheet{index}.xml", ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with book.open(info, "w") as stream:
+                _write_sheet(stream, sheet, selected=index == 1)
