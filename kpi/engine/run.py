@@ -43,6 +43,12 @@ def split_roster(people: pd.DataFrame, rules_file: RulesFile) -> tuple[pd.DataFr
     return people[is_leader].reset_index(drop=True), people[~is_leader].reset_index(drop=True)
 
 
+def _objects(values: list[object], index: pd.Index) -> pd.Series:
+    """A column of Python values kept as they are (pandas would turn None into NaN in
+    an inferred string column)."""
+    return pd.Series(values, dtype=object, index=index)
+
+
 def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataFrame:
     """Scores joined to their grades, in the grading's deterministic order."""
     graded = grading.frame.rename(columns={"id": key})
@@ -123,13 +129,17 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
          "vetoed", "points"]
     ]
     if rules.bonus.include_leaders:
+        categories = dict(zip(leaders_roster["id"], leaders_roster["post_category"], strict=True))
         leader_rows = leaders[
             ["id", "name", "role", "grade", "grade_factor", "score", "vetoed", "points"]
         ].assign(
-            department=None,
-            post_category=list(leaders_roster.set_index("id").loc[leaders["id"], "post_category"]),
+            department=_objects([None] * len(leaders), leaders.index),
+            post_category=_objects([categories[i] for i in leaders["id"]], leaders.index),
         )
-        population = pd.concat([population, leader_rows[population.columns]], ignore_index=True)
+        population = pd.concat(
+            [population.astype(object), leader_rows[population.columns].astype(object)],
+            ignore_index=True,
+        )
     population = population.join(roster, on="id")
     bonus = bonus_table(population, rules, period.months)
 
