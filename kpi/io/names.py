@@ -7,8 +7,10 @@ Chinese one used in messages.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "people": ("人员", "people"),
@@ -90,3 +92,63 @@ def normalize_name(text: str) -> str:
 def accepted(names: tuple[str, str]) -> str:
     """``'工号 / id'`` for messages."""
     return f"{names[0]} / {names[1]}"
+
+
+#: Normalised accepted sheet name → sheet key.
+SHEET_ALIASES: dict[str, str] = {
+    normalize_name(name): key for key, names in SHEET_NAMES.items() for name in names
+}
+
+#: Per sheet key: normalised accepted column name → column key.
+COLUMN_ALIASES: dict[str, dict[str, str]] = {
+    sheet: {normalize_name(name): key for key, names in columns.items() for name in names}
+    for sheet, columns in COLUMN_NAMES.items()
+}
+
+#: difflib compares a value with every choice; beyond this many choices (a roster
+#: of 50,000 工号) only the normalised-exact suggestion is made, to stay fast.
+MAX_FUZZY_CHOICES = 2000
+
+
+class Suggester:
+    """Finds the choice a mistyped value was most likely meant to be.
+
+    First a choice equal to the value up to :func:`normalize_name` (``ａ01`` →
+    ``A01``, ``招商 `` → ``招商``), then difflib's closest match. The choices are
+    normalised once, so checking many values against a long list stays fast.
+    """
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self._choices = choices
+        self.by_norm: dict[str, str] = {}
+        self._norms: list[str] | None = None
+
+    def __call__(self, value: str) -> str | None:
+        if self._norms is None:  # normalised on first use: most checks find nothing
+            for option in self._choices:
+                self.by_norm.setdefault(normalize_name(option), option)
+            self._norms = list(self.by_norm)
+        key = normalize_name(value)
+        if key in self.by_norm:
+            return self.by_norm[key]
+        if len(self._norms) > MAX_FUZZY_CHOICES:
+            return None
+        close = difflib.get_close_matches(key, self._norms, n=1, cutoff=0.6)
+        return self.by_norm[close[0]] if close else None
+
+    def hint(self, value: str) -> str:
+        """``"; did you mean 'X'?"`` or nothing."""
+        guess = self(value)
+        return f"; did you mean '{guess}'?" if guess is not None and guess != value else ""
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
+    """The choice ``value`` was most likely meant to be, or None (see :class:`Suggester`)."""
+    return Suggester(choices)(value)
+
+
+def listing(choices: Iterable[str], limit: int = 12) -> str:
+    """``'招商, 企业服务, 综合保障'`` for messages, shortened after ``limit`` items."""
+    items = list(choices)
+    text = ", ".join(items[:limit])
+    return text + (f", … ({len(items)} in all)" if len(items) > limit else "")
