@@ -52,10 +52,13 @@ class Location:
             text = f"{text}:{self.sheet}{cell}" if text else f"{self.sheet}{cell}"
         return text
 
-    def sort_key(self) -> tuple[Any, ...]:
-        """Order problems by file, sheet, row, column (shorter letters first), line."""
+    def sort_key(self, sheet_order: tuple[str, ...] = ()) -> tuple[Any, ...]:
+        """Order problems by file, sheet (in ``sheet_order`` first, as the workbook
+        lists them), row, column (shorter letters first), line."""
+        rank = sheet_order.index(self.sheet) if self.sheet in sheet_order else len(sheet_order)
         return (
             self.file,
+            rank,
             self.sheet or "",
             self.row or 0,
             (len(self.column), self.column) if self.column else (0, ""),
@@ -93,9 +96,11 @@ class KpiError(Exception):
     """Base of every user error: carries one or more located problems."""
 
     problems: list[Problem] = field(default_factory=list)
+    #: Sheet names in workbook order, so a workbook's problems read top to bottom.
+    sheet_order: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self.problems = sorted(self.problems, key=lambda p: p.location.sort_key())
+        self.problems = sorted(self.problems, key=lambda p: p.location.sort_key(self.sheet_order))
         super().__init__(self.__str__())
 
     @classmethod
@@ -137,6 +142,6 @@ class Collector:
     def __bool__(self) -> bool:
         return bool(self.problems)
 
-    def raise_if_any(self, kind: type[KpiError]) -> None:
+    def raise_if_any(self, kind: type[KpiError], sheet_order: tuple[str, ...] = ()) -> None:
         if self.problems:
-            raise kind(list(self.problems))
+            raise kind(list(self.problems), sheet_order)

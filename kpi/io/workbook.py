@@ -77,7 +77,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         if table is not None:
             tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
-    problems.raise_if_any(InputError)
+    problems.raise_if_any(InputError, tuple(source.sheet_names))
     return Inputs(
         path=file,
         sha256=source.sha256,

@@ -539,11 +539,11 @@ CELL_FAULTS: list[tuple[str, Callable[[Sheets], None], str | None, str | None, l
 MULTIPLE = (
     "multiple_faults",
     _all(_set("点数", "C3", "X01"), _set("人员", "D4", "招商部"), _set("部门", "B3", "L09")),
-    # Reported sorted by location: file, then sheet name by code point, row, column.
+    # Reported sorted by location: file, then sheets in workbook order, row, column.
     [
         ("人员", "D4", ["'招商部'", "coefficients.post_category"]),
-        ("点数", "C3", ["'X01'", "points.events"]),
         ("部门", "B3", ["'L09'", "not a 工号"]),
+        ("点数", "C3", ["'X01'", "points.events"]),
     ],
 )
 
