@@ -49,14 +49,13 @@ def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Resul
     return score(inputs, rules_file, period)
 
 
-def write_results(
-    results: Results, out: str | Path, *, lang: str = "zh", force: bool = False
-) -> Path:
+def write_results(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
     """Write the results workbook atomically; refuses to overwrite without ``force``
     and never writes over the input workbook or the rules file."""
     target = Path(out)
     check_output(
-        target, force=force,
+        target,
+        force=force,
         inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
     )
     created = datetime.combine(results.period.last_day, time())

@@ -55,7 +55,8 @@ def _period(text: str) -> Period:
 InputArg = Annotated[Path, typer.Argument(help="Input workbook (.xlsx, .xlsm or .xls).")]
 RulesOpt = Annotated[Path, typer.Option("--rules", "-r", help="Rules file (YAML).")]
 PeriodOpt = Annotated[
-    Period, typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year.")
+    Period,
+    typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print problems and results as JSON.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en sheet and column names.")]
@@ -92,10 +93,12 @@ def _guard(as_json: bool, action: Callable[[], T]) -> T:
     except Exception as exc:  # a bug, not a user mistake: say so without a traceback
         if os.environ.get("KPI_DEBUG"):
             raise
-        err_console.print(Text(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in kpi, not in your files. Rerun with KPI_DEBUG=1 and report it."
-        ))
+        err_console.print(
+            Text(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in kpi, not in your files. Rerun with KPI_DEBUG=1 and report it."
+            )
+        )
         raise typer.Exit(3) from exc
 
 
@@ -140,8 +143,9 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     """Check a workbook against SPEC §3 and the rules; report every problem at once."""
     inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
-        out_console.print_json(json.dumps({"ok": True, "errors": [], "warnings": inputs.warnings},
-                                          ensure_ascii=False))
+        out_console.print_json(
+            json.dumps({"ok": True, "errors": [], "warnings": inputs.warnings}, ensure_ascii=False)
+        )
         return
     for warning in inputs.warnings:
         err_console.print(Text(f"warning: {warning}"))
@@ -182,8 +186,17 @@ def rules_check(
     loaded = _guard(as_json, lambda: load_rules(path))
     rules_ = loaded.rules
     if as_json:
-        out_console.print_json(json.dumps({"ok": True, "name": rules_.name, "version": rules_.version,
-                                           "sha256": loaded.sha256}, ensure_ascii=False))
+        out_console.print_json(
+            json.dumps(
+                {
+                    "ok": True,
+                    "name": rules_.name,
+                    "version": rules_.version,
+                    "sha256": loaded.sha256,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     out_console.print(Text(f"{path}: ok — {rules_.name} {rules_.version}"))
 
@@ -192,9 +205,7 @@ def rules_check(
 def rules_diff(
     old: Annotated[Path, typer.Argument(help="The rules in force (YAML).")],
     new: Annotated[Path, typer.Argument(help="The proposed rules (YAML).")],
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Score this workbook under both rules.")
-    ] = None,
+    data: Annotated[Path | None, typer.Option("--data", help="Score this workbook under both rules.")] = None,
     period: Annotated[
         Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
     ] = None,
@@ -208,8 +219,7 @@ def rules_diff(
     if data is not None and period is None:
         raise typer.BadParameter("--data needs --period", param_hint="--period")
     if out is not None and data is None:
-        raise typer.BadParameter("--out writes the impact of --data: give --data too",
-                                 param_hint="--out")
+        raise typer.BadParameter("--out writes the impact of --data: give --data too", param_hint="--out")
 
     def action() -> Any:
         changes = diff_rules(load_rules(old), load_rules(new))
@@ -225,8 +235,11 @@ def rules_diff(
 
     changes, result = _guard(as_json, action)
     if as_json:
-        payload = {"ok": True, "changes": [c.as_dict() for c in changes],
-                   "impact": result.as_dict() if result is not None else None}
+        payload = {
+            "ok": True,
+            "changes": [c.as_dict() for c in changes],
+            "impact": result.as_dict() if result is not None else None,
+        }
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
     _print_lines(change_lines(changes))
@@ -240,8 +253,7 @@ def rules_diff(
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rules format (for editors)."""
-    out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)),
-                      soft_wrap=True)
+    out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
 
 
 @app.command()

@@ -67,7 +67,6 @@ class Exact:
         return r2(self.exact)
 
 
-
 def from_float(x: float) -> Decimal:
     """The decimal a spreadsheet shows for a stored double (at most 15 significant digits)."""
     if not math.isfinite(x):

@@ -20,9 +20,7 @@ class Period:
         """Parse ``2024Q3``/``2024q3`` or ``2024``; ValueError with the accepted forms otherwise."""
         m = _PERIOD.match(unicodedata.normalize("NFKC", text).strip())
         if not m:
-            raise ValueError(
-                f"period {text!r} is not a quarter like 2024Q3 or a year like 2024"
-            )
+            raise ValueError(f"period {text!r} is not a quarter like 2024Q3 or a year like 2024")
         return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
 
     @property

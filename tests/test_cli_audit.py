@@ -21,8 +21,9 @@ WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
 
 
 def kpi(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False
+    )
 
 
 def new_rules(tmp_path: Path) -> Path:
@@ -34,15 +35,35 @@ def new_rules(tmp_path: Path) -> Path:
 
 def test_rules_diff_lists_the_change_and_its_impact(tmp_path: Path) -> None:
     out = tmp_path / "impact.xlsx"
-    result = kpi("rules", "diff", str(WORKED / "rules.yaml"), str(new_rules(tmp_path)),
-                 "--data", str(WORKED / "input.xlsx"), "--period", "2024Q3", "--out", str(out))
+    result = kpi(
+        "rules",
+        "diff",
+        str(WORKED / "rules.yaml"),
+        str(new_rules(tmp_path)),
+        "--data",
+        str(WORKED / "input.xlsx"),
+        "--period",
+        "2024Q3",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert "grades.bands[优秀].quota: 0.2 → 0.4  (touches: grades, bonus)" in result.stdout
     assert "E03 陈静: 7663 → 8909 (+1246), 良好 → 优秀" in result.stdout
     assert "E01 张伟: 33581 → 32809 (-772)" in result.stdout
     assert out.exists()
-    again = kpi("rules", "diff", str(WORKED / "rules.yaml"), str(new_rules(tmp_path)),
-                "--data", str(WORKED / "input.xlsx"), "--period", "2024Q3", "--out", str(out))
+    again = kpi(
+        "rules",
+        "diff",
+        str(WORKED / "rules.yaml"),
+        str(new_rules(tmp_path)),
+        "--data",
+        str(WORKED / "input.xlsx"),
+        "--period",
+        "2024Q3",
+        "--out",
+        str(out),
+    )
     assert again.returncode == 1 and "--force" in again.stderr
 
 
@@ -57,25 +78,52 @@ def test_rules_diff_json_without_data(tmp_path: Path) -> None:
 
 
 def test_rules_diff_usage_errors(tmp_path: Path) -> None:
-    result = kpi("rules", "diff", str(WORKED / "rules.yaml"), str(new_rules(tmp_path)),
-                 "--data", str(WORKED / "input.xlsx"))
+    result = kpi(
+        "rules",
+        "diff",
+        str(WORKED / "rules.yaml"),
+        str(new_rules(tmp_path)),
+        "--data",
+        str(WORKED / "input.xlsx"),
+    )
     assert result.returncode == 2 and "--period" in result.stderr
 
 
 def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
     out = tmp_path / "results.xlsx"
-    scored = kpi("score", str(WORKED / "input.xlsx"), "--rules", str(WORKED / "rules.yaml"),
-                 "--period", "2024Q3", "--out", str(out), "-q")
+    scored = kpi(
+        "score",
+        str(WORKED / "input.xlsx"),
+        "--rules",
+        str(WORKED / "rules.yaml"),
+        "--period",
+        "2024Q3",
+        "--out",
+        str(out),
+        "-q",
+    )
     assert scored.returncode == 0, scored.stderr
-    ok = kpi("verify", str(out), "--input", str(WORKED / "input.xlsx"), "--rules",
-             str(WORKED / "rules.yaml"))
+    ok = kpi(
+        "verify",
+        str(out),
+        "--input",
+        str(WORKED / "input.xlsx"),
+        "--rules",
+        str(WORKED / "rules.yaml"),
+    )
     assert ok.returncode == 0 and "ok" in ok.stdout
     edited = tmp_path / "edited.xlsx"
     shutil.copy(out, edited)
     book = openpyxl.load_workbook(edited)
     book["个人得分"]["I2"] = 103.4  # E01's 综合得分 is 103.41
     book.save(edited)
-    bad = kpi("verify", str(edited), "--input", str(WORKED / "input.xlsx"), "--rules",
-              str(WORKED / "rules.yaml"))
+    bad = kpi(
+        "verify",
+        str(edited),
+        "--input",
+        str(WORKED / "input.xlsx"),
+        "--rules",
+        str(WORKED / "rules.yaml"),
+    )
     assert bad.returncode == 1
     assert f"{edited}:个人得分!I2: cell holds 103.4, recomputing gives 103.41" in bad.stdout

@@ -37,8 +37,19 @@ def test_score_refuses_bad_workbook(case: dict[str, Any], tmp_path: Path) -> Non
     book = CORPUS / case["file"]
     before = hashlib.sha256(book.read_bytes()).hexdigest()
     out = tmp_path / "results.xlsx"
-    result = runner.invoke(app, ["score", str(book), "--rules", str(CORPUS / case["rules"]),
-                                 "--period", case["period"], "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(book),
+            "--rules",
+            str(CORPUS / case["rules"]),
+            "--period",
+            case["period"],
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
@@ -52,8 +63,18 @@ def test_score_refuses_bad_workbook(case: dict[str, Any], tmp_path: Path) -> Non
 def test_validate_json_lists_every_fault_sorted() -> None:
     case = next(c for c in MANIFEST if "all" in c)
     book = CORPUS / case["file"]
-    result = runner.invoke(app, ["validate", str(book), "--rules", str(CORPUS / case["rules"]),
-                                 "--period", case["period"], "--json"])
+    result = runner.invoke(
+        app,
+        [
+            "validate",
+            str(book),
+            "--rules",
+            str(CORPUS / case["rules"]),
+            "--period",
+            case["period"],
+            "--json",
+        ],
+    )
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
     got = [(e["sheet"], f"{e['column']}{e['row']}") for e in errors]

@@ -33,13 +33,27 @@ def test_score_refuses_bad_rules(case: dict[str, Any], tmp_path: Path) -> None:
     rules = CORPUS / case["file"]
     before = digest(rules)
     out = tmp_path / "results.xlsx"
-    result = runner.invoke(app, ["score", str(WORKED / "input.xlsx"), "--rules", str(rules),
-                                 "--period", "2024Q3", "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(WORKED / "input.xlsx"),
+            "--rules",
+            str(rules),
+            "--period",
+            "2024Q3",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    located = [line for line in result.output.splitlines()
-               if line.startswith(f"error: {rules}:{case['line']}:")]
+    located = [
+        line
+        for line in result.output.splitlines()
+        if line.startswith(f"error: {rules}:{case['line']}:")
+    ]
     assert any(all(w in line for w in case["words"]) for line in located), result.output
     assert digest(rules) == before
     assert not out.exists() and list(tmp_path.iterdir()) == []
@@ -55,7 +69,9 @@ def test_rules_check_json(case: dict[str, Any]) -> None:
 
 
 def test_rules_check_accepts_the_reference_rules() -> None:
-    result = runner.invoke(app, ["rules", "check", str(HERE.parent / "rules" / "qingdao-hitech-2024.yaml")])
+    result = runner.invoke(
+        app, ["rules", "check", str(HERE.parent / "rules" / "qingdao-hitech-2024.yaml")]
+    )
     assert result.exit_code == 0
     assert "青岛高新区功能区KPI考核办法" in result.stdout
 

@@ -165,9 +165,7 @@ class Impact:
             "old_rules": self.old_rules,
             "new_rules": self.new_rules,
             "paid": {s.key: _shift(s) for s in self.paid},
-            "grade_changes": {
-                p: {"changed": c, "members": n} for p, (c, n) in self.grade_changes().items()
-            },
+            "grade_changes": {p: {"changed": c, "members": n} for p, (c, n) in self.grade_changes().items()},
             "transitions": [vars(t) for t in self.transitions],
             "by_department": [_shift(s) for s in self.by_department],
             "by_post_category": [_shift(s) for s in self.by_post_category],
@@ -202,9 +200,7 @@ def impact(old: Results, new: Results) -> Impact:
     )
 
 
-def impact_of_rules(
-    data: str | Path, old_rules: str | Path, new_rules: str | Path, period: Period
-) -> Impact:
+def impact_of_rules(data: str | Path, old_rules: str | Path, new_rules: str | Path, period: Period) -> Impact:
     """Score ``data`` under both rules files and compare (the input is read once per
     rules file because validation depends on the rules: codes, categories, items)."""
     return impact(api.run(data, old_rules, period), api.run(data, new_rules, period))
@@ -303,9 +299,7 @@ def _top(paid: list[MemberImpact], *, winners: bool) -> list[MemberImpact]:
 
 
 def _paid(old: Results, new: Results, column: str) -> Shift:
-    return Shift(
-        column, sum(int(x) for x in old.bonus[column]), sum(int(x) for x in new.bonus[column])
-    )
+    return Shift(column, sum(int(x) for x in old.bonus[column]), sum(int(x) for x in new.bonus[column]))
 
 
 def _shift(shift: Shift) -> dict[str, Any]:
@@ -355,8 +349,7 @@ def render(result: Impact) -> list[str]:
     """The summary as lines of text, for the terminal (the CLI prints them)."""
     out = [
         f"impact on {result.period}: {result.old_rules} → {result.new_rules}",
-        "grade changes: "
-        + ", ".join(f"{p} {c} of {n}" for p, (c, n) in result.grade_changes().items()),
+        "grade changes: " + ", ".join(f"{p} {c} of {n}" for p, (c, n) in result.grade_changes().items()),
     ]
     out += [
         f"  {t.population}: {t.old or '—'} → {t.new or '—'}: {t.count}"
@@ -500,19 +493,12 @@ def impact_sheets(result: Impact, lang: str = "zh") -> list[Sheet]:
         [sec["period"], "", None, str(result.period), None],
     ]
     summary += [[sec["paid"], _PAID[lang][str(s.key)], s.old, s.new, s.delta] for s in result.paid]
-    summary += [
-        [sec["changed"], pop[p], None, None, c] for p, (c, _) in result.grade_changes().items()
-    ]
-    summary += [
-        [sec["matrix"], pop[t.population], t.old, t.new, t.count] for t in result.transitions
-    ]
+    summary += [[sec["changed"], pop[p], None, None, c] for p, (c, _) in result.grade_changes().items()]
+    summary += [[sec["matrix"], pop[t.population], t.old, t.new, t.count] for t in result.transitions]
     for name, shifts in (("department", result.by_department), ("post", result.by_post_category)):
         summary += [[sec[name], s.key or pop[None], s.old, s.new, s.delta] for s in shifts]
     for name, members in (("winners", result.winners), ("losers", result.losers)):
-        summary += [
-            [sec[name], f"{m.id} {m.name}", m.old_total, m.new_total, m.total_delta]
-            for m in members
-        ]
+        summary += [[sec[name], f"{m.id} {m.name}", m.old_total, m.new_total, m.total_delta] for m in members]
     summary += [[sec["gone"], w, None, None, None] for w in result.warnings_gone]
     summary += [[sec["new"], w, None, None, None] for w in result.warnings_new]
     people = [

@@ -222,9 +222,7 @@ def _bands(old: list[Band], new: list[Band], at: _At) -> Iterator[tuple[_At, Any
     new_at = {b.name: i for i, b in enumerate(new)}
     for name in dict.fromkeys([*old_at, *new_at]):
         i, j = old_at.get(name), new_at.get(name)
-        yield from _walk(
-            None if i is None else old[i], None if j is None else new[j], at.item(name, i, j)
-        )
+        yield from _walk(None if i is None else old[i], None if j is None else new[j], at.item(name, i, j))
 
 
 def _members(old: list[Any], new: list[Any], at: _At) -> Iterator[tuple[_At, Any, Any]]:

@@ -104,9 +104,7 @@ class VerifyReport:
         }
 
 
-def verify(
-    results_path: str | Path, input_path: str | Path, rules_path: str | Path
-) -> VerifyReport:
+def verify(results_path: str | Path, input_path: str | Path, rules_path: str | Path) -> VerifyReport:
     """Recompute the period a results workbook names and report every cell that differs.
 
     Raises :class:`ResultsError` when the workbook is unreadable or is not a

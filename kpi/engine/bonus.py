@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from kpi.errors import ComputeError, Location, Problem
+from kpi.errors import ComputeError, Location
 from kpi.numbers import EXACT, ONE, round0
 from kpi.rules.schema import Rules
 
@@ -68,37 +68,52 @@ def allocate_pool(
     )
 
 
-def bonus_table(population: pd.DataFrame, rules: Rules, period_months: int) -> pd.DataFrame:
+def bonus_table(
+    population: pd.DataFrame, rules: Rules, period_months: int, where: Location | None = None
+) -> pd.DataFrame:
     """One row per member of the bonus population, in deterministic order.
 
     ``population`` has id, name, department, post_category, role, bonus_base,
     months, grade, grade_factor, score, vetoed, points. The result adds the
     coefficients, the exact u, share, remainder, extra-yuan flag, bonus,
-    points_reward, total and forfeited.
+    points_reward, total and forfeited. ``where`` locates the rules' bonus section
+    for the one error this can raise (a pool with nothing to share).
     """
     posts = rules.coefficients.post_category
     roles = rules.coefficients.role
     forfeit = rules.veto.forfeit_bonus
-    ordered = population.assign(_key=[-s for s in population["score"]]).sort_values(
-        ["_key", "id"], kind="stable", ignore_index=True
-    ).drop(columns="_key")
+    ordered = (
+        population.assign(_key=[-s for s in population["score"]])
+        .sort_values(["_key", "id"], kind="stable", ignore_index=True)
+        .drop(columns="_key")
+    )
     post_coef = [ONE if c is None else posts[c] for c in ordered["post_category"]]
     role_coef = [ONE if roles is None else roles[r] for r in ordered["role"]]
     factors = [months_factor(m, period_months) for m in ordered["months"]]
     forfeited = [bool(v) and forfeit for v in ordered["vetoed"]]
     u = [
-        Fraction(0) if lost else Fraction(EXACT.multiply(EXACT.multiply(base, pc), EXACT.multiply(rc, gf))) * mf
+        Fraction(0)
+        if lost
+        else Fraction(EXACT.multiply(EXACT.multiply(base, pc), EXACT.multiply(rc, gf))) * mf
         for base, pc, rc, gf, mf, lost in zip(
-            ordered["bonus_base"], post_coef, role_coef, ordered["grade_factor"], factors,
-            forfeited, strict=True,
+            ordered["bonus_base"],
+            post_coef,
+            role_coef,
+            ordered["grade_factor"],
+            factors,
+            forfeited,
+            strict=True,
         )
     ]
     ids = list(ordered["id"])
     if rules.bonus.mode == "pool":
         if sum(u, Fraction(0)) == 0:
-            raise ComputeError([Problem(Location(), (
-                "bonus.mode is pool but every member's bonus weight u is 0 (or there is no one to "
-                "pay): check bonus_base, months, grade factors and vetoes, or use mode fixed"))])
+            raise ComputeError.single(
+                "bonus.mode is pool but every member's bonus weight u is 0 (or there is no "
+                "one to pay): check bonus_base, months, grade factors and vetoes, or use "
+                "mode fixed",
+                where,
+            )
         assert rules.bonus.pool is not None
         bonus, remainders, extra = allocate_pool(int(rules.bonus.pool), u, ids)
     else:

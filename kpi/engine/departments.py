@@ -44,34 +44,38 @@ def department_scores(
         terms = [(w, x) for w, x in ((weights.indicators, i_d), (weights.city, c_d)) if x is not None]
         exact = exact_mean(terms) if terms else None
         if exact is None:
-            problems.append(Problem(
-                inputs.location("departments", int(row), "department"),
-                f"department {name} has no score: it needs indicators (指标) or city shares "
-                f"(市级分工) with a non-zero weight in department.weights",
-            ))
+            problems.append(
+                Problem(
+                    inputs.location("departments", int(row), "department"),
+                    f"department {name} has no score: it needs indicators (指标) or city shares "
+                    f"(市级分工) with a non-zero weight in department.weights",
+                )
+            )
             continue
         weighted = r2(exact)
         p_d = points.get(name, Decimal(0))
         after = weighted + p_d
         causes = vetoes.get(name, ())
-        rows.append({
-            "department": name,
-            "leader_in_charge": leader,
-            "indicator_exact": i_exact.exact if i_exact else None,
-            "indicator_score": i_d,
-            "city_exact": c_exact.exact if c_exact else None,
-            "city_score": c_d,
-            "w_indicators": weights.indicators if i_d is not None else None,
-            "w_city": weights.city if c_d is not None else None,
-            "weighted_exact": exact,
-            "weighted": weighted,
-            "points": p_d,
-            "after_points": after,
-            "vetoed": bool(causes),
-            "veto_causes": causes,
-            "score": r2(min(after, cap)) if causes else after,
-            "row": int(row),
-        })
+        rows.append(
+            {
+                "department": name,
+                "leader_in_charge": leader,
+                "indicator_exact": i_exact.exact if i_exact else None,
+                "indicator_score": i_d,
+                "city_exact": c_exact.exact if c_exact else None,
+                "city_score": c_d,
+                "w_indicators": weights.indicators if i_d is not None else None,
+                "w_city": weights.city if c_d is not None else None,
+                "weighted_exact": exact,
+                "weighted": weighted,
+                "points": p_d,
+                "after_points": after,
+                "vetoed": bool(causes),
+                "veto_causes": causes,
+                "score": r2(min(after, cap)) if causes else after,
+                "row": int(row),
+            }
+        )
     if problems:
         raise ComputeError(problems)
     return pd.DataFrame.from_records(rows)

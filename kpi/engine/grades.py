@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.errors import ComputeError, Location, Problem
+from kpi.errors import ComputeError, Location
 from kpi.numbers import ceil_int, floor_int, round0
 from kpi.rules.schema import Band, Rules
 
@@ -67,20 +67,27 @@ def grade_population(
     rules: Rules,
     population: str,
     group_sizes: dict[str, int] | None = None,
+    where: Location | None = None,
 ) -> Grading:
     """Rank and grade one population.
 
     ``members`` has columns id, score, vetoed and (for department quota scope)
     ``quota_group``. ``group_sizes`` maps each quota group to its n; without it
     the whole population is one group. Returns the members in deterministic
-    order with rank, band (by score), grade, quota_group, quota_n, quota_places
-    and grade_note.
+    order with rank, band (by score), grade, quota_group, quota_n, quota_place
+    and grade_note. ``where`` locates grades.bands in the rules file for the
+    errors a band layout can cause.
     """
     bands = rules.grades.bands
     rounding = rules.grades.quota_rounding
     ordered = sorted(
-        zip(members["id"], members["score"], members["vetoed"],
-            members["quota_group"] if group_sizes else [""] * len(members), strict=True),
+        zip(
+            members["id"],
+            members["score"],
+            members["vetoed"],
+            members["quota_group"] if group_sizes else [""] * len(members),
+            strict=True,
+        ),
         key=lambda m: order_key(m[1], m[0]),
     )
     sizes = group_sizes or {"": len(members)}
@@ -106,9 +113,11 @@ def grade_population(
             capped = max(reached, cap_index)
             index = _first_open_band(bands, capped)
             if index is None:
-                raise ComputeError([Problem(Location(), (
-                    f"{population} {member_id} is vetoed but no band without a quota lies at or "
-                    f"below veto.max_grade {rules.veto.max_grade}: add one to grades.bands"))])
+                raise ComputeError.single(
+                    f"{population} {member_id} is vetoed but no band without a quota lies at "
+                    f"or below veto.max_grade {rules.veto.max_grade}: add one to grades.bands",
+                    where,
+                )
             if index != reached:
                 note = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
         else:
@@ -129,29 +138,41 @@ def grade_population(
                     )
                 index = index + 1 if index + 1 < len(bands) else None
             if index is None:
-                raise ComputeError([Problem(Location(), (
-                    f"{population} {member_id}: every band from {bands[reached].name} down is "
-                    f"full; the lowest band needs no quota"))])
+                raise ComputeError.single(
+                    f"{population} {member_id}: every band from {bands[reached].name} down "
+                    f"is full; the lowest band needs no quota",
+                    where,
+                )
             if index != reached:
                 note = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
             if bands[index].quota is not None:
                 used[(index, group)] += 1
                 place = used[(index, group)]
                 last_admitted[(index, group)] = (member_id, score)
-        rows.append({
-            "id": member_id,
-            "band": bands[reached].name,
-            "grade": bands[index].name,
-            "grade_factor": bands[index].factor,
-            "grade_note": note,
-            "quota_group": group,
-            "quota_n": sizes[group],
-            "quota_place": place,
-        })
+        rows.append(
+            {
+                "id": member_id,
+                "band": bands[reached].name,
+                "grade": bands[index].name,
+                "grade_factor": bands[index].factor,
+                "grade_note": note,
+                "quota_group": group,
+                "quota_n": sizes[group],
+                "quota_place": place,
+            }
+        )
     frame = pd.DataFrame.from_records(
         rows,
-        columns=["id", "band", "grade", "grade_factor", "grade_note", "quota_group", "quota_n",
-                 "quota_place"],
+        columns=[
+            "id",
+            "band",
+            "grade",
+            "grade_factor",
+            "grade_note",
+            "quota_group",
+            "quota_n",
+            "quota_place",
+        ],
     )
     frame.insert(1, "rank", competition_ranks([m[1] for m in ordered]))
     return Grading(frame, warnings)

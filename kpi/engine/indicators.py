@@ -22,20 +22,30 @@ def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
     cap = rules.indicators.cap
     direction = row["direction"]
     if direction == "评分":
-        return {"ratio": None, "ratio_capped": None, "late": False, "factor": ONE,
-                "score_exact": row["actual"], "score": r2(row["actual"])}
+        return {
+            "ratio": None,
+            "ratio_capped": None,
+            "late": False,
+            "factor": ONE,
+            "score_exact": row["actual"],
+            "score": r2(row["actual"]),
+        }
     actual, target = row["actual"], row["target"]
-    if direction == "正向":
-        ratio = div(actual, target)
-    else:  # 反向: lower is better; a zero actual is as good as it gets
-        ratio = cap if actual == 0 else div(target, actual)
+    # 反向: lower is better, and a zero actual is as good as it gets (ρ = cap).
+    ratio = div(actual, target) if direction == "正向" else (cap if actual == 0 else div(target, actual))
     deadline, done = row["deadline"], row["completed_on"]
     late = deadline is not None and done is not None and done > deadline
     factor = rules.indicators.late_factor if late else ONE
     capped = clamp(ratio, ZERO, cap)
     exact = HUNDRED * capped * factor
-    return {"ratio": ratio, "ratio_capped": capped, "late": late, "factor": factor,
-            "score_exact": exact, "score": r2(exact)}
+    return {
+        "ratio": ratio,
+        "ratio_capped": capped,
+        "late": late,
+        "factor": factor,
+        "score_exact": exact,
+        "score": r2(exact),
+    }
 
 
 def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -44,14 +54,25 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     multipliers = rules.indicators.level_multiplier
     for row in indicators.to_dict("records"):
         multiplier = multipliers[row["level"]]
-        records.append({
-            **row,
-            **_score(row, rules),
-            "level_multiplier": multiplier,
-            "effective_weight": row["weight"] * multiplier,
-        })
-    columns = [*indicators.columns, "ratio", "ratio_capped", "late", "factor", "score_exact", "score",
-               "level_multiplier", "effective_weight"]
+        records.append(
+            {
+                **row,
+                **_score(row, rules),
+                "level_multiplier": multiplier,
+                "effective_weight": row["weight"] * multiplier,
+            }
+        )
+    columns = [
+        *indicators.columns,
+        "ratio",
+        "ratio_capped",
+        "late",
+        "factor",
+        "score_exact",
+        "score",
+        "level_multiplier",
+        "effective_weight",
+    ]
     frame = pd.DataFrame.from_records(records, columns=columns)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 

@@ -41,26 +41,46 @@ def individual_scores(
         assert exact is not None, "the schema rejects department + personal == 0"
         weighted = r2(exact)
         causes = vetoes.get(pid, ())
-        rows.append({
-            "id": pid,
-            "name": record["name"],
-            "department": record["department"],
-            "post_category": record["post_category"],
-            "role": role,
-            "points": p,
-            "personal_score": q,
-            "department_score": d,
-            "w_department": weights.department,
-            "w_personal": weights.personal,
-            "weights_from": f"individual.by_role.{role}" if role in by_role else "individual.weights",
-            "weighted_exact": exact,
-            "weighted": weighted,
-            "vetoed": bool(causes),
-            "veto_causes": causes,
-            "score": r2(min(weighted, cap)) if causes else weighted,
-            "row": int(record["row"]),
-        })
-    return pd.DataFrame.from_records(rows, columns=[
-        "id", "name", "department", "post_category", "role", "points", "personal_score",
-        "department_score", "w_department", "w_personal", "weights_from", "weighted_exact", "weighted", "vetoed",
-        "veto_causes", "score", "row"])
+        rows.append(
+            {
+                "id": pid,
+                "name": record["name"],
+                "department": record["department"],
+                "post_category": record["post_category"],
+                "role": role,
+                "points": p,
+                "personal_score": q,
+                "department_score": d,
+                "w_department": weights.department,
+                "w_personal": weights.personal,
+                "weights_from": f"individual.by_role.{role}" if role in by_role else "individual.weights",
+                "weighted_exact": exact,
+                "weighted": weighted,
+                "vetoed": bool(causes),
+                "veto_causes": causes,
+                "score": r2(min(weighted, cap)) if causes else weighted,
+                "row": int(record["row"]),
+            }
+        )
+    return pd.DataFrame.from_records(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "department",
+            "post_category",
+            "role",
+            "points",
+            "personal_score",
+            "department_score",
+            "w_department",
+            "w_personal",
+            "weights_from",
+            "weighted_exact",
+            "weighted",
+            "vetoed",
+            "veto_causes",
+            "score",
+            "row",
+        ],
+    )

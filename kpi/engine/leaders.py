@@ -31,7 +31,9 @@ def leader_scores(
     cap = rules.veto.score_cap
     in_charge: dict[str, list[tuple[str, Decimal]]] = {}
     for name, leader, score in zip(
-        departments["department"], departments["leader_in_charge"], departments["score"],
+        departments["department"],
+        departments["leader_in_charge"],
+        departments["score"],
         strict=True,
     ):
         in_charge.setdefault(leader, []).append((name, score))
@@ -52,25 +54,46 @@ def leader_scores(
         p = points.get(pid, Decimal(0))
         after = weighted + p
         causes = vetoes.get(pid, ())
-        rows.append({
-            "id": pid,
-            "name": name,
-            "role": role,
-            "kind": kind,
-            "zone_score": zone.value,
-            "departments": tuple(d for d, _ in charged),
-            "department_scores": tuple(s for _, s in charged),
-            "departments_mean_exact": mean_exact,
-            "departments_mean": mean,
-            "weighted_exact": blended,
-            "weighted": weighted,
-            "points": p,
-            "after_points": after,
-            "vetoed": bool(causes),
-            "veto_causes": causes,
-            "score": r2(min(after, cap)) if causes else after,
-            "row": int(row),
-        })
-    return pd.DataFrame.from_records(rows, columns=[
-        "id", "name", "role", "kind", "zone_score", "departments", "department_scores",
-        "departments_mean_exact", "departments_mean", "weighted_exact", "weighted", "points", "after_points", "vetoed", "veto_causes", "score", "row"])
+        rows.append(
+            {
+                "id": pid,
+                "name": name,
+                "role": role,
+                "kind": kind,
+                "zone_score": zone.value,
+                "departments": tuple(d for d, _ in charged),
+                "department_scores": tuple(s for _, s in charged),
+                "departments_mean_exact": mean_exact,
+                "departments_mean": mean,
+                "weighted_exact": blended,
+                "weighted": weighted,
+                "points": p,
+                "after_points": after,
+                "vetoed": bool(causes),
+                "veto_causes": causes,
+                "score": r2(min(after, cap)) if causes else after,
+                "row": int(row),
+            }
+        )
+    return pd.DataFrame.from_records(
+        rows,
+        columns=[
+            "id",
+            "name",
+            "role",
+            "kind",
+            "zone_score",
+            "departments",
+            "department_scores",
+            "departments_mean_exact",
+            "departments_mean",
+            "weighted_exact",
+            "weighted",
+            "points",
+            "after_points",
+            "vetoed",
+            "veto_causes",
+            "score",
+            "row",
+        ],
+    )

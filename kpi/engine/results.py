@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-
 from typing import TYPE_CHECKING
 
 import pandas as pd

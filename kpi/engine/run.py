@@ -27,6 +27,7 @@ from kpi.engine.weighting import (
     department_city_scores,
     zone_score,
 )
+from kpi.errors import Location
 from kpi.io.inputs import Inputs
 from kpi.numbers import EXACT
 from kpi.periods import Period
@@ -74,11 +75,15 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
 
     ledger = points_ledger(inputs.points, rules)
     person_points = net_points(
-        ledger, list(inputs.people["id"]), rules.points.person_cap.add,
+        ledger,
+        list(inputs.people["id"]),
+        rules.points.person_cap.add,
         rules.points.person_cap.deduct,
     )
     department_points = net_points(
-        ledger, list(inputs.departments["department"]), rules.points.department_cap.add,
+        ledger,
+        list(inputs.departments["department"]),
+        rules.points.department_cap.add,
         rules.points.department_cap.deduct,
     )
     person_p = dict(zip(person_points["target"], person_points["points"], strict=True))
@@ -88,45 +93,61 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     city = city_detail(inputs, rules)
     zone = zone_score(city)
     terms = department_city_scores(city, inputs.city_shares)
-    dept_vetoes, person_vetoes = veto_causes(
-        inputs.vetoes, individuals_roster, inputs.departments, rules
-    )
+    dept_vetoes, person_vetoes = veto_causes(inputs.vetoes, individuals_roster, inputs.departments, rules)
 
     departments = department_scores(
-        inputs, rules, department_indicator_scores(detail), city_scores_by_department(terms),
-        dept_p, dept_vetoes,
+        inputs,
+        rules,
+        department_indicator_scores(detail),
+        city_scores_by_department(terms),
+        dept_p,
+        dept_vetoes,
     )
+    bands_at = Location(rules_file.path, line=rules_file.line_of("grades", "bands"))
     dept_grading = grade_population(
-        departments.rename(columns={"department": "id"}), rules, "department"
+        departments.rename(columns={"department": "id"}), rules, "department", where=bands_at
     )
     warnings += dept_grading.warnings
     departments = _graded(departments, dept_grading, key="department")
 
     leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules)
-    leader_grading = grade_population(leaders, rules, "leader")
+    leader_grading = grade_population(leaders, rules, "leader", where=bands_at)
     warnings += leader_grading.warnings
     leaders = _graded(leaders, leader_grading)
 
     individuals = individual_scores(
-        individuals_roster, dict(zip(departments["department"], departments["score"], strict=True)),
-        person_p, person_vetoes, rules,
+        individuals_roster,
+        dict(zip(departments["department"], departments["score"], strict=True)),
+        person_p,
+        person_vetoes,
+        rules,
     )
     by_department = rules.grades.quota_scope == "department"
-    sizes = (
-        individuals["department"].value_counts().to_dict() if by_department
-        else {"": len(individuals)}
-    )
+    sizes = individuals["department"].value_counts().to_dict() if by_department else {"": len(individuals)}
     individual_grading = grade_population(
-        individuals.assign(quota_group=individuals["department"]), rules, "individual",
+        individuals.assign(quota_group=individuals["department"]),
+        rules,
+        "individual",
         group_sizes=sizes if by_department else None,
+        where=bands_at,
     )
     warnings += individual_grading.warnings
     individuals = _graded(individuals, individual_grading)
 
     roster = inputs.people.set_index("id")[["bonus_base", "months"]]
     population = individuals[
-        ["id", "name", "department", "post_category", "role", "grade", "grade_factor", "score",
-         "vetoed", "points"]
+        [
+            "id",
+            "name",
+            "department",
+            "post_category",
+            "role",
+            "grade",
+            "grade_factor",
+            "score",
+            "vetoed",
+            "points",
+        ]
     ]
     if rules.bonus.include_leaders:
         categories = dict(zip(leaders_roster["id"], leaders_roster["post_category"], strict=True))
@@ -141,7 +162,12 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
             ignore_index=True,
         )
     population = population.join(roster, on="id")
-    bonus = bonus_table(population, rules, period.months)
+    bonus = bonus_table(
+        population,
+        rules,
+        period.months,
+        where=Location(rules_file.path, line=rules_file.line_of("bonus", "mode")),
+    )
 
     return Results(
         period=period,

@@ -74,9 +74,7 @@ def department_city_scores(city: pd.DataFrame, shares: pd.DataFrame) -> pd.DataF
     contributes, so explain can list the terms; scores come from
     :func:`city_scores_by_department`.
     """
-    joined = shares.merge(
-        city[["indicator", "weight", "rank_score"]], on="indicator", how="inner"
-    )
+    joined = shares.merge(city[["indicator", "weight", "rank_score"]], on="indicator", how="inner")
     joined["share_weight"] = [w * a for w, a in zip(joined["weight"], joined["share"], strict=True)]
     return joined.sort_values(["department", "indicator"], kind="stable", ignore_index=True)
 

@@ -66,36 +66,62 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     for ind in detail.to_dict("records"):
         sources = [cite.row("indicators", int(ind["row"]))]
         if ind["direction"] == "评分":
-            section.step(f"s {ind['id']} {ind['name']}", ind["score"], formula="r2(actual)",
-                         expression=f"r2({num(ind['actual'])})", sources=sources)
+            section.step(
+                f"s {ind['id']} {ind['name']}",
+                ind["score"],
+                formula="r2(actual)",
+                expression=f"r2({num(ind['actual'])})",
+                sources=sources,
+            )
         else:
-            ratio = (f"{num(ind['actual'])} / {num(ind['target'])}" if ind["direction"] == "正向"
-                     else f"{num(ind['target'])} / {num(ind['actual'])}")
+            ratio = (
+                f"{num(ind['actual'])} / {num(ind['target'])}"
+                if ind["direction"] == "正向"
+                else f"{num(ind['target'])} / {num(ind['actual'])}"
+            )
             note = ind["direction"]
             if ind["direction"] == "反向" and ind["actual"] == 0:
                 ratio, note = num(rules.indicators.cap), "反向 with actual 0: ρ = cap"
-            section.step(f"ρ {ind['id']} {ind['name']}", ind["ratio"], expression=ratio,
-                         note=note, sources=sources)
+            section.step(
+                f"ρ {ind['id']} {ind['name']}",
+                ind["ratio"],
+                expression=ratio,
+                note=note,
+                sources=sources,
+            )
             late = " late: completed after deadline" if ind["late"] else ""
             section.step(
-                f"s {ind['id']}", ind["score"], formula="r2(100 × clamp(ρ, 0, cap) × factor)",
+                f"s {ind['id']}",
+                ind["score"],
+                formula="r2(100 × clamp(ρ, 0, cap) × factor)",
                 expression=f"r2(100 × clamp({show(ind['ratio'])}, 0, {num(rules.indicators.cap)})"
-                           f" × {num(ind['factor'])})",
-                exact=ind["score_exact"], note=late.strip(),
+                f" × {num(ind['factor'])})",
+                exact=ind["score_exact"],
+                note=late.strip(),
                 sources=[cite.rule("indicators", "cap")]
                 + ([cite.rule("indicators", "late_factor")] if ind["late"] else []),
             )
-        section.step(f"e {ind['id']}", ind["effective_weight"], formula="weight × level_multiplier",
-                     expression=f"{num(ind['weight'])} × {num(ind['level_multiplier'])}",
-                     sources=[cite.rule("indicators", "level_multiplier", ind["level"])])
+        section.step(
+            f"e {ind['id']}",
+            ind["effective_weight"],
+            formula="weight × level_multiplier",
+            expression=f"{num(ind['weight'])} × {num(ind['level_multiplier'])}",
+            sources=[cite.rule("indicators", "level_multiplier", ind["level"])],
+        )
     if row["indicator_score"] is None:
         section.fact("no indicators: the indicator component is absent")
     else:
-        terms = " + ".join(f"{num(e)} × {num(s)}" for e, s in
-                           zip(detail["effective_weight"], detail["score"], strict=True))
+        terms = " + ".join(
+            f"{num(e)} × {num(s)}" for e, s in zip(detail["effective_weight"], detail["score"], strict=True)
+        )
         weights = " + ".join(num(e) for e in detail["effective_weight"])
-        section.step("I", row["indicator_score"], formula="r2(Σ e s / Σ e)",
-                     expression=f"r2(({terms}) / ({weights}))", exact=row["indicator_exact"])
+        section.step(
+            "I",
+            row["indicator_score"],
+            formula="r2(Σ e s / Σ e)",
+            expression=f"r2(({terms}) / ({weights}))",
+            exact=row["indicator_exact"],
+        )
     section = ex.section("加权数 city weighting")
     terms_frame = results.city_terms[results.city_terms["department"] == name]
     city = results.city_detail.set_index("indicator")
@@ -104,25 +130,36 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
         section.fact(
             f"{term['indicator']}: rank {q['rank']} of {q['participants']}, q = {show(q['rank_score'])}, "
             f"weight {show(term['weight'])} × share {show(term['share'])} = {show(term['share_weight'])}",
-            cite.row("city_rankings", int(q["row"])), cite.row("city_shares", int(term["row"])),
+            cite.row("city_rankings", int(q["row"])),
+            cite.row("city_shares", int(term["row"])),
             cite.rule("weighting", "rank_score"),
         )
     if row["city_score"] is None:
         section.fact("no city shares: the city component is absent")
     else:
-        terms = " + ".join(f"{num(w)} × {num(q)}" for w, q in
-                           zip(terms_frame["share_weight"], terms_frame["rank_score"], strict=True))
+        terms = " + ".join(
+            f"{num(w)} × {num(q)}"
+            for w, q in zip(terms_frame["share_weight"], terms_frame["rank_score"], strict=True)
+        )
         weights = " + ".join(num(w) for w in terms_frame["share_weight"])
-        section.step("C", row["city_score"], formula="r2(Σ w a q / Σ w a)",
-                     expression=f"r2(({terms}) / ({weights}))", exact=row["city_exact"])
+        section.step(
+            "C",
+            row["city_score"],
+            formula="r2(Σ w a q / Σ w a)",
+            expression=f"r2(({terms}) / ({weights}))",
+            exact=row["city_exact"],
+        )
     section = ex.section("部门得分 department score")
     parts = [(row["w_indicators"], row["indicator_score"]), (row["w_city"], row["city_score"])]
     present = [(w, x) for w, x in parts if x is not None]
     section.step(
-        "D weighted", row["weighted"], formula="r2(Σ W X / Σ W) over the components present",
+        "D weighted",
+        row["weighted"],
+        formula="r2(Σ W X / Σ W) over the components present",
         expression=f"r2(({' + '.join(f'{num(w)} × {num(x)}' for w, x in present)}) / "
-                   f"({' + '.join(num(w) for w, _ in present)}))",
-        exact=row["weighted_exact"], sources=[cite.rule("department", "weights")],
+        f"({' + '.join(num(w) for w, _ in present)}))",
+        exact=row["weighted_exact"],
+        sources=[cite.rule("department", "weights")],
     )
     return row
 
@@ -131,12 +168,18 @@ def _department(results: Results, name: str) -> Explanation:
     cite = Cite(results)
     ex = Explanation(name, "department", f"部门 {name}  ({results.period})")
     row = _department_scores(ex, results, cite, name)
-    ex.sections[-1].fact(f"部门 row, leader in charge {row['leader_in_charge']}",
-                         cite.row("departments", int(row["row"])))
+    ex.sections[-1].fact(
+        f"部门 row, leader in charge {row['leader_in_charge']}",
+        cite.row("departments", int(row["row"])),
+    )
     points = points_section(ex, results, cite, name, person=False)
     section = ex.section("部门得分 with points")
-    section.step("D", row["after_points"], formula="D weighted + P",
-                 expression=f"{num(row['weighted'])} + {num(points)}")
+    section.step(
+        "D",
+        row["after_points"],
+        formula="D weighted + P",
+        expression=f"{num(row['weighted'])} + {num(points)}",
+    )
     veto_section(ex, results, cite, row, row["after_points"], "D vetoed")
     grade_section(ex, results, cite, "departments", row)
     ex.final = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
@@ -145,12 +188,18 @@ def _department(results: Results, name: str) -> Explanation:
 
 def _roster(ex: Explanation, results: Results, cite: Cite, pid: str) -> dict[str, Any]:
     person = _record(results.inputs.people, "id", pid)
-    fields = [("部门", person["department"]), ("岗位类别", person["post_category"]),
-              ("职务", person["role"]), ("绩效基数", show(person["bonus_base"])),
-              ("在岗月数", "blank (full period)" if person["months"] is None else show(person["months"]))]
+    fields = [
+        ("部门", person["department"]),
+        ("岗位类别", person["post_category"]),
+        ("职务", person["role"]),
+        ("绩效基数", show(person["bonus_base"])),
+        ("在岗月数", "blank (full period)" if person["months"] is None else show(person["months"])),
+    ]
     section = ex.section("人员 roster")
-    section.fact(", ".join(f"{k} {v}" for k, v in fields if v is not None),
-                 cite.row("people", int(person["row"])))
+    section.fact(
+        ", ".join(f"{k} {v}" for k, v in fields if v is not None),
+        cite.row("people", int(person["row"])),
+    )
     return person
 
 
@@ -162,23 +211,35 @@ def _individual(results: Results, pid: str) -> Explanation:
     _roster(ex, results, cite, pid)
     points = points_section(ex, results, cite, pid, person=True)
     section = ex.section("个人得分 personal score")
-    section.step("Q", row["personal_score"], formula="r2(base_score + P)",
-                 expression=f"r2({num(rules.base_score)} + {num(points)})",
-                 sources=[cite.rule("base_score")])
+    section.step(
+        "Q",
+        row["personal_score"],
+        formula="r2(base_score + P)",
+        expression=f"r2({num(rules.base_score)} + {num(points)})",
+        sources=[cite.rule("base_score")],
+    )
     dept = _record(results.departments, "department", row["department"])
     section = ex.section("部门得分 department score")
-    section.step("D", row["department_score"], note=(
-        f"{row['department']}: weighted {show(dept['weighted'])} + points {show(dept['points'])}"
-        + (", vetoed and capped" if dept["vetoed"] else "")
-        + f"; kpi explain --who {row['department']} derives it"))
+    section.step(
+        "D",
+        row["department_score"],
+        note=(
+            f"{row['department']}: weighted {show(dept['weighted'])} + points {show(dept['points'])}"
+            + (", vetoed and capped" if dept["vetoed"] else "")
+            + f"; kpi explain --who {row['department']} derives it"
+        ),
+    )
     section = ex.section("综合得分 score")
     wd, wp = row["w_department"], row["w_personal"]
     weight_path = row["weights_from"].split(".")
     section.step(
-        "S", row["weighted"], formula="r2((w_dep × D + w_per × Q) / (w_dep + w_per))",
+        "S",
+        row["weighted"],
+        formula="r2((w_dep × D + w_per × Q) / (w_dep + w_per))",
         expression=f"r2(({num(wd)} × {num(row['department_score'])} + {num(wp)} × "
-                   f"{num(row['personal_score'])}) / ({num(wd)} + {num(wp)}))",
-        exact=row["weighted_exact"], sources=[cite.rule(*weight_path)],
+        f"{num(row['personal_score'])}) / ({num(wd)} + {num(wp)}))",
+        exact=row["weighted_exact"],
+        sources=[cite.rule(*weight_path)],
     )
     veto_section(ex, results, cite, row, row["weighted"], "S vetoed")
     grade_section(ex, results, cite, "individuals", row)
@@ -197,31 +258,60 @@ def _leader(results: Results, pid: str) -> Explanation:
     section = ex.section("全区得分 zone city score")
     city = results.city_detail
     for q in city.to_dict("records"):
-        section.step(f"q {q['indicator']}", q["rank_score"], exact=q["rank_score_exact"],
-                     note=f"rank {q['rank']} of {q['participants']}",
-                     sources=[cite.row("city_rankings", int(q["row"])), cite.rule("weighting", "rank_score")])
-    terms = " + ".join(f"{num(w)} × {num(q)}" for w, q in zip(city["weight"], city["rank_score"], strict=True))
-    section.step("Z", results.zone_score, formula="r2(Σ w q / Σ w)",
-                 expression=f"r2(({terms}) / ({' + '.join(num(w) for w in city['weight'])}))",
-                 exact=results.zone_exact)
+        section.step(
+            f"q {q['indicator']}",
+            q["rank_score"],
+            exact=q["rank_score_exact"],
+            note=f"rank {q['rank']} of {q['participants']}",
+            sources=[
+                cite.row("city_rankings", int(q["row"])),
+                cite.rule("weighting", "rank_score"),
+            ],
+        )
+    terms = " + ".join(
+        f"{num(w)} × {num(q)}" for w, q in zip(city["weight"], city["rank_score"], strict=True)
+    )
+    section.step(
+        "Z",
+        results.zone_score,
+        formula="r2(Σ w q / Σ w)",
+        expression=f"r2(({terms}) / ({' + '.join(num(w) for w in city['weight'])}))",
+        exact=results.zone_exact,
+    )
     points = points_section(ex, results, cite, pid, person=True)
     section = ex.section("领导得分 leader score")
     if row["departments"]:
         for dept, score in zip(row["departments"], row["department_scores"], strict=True):
-            section.fact(f"in charge of {dept}: D = {show(score)}",
-                         cite.row("departments", int(_record(results.departments, "department", dept)["row"])))
-        section.step("M", row["departments_mean"], formula="r2(mean D)",
-                     expression=f"r2(({' + '.join(num(s) for s in row['department_scores'])}) / "
-                                f"{len(row['departments'])})", exact=row["departments_mean_exact"])
+            section.fact(
+                f"in charge of {dept}: D = {show(score)}",
+                cite.row("departments", int(_record(results.departments, "department", dept)["row"])),
+            )
+        section.step(
+            "M",
+            row["departments_mean"],
+            formula="r2(mean D)",
+            expression=f"r2(({' + '.join(num(s) for s in row['department_scores'])}) / "
+            f"{len(row['departments'])})",
+            exact=row["departments_mean_exact"],
+        )
         w = rules.weighting.leader_in_charge
-        section.step("L weighted", row["weighted"], formula="r2((α Z + β M) / (α + β))",
-                     expression=f"r2(({num(w.zone)} × {num(row['zone_score'])} + {num(w.departments)} × "
-                                f"{num(row['departments_mean'])}) / ({num(w.zone)} + {num(w.departments)}))",
-                     exact=row["weighted_exact"], sources=[cite.rule("weighting", "leader_in_charge")])
+        section.step(
+            "L weighted",
+            row["weighted"],
+            formula="r2((α Z + β M) / (α + β))",
+            expression=f"r2(({num(w.zone)} × {num(row['zone_score'])} + {num(w.departments)} × "
+            f"{num(row['departments_mean'])}) / ({num(w.zone)} + {num(w.departments)}))",
+            exact=row["weighted_exact"],
+            sources=[cite.rule("weighting", "leader_in_charge")],
+        )
     else:
         section.fact("main leader, or in charge of no department: L follows the zone score")
-    section.step("L", row["after_points"], formula="L weighted + P",
-                 expression=f"{num(row['weighted'])} + {num(points)}")
+    section.step(
+        "L",
+        row["after_points"],
+        formula="L weighted + P",
+        expression=f"{num(row['weighted'])} + {num(points)}",
+    )
     veto_section(ex, results, cite, row, row["after_points"], "L vetoed")
     grade_section(ex, results, cite, "leaders", row)
     bonus_section(ex, results, cite, pid)
@@ -234,7 +324,9 @@ def _final(results: Results, pid: str, row: dict[str, Any]) -> dict[str, Any]:
     bonus = results.bonus[results.bonus["id"] == pid]
     if not bonus.empty:
         paid = bonus.iloc[0]
-        final |= {"bonus": int(paid["bonus"]), "points_reward": int(paid["points_reward"]),
-                  "total": int(paid["total"])}
+        final |= {
+            "bonus": int(paid["bonus"]),
+            "points_reward": int(paid["points_reward"]),
+            "total": int(paid["total"]),
+        }
     return final
-

@@ -129,7 +129,5 @@ class Explanation:
             "kind": self.kind,
             "title": self.title,
             "final": {k: v if isinstance(v, int | None) else show(v) for k, v in self.final.items()},
-            "sections": [
-                {"title": s.title, "items": [i.as_dict() for i in s.items]} for s in self.sections
-            ],
+            "sections": [{"title": s.title, "items": [i.as_dict() for i in s.items]} for s in self.sections],
         }

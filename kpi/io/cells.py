@@ -177,9 +177,7 @@ def _serial(value: date | time | timedelta, date1904: bool) -> float:
         return (datetime.combine(date.min, value) - datetime.min) / timedelta(days=1)
     day = value.date() if isinstance(value, datetime) else value
     fraction = (
-        (value - datetime.combine(day, time())) / timedelta(days=1)
-        if isinstance(value, datetime)
-        else 0.0
+        (value - datetime.combine(day, time())) / timedelta(days=1) if isinstance(value, datetime) else 0.0
     )
     if date1904:
         return (day - _EPOCH_1904).days + fraction

@@ -129,9 +129,7 @@ class Field:
     def where(self, predicate: Callable[[Any], bool]) -> np.ndarray:
         """Per cell: valid and ``predicate(value)``, evaluated once per distinct value."""
         good = self.good_unique()
-        hits = np.array(
-            [bool(good[k]) and predicate(v) for k, v in enumerate(self.typed)], dtype=bool
-        )
+        hits = np.array([bool(good[k]) and predicate(v) for k, v in enumerate(self.typed)], dtype=bool)
         return hits[self.codes] if len(hits) else np.zeros(len(self.codes), dtype=bool)
 
     def value(self, i: int) -> Any:
@@ -149,9 +147,7 @@ class Field:
 class Checker:
     """Holds what every check needs: where the file is, the rules, the period, the problems."""
 
-    def __init__(
-        self, file: str, rules: Rules, period: Period, date1904: bool, problems: Collector
-    ) -> None:
+    def __init__(self, file: str, rules: Rules, period: Period, date1904: bool, problems: Collector) -> None:
         self.file = file
         self.rules = rules
         self.period = period
@@ -362,8 +358,7 @@ def check_all(
     if problems:
         return {}
     return {
-        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {}))
-        for key in COLUMNS
+        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {})) for key in COLUMNS
     }
 
 
@@ -383,16 +378,13 @@ def _check_people(c: Checker, checked: Checked) -> dict[str, str | None]:
     rules = c.rules
     c.unique(f["id"])
     roles = f["role"].cells()
-    leader = np.array(
-        [r is not None and rules.leader_kind(r) is not None for r in roles], dtype=bool
-    )
+    leader = np.array([r is not None and rules.leader_kind(r) is not None for r in roles], dtype=bool)
     staff = f["role"].valid() & ~leader
     table = f["id"].table
 
     def staff_needs(header: str) -> Callable[[int], str]:
         return lambda i: (
-            f"{header} is required for staff (职务 '{roles[i]}' is not a leader role): "
-            "fill in this cell"
+            f"{header} is required for staff (职务 '{roles[i]}' is not a leader role): fill in this cell"
         )
 
     for key in ("department", "post_category"):
@@ -401,16 +393,13 @@ def _check_people(c: Checker, checked: Checked) -> dict[str, str | None]:
     c.type_errors(f["department"], staff)
     if checked.departments is not None:
         c.member(f["department"], sorted(checked.departments), "a department of sheet 部门", staff)
-    c.member(
-        f["post_category"], list(rules.coefficients.post_category), "in coefficients.post_category"
-    )
+    c.member(f["post_category"], list(rules.coefficients.post_category), "in coefficients.post_category")
     c.in_range(f["bonus_base"], lambda v: v >= 0, "must be 0 or more (yuan per period)")
     months = c.period.months
     c.in_range(
         f["months"],
         lambda v: 0 <= v <= months,
-        f"must be between 0 and {months} (the months in {c.period}); leave it blank for the "
-        "full period",
+        f"must be between 0 and {months} (the months in {c.period}); leave it blank for the full period",
     )
     role_coef = rules.coefficients.role
     if role_coef is not None:
@@ -451,9 +440,7 @@ def _check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None
         lic.table,
         lic.key,
         lic.where(lambda v: v not in kinds),
-        lambda i: (
-            f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员{suggest.hint(lic.shown(i))}"
-        ),
+        lambda i: f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员{suggest.hint(lic.shown(i))}",
     )
     allowed = listing(c.rules.roles.leader_in_charge)
     c.report(
@@ -481,9 +468,7 @@ def _check_indicators(c: Checker, checked: Checked) -> None:
     if f is None:
         return
     c.unique(f["id"])
-    c.member(
-        f["level"], list(c.rules.indicators.level_multiplier), "in indicators.level_multiplier"
-    )
+    c.member(f["level"], list(c.rules.indicators.level_multiplier), "in indicators.level_multiplier")
     if checked.departments is not None:
         c.member(f["department"], sorted(checked.departments), "a department of sheet 部门")
     c.member(f["direction"], DIRECTIONS, "a direction")

@@ -254,9 +254,7 @@ def _open_ooxml(path: str, sha: str, data: bytes, suffix: str) -> Source:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise _fail(
-            path, f"the workbook is damaged or truncated (not a complete zip): {_RESAVE}"
-        ) from exc
+        raise _fail(path, f"the workbook is damaged or truncated (not a complete zip): {_RESAVE}") from exc
     with archive:
         infos = archive.infolist()
         _check_declared_sizes(path, infos)
@@ -277,9 +275,7 @@ def _open_ooxml(path: str, sha: str, data: bytes, suffix: str) -> Source:
                     "workbook and save it as .xlsx",
                 ) from exc
             except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
-                raise _fail(
-                    path, f"the workbook is damaged ({info.filename}: {exc}): {_RESAVE}"
-                ) from exc
+                raise _fail(path, f"the workbook is damaged ({info.filename}: {exc}): {_RESAVE}") from exc
             if is_sheet:
                 scans_by_member[info.filename] = scan
         members = _sheet_members(archive)
@@ -293,9 +289,7 @@ def _open_ooxml(path: str, sha: str, data: bytes, suffix: str) -> Source:
 def _check_declared_sizes(path: str, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb from the central directory alone, before inflating anything."""
     if len(infos) > MAX_MEMBERS:
-        raise _fail(
-            path, f"the workbook has {len(infos)} parts, more than {MAX_MEMBERS}: refusing it"
-        )
+        raise _fail(path, f"the workbook has {len(infos)} parts, more than {MAX_MEMBERS}: refusing it")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise _fail(
@@ -305,9 +299,7 @@ def _check_declared_sizes(path: str, infos: list[zipfile.ZipInfo]) -> None:
             "appraisal needs): refusing it",
         )
     for info in infos:
-        if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_RATIO * max(
-            info.compress_size, 1
-        ):
+        if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise _fail(
                 path,
                 f"the workbook part {info.filename} would inflate "
@@ -399,9 +391,7 @@ def _formula_cell(part: bytes, pos: int, scan: SheetScan) -> None:
     value = _CACHED_VALUE.search(cell)
     # A formula that returned "" is stored as t="str" with an empty <v>: that is
     # a cached (blank) value. No <v>, or an empty numeric one, means "never calculated".
-    cached = value is not None and (
-        value.group(1) != b"" or (kind is not None and kind.group(1) == b"str")
-    )
+    cached = value is not None and (value.group(1) != b"" or (kind is not None and kind.group(1) == b"str"))
     if not cached and not _mark(cell, scan, _NOT_CALCULATED):
         scan.unlocated_formula = True
 
@@ -430,9 +420,7 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
         ).lstrip("/")
         folder = PurePosixPath(workbook).parent
         rels_path = str(folder / "_rels" / (PurePosixPath(workbook).name + ".rels"))
-        targets = {
-            r.get("Id"): r.get("Target", "") for r in SafeET.fromstring(archive.read(rels_path))
-        }
+        targets = {r.get("Id"): r.get("Target", "") for r in SafeET.fromstring(archive.read(rels_path))}
         members = {"": workbook}
         for sheet in SafeET.fromstring(archive.read(workbook)).iter():
             if not sheet.tag.endswith("}sheet"):
@@ -497,18 +485,14 @@ def load_grid(source: Source, name: str) -> Grid:
     try:
         sheet = source.book.get_sheet_by_name(name)
         if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLUMNS:
-            raise _too_big(
-                source.path, name, f"{sheet.total_height:,} rows × {sheet.total_width:,} columns"
-            )
+            raise _too_big(source.path, name, f"{sheet.total_height:,} rows × {sheet.total_width:,} columns")
         with _collector_paused():
             rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
         merged = [(a, b, c, d) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
     except InputError:
         raise
     except Exception as exc:
-        raise _fail(
-            source.path, f"sheet {name} cannot be read ({exc}): {_RESAVE}", sheet=name
-        ) from exc
+        raise _fail(source.path, f"sheet {name} cannot be read ({exc}): {_RESAVE}", sheet=name) from exc
     if scan is not None:
         if scan.unlocated_formula:
             raise _fail(

@@ -97,9 +97,7 @@ class Table:
         )
 
 
-def read_table(
-    grid: Grid, key: str, file: str, problems: Collector, warnings: list[str]
-) -> Table | None:
+def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: list[str]) -> Table | None:
     """The sheet's table, or None when the sheet is entirely blank.
 
     Header problems (missing or repeated columns) go to ``problems``; the table
@@ -113,15 +111,12 @@ def read_table(
     required = REQUIRED_COLUMNS[key]
     aliases = COLUMN_ALIASES[key]
     headers = [_header_block(grid, h) for h in candidates]
-    found = [
-        {aliases.get(normalize_name(t)) for t, _ in names.values()} - {None} for _, names in headers
-    ]
+    found = [{aliases.get(normalize_name(t)) for t, _ in names.values()} - {None} for _, names in headers]
     complete = [i for i, keys in enumerate(found) if set(required) <= keys]
     if len(candidates) == 1 and not found[0]:
         # Only a title, no header and no rows (an unused 否决 sheet): nothing to read.
         warnings.append(
-            f"{grid.name}: row {candidates[0] + 1} is its only content and no header; "
-            "read as an empty sheet"
+            f"{grid.name}: row {candidates[0] + 1} is its only content and no header; read as an empty sheet"
         )
         return None
     if complete:
@@ -201,9 +196,7 @@ def _map_columns(
             )
             continue
         positions[column] = j
-        table.columns[column] = Column(
-            column, column_letter(j + 1), text, np.empty(0, dtype=np.int64), []
-        )
+        table.columns[column] = Column(column, column_letter(j + 1), text, np.empty(0, dtype=np.int64), [])
     return positions
 
 
@@ -262,14 +255,10 @@ def _cut_records(
         values = np.empty(n, dtype=object)
         values[:] = list(map(itemgetter(j), data))
         codes, uniques = factorize(values)
-        is_blank_unique = np.fromiter(
-            (is_blank(u) for u in uniques), dtype=bool, count=len(uniques)
-        )
+        is_blank_unique = np.fromiter((is_blank(u) for u in uniques), dtype=bool, count=len(uniques))
         blank &= is_blank_unique[codes]
         factorised[column] = (codes, uniques)
-    skipped = [
-        first_row + i + 1 for i in np.flatnonzero(blank) if any(not is_blank(v) for v in data[i])
-    ]
+    skipped = [first_row + i + 1 for i in np.flatnonzero(blank) if any(not is_blank(v) for v in data[i])]
     if skipped:
         listed = ", ".join(str(r) for r in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(

@@ -68,9 +68,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         del grid
         if key in NEEDS_ROWS and (table is None or len(table) == 0):
             problems.add(
-                Location(
-                    file=file, sheet=name, row=table.header_row if table is not None else None
-                ),
+                Location(file=file, sheet=name, row=table.header_row if table is not None else None),
                 f"sheet {name} has no data rows: it needs {_WHAT_ROWS[key]}",
             )
             continue

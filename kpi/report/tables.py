@@ -53,54 +53,103 @@ def _c(key: str, zh: str, kind: Kind = "text", en: str | None = None) -> Column:
 
 
 INDIVIDUALS = (
-    _c("id", "工号"), _c("name", "姓名"), _c("department", "部门"),
-    _c("post_category", "岗位类别"), _c("role", "职务"), _c("points", "个人点数", "points"),
-    _c("personal_score", "个人得分", "score"), _c("department_score", "部门得分", "score"),
-    _c("score", "综合得分", "score"), _c("vetoed", "否决", "flag"), _c("rank", "排名", "int"),
+    _c("id", "工号"),
+    _c("name", "姓名"),
+    _c("department", "部门"),
+    _c("post_category", "岗位类别"),
+    _c("role", "职务"),
+    _c("points", "个人点数", "points"),
+    _c("personal_score", "个人得分", "score"),
+    _c("department_score", "部门得分", "score"),
+    _c("score", "综合得分", "score"),
+    _c("vetoed", "否决", "flag"),
+    _c("rank", "排名", "int"),
     _c("grade", "等次"),
 )
 DEPARTMENTS = (
-    _c("department", "部门"), _c("indicator_score", "指标得分", "score"),
-    _c("city_score", "市级得分", "score"), _c("points", "部门点数", "points"),
-    _c("score", "综合得分", "score"), _c("vetoed", "否决", "flag"), _c("rank", "排名", "int"),
+    _c("department", "部门"),
+    _c("indicator_score", "指标得分", "score"),
+    _c("city_score", "市级得分", "score"),
+    _c("points", "部门点数", "points"),
+    _c("score", "综合得分", "score"),
+    _c("vetoed", "否决", "flag"),
+    _c("rank", "排名", "int"),
     _c("grade", "等次"),
 )
 LEADERS = (
-    _c("id", "工号"), _c("name", "姓名"), _c("kind", "类别", "kind"),
-    _c("zone_score", "全区得分", "score"), _c("departments_mean", "分管部门均分", "score"),
-    _c("points", "个人点数", "points"), _c("score", "综合得分", "score"),
-    _c("vetoed", "否决", "flag"), _c("rank", "排名", "int"), _c("grade", "等次"),
+    _c("id", "工号"),
+    _c("name", "姓名"),
+    _c("kind", "类别", "kind"),
+    _c("zone_score", "全区得分", "score"),
+    _c("departments_mean", "分管部门均分", "score"),
+    _c("points", "个人点数", "points"),
+    _c("score", "综合得分", "score"),
+    _c("vetoed", "否决", "flag"),
+    _c("rank", "排名", "int"),
+    _c("grade", "等次"),
 )
 BONUS = (
-    _c("id", "工号"), _c("name", "姓名"), _c("department", "部门"),
-    _c("bonus_base", "绩效基数", "coef"), _c("post_coef", "岗位系数", "coef"),
-    _c("role_coef", "职务系数", "coef"), _c("grade_factor", "等次系数", "coef"),
-    _c("months_factor", "在岗折算", "factor4"), _c("bonus", "绩效奖金", "money"),
-    _c("points_reward", "点数奖励", "money"), _c("total", "合计", "money"),
+    _c("id", "工号"),
+    _c("name", "姓名"),
+    _c("department", "部门"),
+    _c("bonus_base", "绩效基数", "coef"),
+    _c("post_coef", "岗位系数", "coef"),
+    _c("role_coef", "职务系数", "coef"),
+    _c("grade_factor", "等次系数", "coef"),
+    _c("months_factor", "在岗折算", "factor4"),
+    _c("bonus", "绩效奖金", "money"),
+    _c("points_reward", "点数奖励", "money"),
+    _c("total", "合计", "money"),
 )
 POINTS_LEDGER = (
-    _c("target", "对象"), _c("code", "事项"), _c("name", "名称"), _c("events", "次数", "int"),
-    _c("raw_total", "原始合计", "points"), _c("code_cap", "单项上限", "coef"),
+    _c("target", "对象"),
+    _c("code", "事项"),
+    _c("name", "名称"),
+    _c("events", "次数", "int"),
+    _c("raw_total", "原始合计", "points"),
+    _c("code_cap", "单项上限", "coef"),
     _c("counted", "计入点数", "points"),
 )
 INDICATOR_DETAIL = (
-    _c("id", "编号"), _c("name", "名称"), _c("level", "层级"), _c("department", "责任部门"),
-    _c("direction", "方向"), _c("target", "目标值", "coef"), _c("actual", "完成值", "coef"),
-    _c("weight", "权重", "coef"), _c("deadline", "截止日期", "date"),
-    _c("completed_on", "完成日期", "date"), _c("ratio", "完成比率", "ratio"),
-    _c("ratio_capped", "计分比率", "ratio"), _c("late", "逾期", "flag"),
-    _c("factor", "逾期系数", "coef"), _c("score", "指标得分", "score"),
-    _c("level_multiplier", "层级系数", "coef"), _c("effective_weight", "有效权重", "coef"),
+    _c("id", "编号"),
+    _c("name", "名称"),
+    _c("level", "层级"),
+    _c("department", "责任部门"),
+    _c("direction", "方向"),
+    _c("target", "目标值", "coef"),
+    _c("actual", "完成值", "coef"),
+    _c("weight", "权重", "coef"),
+    _c("deadline", "截止日期", "date"),
+    _c("completed_on", "完成日期", "date"),
+    _c("ratio", "完成比率", "ratio"),
+    _c("ratio_capped", "计分比率", "ratio"),
+    _c("late", "逾期", "flag"),
+    _c("factor", "逾期系数", "coef"),
+    _c("score", "指标得分", "score"),
+    _c("level_multiplier", "层级系数", "coef"),
+    _c("effective_weight", "有效权重", "coef"),
 )
 RUN_INFO = (_c("key", "项目"), _c("value", "内容"))
 
 KIND_LABELS = {
     "zh": {"main_leader": "主要领导", "leader_in_charge": "分管领导", True: "是", False: "否"},
-    "en": {"main_leader": "main_leader", "leader_in_charge": "leader_in_charge",
-           True: "yes", False: "no"},
+    "en": {
+        "main_leader": "main_leader",
+        "leader_in_charge": "leader_in_charge",
+        True: "yes",
+        False: "no",
+    },
 }
 
 RATIO_PLACES = Decimal("0.000001")
+
+
+def _ratio(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(RATIO_PLACES).normalize()
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def _rows(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[list[Any]]:
@@ -108,13 +157,13 @@ def _rows(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[l
     converters: list[Callable[[Any], Any]] = []
     for column in columns:
         if column.kind in ("flag", "kind"):
-            converters.append(lambda v, labels=labels: labels[v])
+            converters.append(labels.__getitem__)
         elif column.kind == "ratio":
-            converters.append(lambda v: None if v is None else v.quantize(RATIO_PLACES).normalize())
+            converters.append(_ratio)
         else:
-            converters.append(lambda v: v)
+            converters.append(_as_is)
     data = [frame[c.key].tolist() for c in columns]
-    return [[conv(v) for conv, v in zip(converters, row, strict=True)] for row in zip(*data)]
+    return [[conv(v) for conv, v in zip(converters, row, strict=True)] for row in zip(*data, strict=True)]
 
 
 def _info(results: Results, lang: str) -> list[list[Any]]:
@@ -127,8 +176,10 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
         ["规则名称" if zh else "rules_name", rules.name],
         ["规则版本" if zh else "rules_version", rules.version],
         ["发文依据" if zh else "rules_source", rules.source or ""],
-        ["生效日期" if zh else "rules_effective_from",
-         rules.effective_from.isoformat() if rules.effective_from else ""],
+        [
+            "生效日期" if zh else "rules_effective_from",
+            rules.effective_from.isoformat() if rules.effective_from else "",
+        ],
         ["规则文件" if zh else "rules_file", rf.path],
         ["规则SHA256" if zh else "rules_sha256", rf.sha256],
         ["输入文件" if zh else "input_file", results.inputs.path],
@@ -143,15 +194,35 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     """Every sheet of the results workbook, in SPEC §6 order."""
     return [
-        Sheet("individuals", "个人得分", "individuals", INDIVIDUALS,
-              _rows(results.individuals, INDIVIDUALS, lang)),
-        Sheet("departments", "部门得分", "departments", DEPARTMENTS,
-              _rows(results.departments, DEPARTMENTS, lang)),
+        Sheet(
+            "individuals",
+            "个人得分",
+            "individuals",
+            INDIVIDUALS,
+            _rows(results.individuals, INDIVIDUALS, lang),
+        ),
+        Sheet(
+            "departments",
+            "部门得分",
+            "departments",
+            DEPARTMENTS,
+            _rows(results.departments, DEPARTMENTS, lang),
+        ),
         Sheet("leaders", "领导得分", "leaders", LEADERS, _rows(results.leaders, LEADERS, lang)),
         Sheet("bonus", "绩效奖金", "bonus", BONUS, _rows(results.bonus, BONUS, lang)),
-        Sheet("points_ledger", "点数明细", "points_ledger", POINTS_LEDGER,
-              _rows(results.points_ledger, POINTS_LEDGER, lang)),
-        Sheet("indicator_detail", "指标明细", "indicator_detail", INDICATOR_DETAIL,
-              _rows(results.indicator_detail, INDICATOR_DETAIL, lang)),
+        Sheet(
+            "points_ledger",
+            "点数明细",
+            "points_ledger",
+            POINTS_LEDGER,
+            _rows(results.points_ledger, POINTS_LEDGER, lang),
+        ),
+        Sheet(
+            "indicator_detail",
+            "指标明细",
+            "indicator_detail",
+            INDICATOR_DETAIL,
+            _rows(results.indicator_detail, INDICATOR_DETAIL, lang),
+        ),
         Sheet("run_info", "运行信息", "run_info", RUN_INFO, _info(results, lang)),
     ]

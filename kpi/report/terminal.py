@@ -20,24 +20,58 @@ from kpi.numbers import plain
 
 LABELS = {
     "zh": {
-        "departments": "部门得分", "department": "部门", "indicator": "指标得分",
-        "city": "市级得分", "points": "点数", "score": "综合得分", "vetoed": "否决",
-        "rank": "排名", "grade": "等次", "grades": "等次分布", "population": "对象",
-        "bonus": "绩效奖金", "pool": "奖金池", "paid": "绩效奖金合计", "reward": "点数奖励合计",
-        "total": "实发合计", "warnings": "警告", "zone": "全区市级得分",
+        "departments": "部门得分",
+        "department": "部门",
+        "indicator": "指标得分",
+        "city": "市级得分",
+        "points": "点数",
+        "score": "综合得分",
+        "vetoed": "否决",
+        "rank": "排名",
+        "grade": "等次",
+        "grades": "等次分布",
+        "population": "对象",
+        "bonus": "绩效奖金",
+        "pool": "奖金池",
+        "paid": "绩效奖金合计",
+        "reward": "点数奖励合计",
+        "total": "实发合计",
+        "warnings": "警告",
+        "zone": "全区市级得分",
         "people": {"departments": "部门", "leaders": "领导", "individuals": "个人"},
-        "yes": "是", "no": "否", "fixed": "固定", "pool_mode": "奖金池",
+        "yes": "是",
+        "no": "否",
+        "fixed": "固定",
+        "pool_mode": "奖金池",
     },
     "en": {
-        "departments": "Departments", "department": "department", "indicator": "indicators",
-        "city": "city", "points": "points", "score": "score", "vetoed": "vetoed",
-        "rank": "rank", "grade": "grade", "grades": "Grade distribution",
-        "population": "population", "bonus": "Bonus", "pool": "pool", "paid": "bonus paid",
-        "reward": "points rewards", "total": "total paid", "warnings": "Warnings",
+        "departments": "Departments",
+        "department": "department",
+        "indicator": "indicators",
+        "city": "city",
+        "points": "points",
+        "score": "score",
+        "vetoed": "vetoed",
+        "rank": "rank",
+        "grade": "grade",
+        "grades": "Grade distribution",
+        "population": "population",
+        "bonus": "Bonus",
+        "pool": "pool",
+        "paid": "bonus paid",
+        "reward": "points rewards",
+        "total": "total paid",
+        "warnings": "Warnings",
         "zone": "zone city score",
-        "people": {"departments": "departments", "leaders": "leaders",
-                   "individuals": "individuals"},
-        "yes": "yes", "no": "no", "fixed": "fixed", "pool_mode": "pool",
+        "people": {
+            "departments": "departments",
+            "leaders": "leaders",
+            "individuals": "individuals",
+        },
+        "yes": "yes",
+        "no": "no",
+        "fixed": "fixed",
+        "pool_mode": "pool",
     },
 }
 
@@ -53,9 +87,14 @@ def department_table(results: Results, lang: str) -> Table:
         table.add_column(t[key], justify="left" if key in ("department", "grade") else "right")
     for row in results.departments.to_dict("records"):
         table.add_row(
-            Text(row["department"]), _num(row["indicator_score"]), _num(row["city_score"]),
-            _num(row["points"]), _num(row["score"]), t["yes"] if row["vetoed"] else t["no"],
-            str(row["rank"]), Text(row["grade"]),
+            Text(row["department"]),
+            _num(row["indicator_score"]),
+            _num(row["city_score"]),
+            _num(row["points"]),
+            _num(row["score"]),
+            t["yes"] if row["vetoed"] else t["no"],
+            str(row["rank"]),
+            Text(row["grade"]),
         )
     return table
 
@@ -90,8 +129,11 @@ def bonus_table(results: Results, lang: str) -> Table:
 
 def summary(results: Results, lang: str = "zh") -> Group:
     """Departments, grade distribution, bonus vs pool, then warnings."""
-    parts: list[Any] = [department_table(results, lang), grade_table(results, lang),
-                        bonus_table(results, lang)]
+    parts: list[Any] = [
+        department_table(results, lang),
+        grade_table(results, lang),
+        bonus_table(results, lang),
+    ]
     if results.warnings:
         parts.append(Text(f"{LABELS[lang]['warnings']} ({len(results.warnings)}):", style="bold yellow"))
         parts.extend(Text(f"  ! {w}", style="yellow") for w in results.warnings)

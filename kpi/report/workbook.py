@@ -21,8 +21,19 @@ FORMATS = {
     "int": "0",
     "date": "date",
 }
-WIDTHS = {"text": 14, "score": 10, "points": 10, "money": 11, "coef": 10, "ratio": 11,
-          "factor4": 10, "int": 7, "flag": 6, "kind": 10, "date": 11}
+WIDTHS = {
+    "text": 14,
+    "score": 10,
+    "points": 10,
+    "money": 11,
+    "coef": 10,
+    "ratio": 11,
+    "factor4": 10,
+    "int": 7,
+    "flag": 6,
+    "kind": 10,
+    "date": 11,
+}
 
 
 def _spec(sheet: Sheet, lang: str) -> SheetSpec:

@@ -40,8 +40,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 STYLE = {"text": 0, "header": 1, "0.00": 2, "0": 3, "0.0000": 4, "date": 5}
 
 STYLES_XML = (
-    HEADER
-    + f'<styleSheet xmlns="{MAIN_NS}">'
+    HEADER + f'<styleSheet xmlns="{MAIN_NS}">'
     '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0000"/>'
     '<numFmt numFmtId="165" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
@@ -137,19 +136,21 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>',
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>',
         '<sheetFormatPr defaultRowHeight="15"/><cols>',
-        *(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-          for i, w in enumerate(sheet.widths, start=1)),
+        *(
+            f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+            for i, w in enumerate(sheet.widths, start=1)
+        ),
         '</cols><sheetData><row r="1">',
-        *(f'<c r="{letter}1" s="1" t="inlineStr">{_text(h)}</c>'
-          for letter, h in zip(letters, sheet.headers, strict=True)),
+        *(
+            f'<c r="{letter}1" s="1" t="inlineStr">{_text(h)}</c>'
+            for letter, h in zip(letters, sheet.headers, strict=True)
+        ),
         "</row>",
     ]
     stream.write("".join(parts).encode())
     buffer: list[str] = []
     for number, row in enumerate(sheet.rows, start=2):
-        cells = "".join(
-            _cell(f"{letters[i]}{number}", value, styles[i]) for i, value in enumerate(row)
-        )
+        cells = "".join(_cell(f"{letters[i]}{number}", value, styles[i]) for i, value in enumerate(row))
         buffer.append(f'<row r="{number}">{cells}</row>')
         if len(buffer) >= 2000:
             stream.write("".join(buffer).encode())
@@ -158,8 +159,9 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
     tail = "</sheetData>"
     if sheet.row_count:
         tail += f'<autoFilter ref="A1:{last}"/>'
-    tail += ('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-             'footer="0.3"/></worksheet>')
+    tail += (
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    )
     stream.write(tail.encode())
 
 
@@ -180,8 +182,7 @@ def _package_parts(titles: list[str], created: datetime, title: str) -> dict[str
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
         "</Types>",
-        "_rels/.rels": HEADER
-        + f'<Relationships xmlns="{PKG_REL_NS}">'
+        "_rels/.rels": HEADER + f'<Relationships xmlns="{PKG_REL_NS}">'
         f'<Relationship Id="rId1" Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
         '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
         f'<Relationship Id="rId3" Type="{REL_NS}/extended-properties" Target="docProps/app.xml"/>'
@@ -220,10 +221,16 @@ def write_xlsx(path: Path, sheets: list[SheetSpec], created: datetime, title: st
     """Write ``sheets`` to a new workbook at ``path`` (the caller makes it atomic)."""
     parts = _package_parts([s.title for s in sheets], created, title)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as book:
-        for name in ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
-                     "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
-            book.writestr(zipfile.ZipInfo(name, ZIP_TIME), parts[name],
-                          compress_type=zipfile.ZIP_DEFLATED)
+        for name in (
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "docProps/app.xml",
+            "docProps/core.xml",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+        ):
+            book.writestr(zipfile.ZipInfo(name, ZIP_TIME), parts[name], compress_type=zipfile.ZIP_DEFLATED)
         for index, sheet in enumerate(sheets, start=1):
             info = zipfile.ZipInfo(f"xl/worksheets/sheet{index}.xml", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -53,9 +53,7 @@ from kpi.rules.schema import Rules
 MAX_DEPTH = 32
 
 _CORE = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {
-    _CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
-}
+_PLAIN_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 _TRUE = {"true", "yes", "y", "on"}
 _FALSE = {"false", "no", "n", "off"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -133,9 +131,7 @@ def _compose(text: str, path: str) -> MappingNode:
         depth = 0
         for event in yaml.parse(text):
             line = event.start_mark.line + 1
-            if isinstance(event, AliasEvent) or (
-                isinstance(event, NodeEvent) and event.anchor is not None
-            ):
+            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
                 kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
                 raise RulesError.single(
                     f"{kind}{event.anchor} found: anchors and aliases are not allowed in a "
@@ -231,8 +227,7 @@ class _Builder:
             self._fail(
                 key_path,
                 node,
-                f"tag {shown} is not allowed in a rules file (only plain values, lists "
-                f"and mappings)",
+                f"tag {shown} is not allowed in a rules file (only plain values, lists and mappings)",
             )
             return None
         if isinstance(node, MappingNode):
@@ -262,8 +257,7 @@ class _Builder:
                 first = self.lines[(*key_path, key)]
                 self.problems.add(
                     Location(file=self.path, line=line),
-                    f"duplicate key {_quote(key_node.value)} {_in(key_path)} "
-                    f"(first at line {first})",
+                    f"duplicate key {_quote(key_node.value)} {_in(key_path)} (first at line {first})",
                 )
                 continue
             self.lines[(*key_path, key)] = line

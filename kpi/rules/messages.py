@@ -260,10 +260,7 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         tag = _value_at(data, (*path, "method"))
         if tag is None:
             return f"missing required key 'method' in {where} (one of: {', '.join(tags)})"
-        return (
-            f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}"
-            f"{_suggest(tag, tags)}"
-        )
+        return f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}{_suggest(tag, tags)}"
     if kind == "literal_error":
         choices = [str(c) for c in get_args(_unwrap(target.annotation))]
         return f"{where} must be one of {', '.join(choices)}, got {_show(value)}" + (

@@ -88,9 +88,7 @@ class PercentileRankScore(_Model):
     bottom: Decimal
 
 
-RankScore = Annotated[
-    TableRankScore | LinearRankScore | PercentileRankScore, Field(discriminator="method")
-]
+RankScore = Annotated[TableRankScore | LinearRankScore | PercentileRankScore, Field(discriminator="method")]
 
 
 class LeaderInChargeWeights(_Model):
@@ -274,8 +272,7 @@ class Rules(_Model):
         if veto.max_grade not in names:
             raise PydanticCustomError(
                 "unknown_band",
-                f"veto.max_grade {veto.max_grade!r} is not a band of grades.bands "
-                f"({', '.join(names)})",
+                f"veto.max_grade {veto.max_grade!r} is not a band of grades.bands ({', '.join(names)})",
                 {"at": ("max_grade",)},
             )
         return veto

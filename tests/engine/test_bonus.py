@@ -13,9 +13,19 @@ from kpi.errors import ComputeError
 
 
 def population(*rows: dict) -> pd.DataFrame:
-    base = {"name": "n", "department": "甲", "post_category": "综合保障", "role": "职员",
-            "grade": "良好", "grade_factor": D(1), "score": D(90), "vetoed": False,
-            "points": D(0), "bonus_base": D(1000), "months": None}
+    base = {
+        "name": "n",
+        "department": "甲",
+        "post_category": "综合保障",
+        "role": "职员",
+        "grade": "良好",
+        "grade_factor": D(1),
+        "score": D(90),
+        "vetoed": False,
+        "points": D(0),
+        "bonus_base": D(1000),
+        "months": None,
+    }
     return pd.DataFrame.from_records([{**base, **r} for r in rows])
 
 
@@ -48,25 +58,40 @@ def test_fixed_mode_rounds_whole_yuan(make_rules):
     # 1000 × 1.3 × 1 × 1 × 1/3 = 433.333… → 433; 1500 × 1 × 1 × 1 = 1500 ;
     # 1001 × 1.15 × 1 × 1 × (1/2 of a 12-month year is 6/12) → 575.575 → 576.
     rules = make_rules(bonus={"mode": "fixed", "pool": None})
-    table = bonus_table(population(
-        {"id": "A", "post_category": "招商", "months": D(1)},
-        {"id": "B", "bonus_base": D(1500)},
-    ), rules, 3)
+    table = bonus_table(
+        population(
+            {"id": "A", "post_category": "招商", "months": D(1)},
+            {"id": "B", "bonus_base": D(1500)},
+        ),
+        rules,
+        3,
+    )
     assert list(table["bonus"]) == [433, 1500]
-    year = bonus_table(population({"id": "C", "post_category": "企业服务", "bonus_base": D(1001),
-                                   "months": D(6)}), rules, 12)
+    year = bonus_table(
+        population({"id": "C", "post_category": "企业服务", "bonus_base": D(1001), "months": D(6)}),
+        rules,
+        12,
+    )
     assert list(year["bonus"]) == [576]
 
 
 def test_forfeit_and_rewards(rules):
     # A vetoed (forfeit) gets 0 everywhere; B has reward 100 × −1.5 = −150 → total max(0, …).
-    table = bonus_table(population(
-        {"id": "A", "vetoed": True, "points": D(5), "score": D(60)},
-        {"id": "B", "points": D("-1.5")},
-        {"id": "C", "points": D("0.005")},
-    ), rules, 3)
+    table = bonus_table(
+        population(
+            {"id": "A", "vetoed": True, "points": D(5), "score": D(60)},
+            {"id": "B", "points": D("-1.5")},
+            {"id": "C", "points": D("0.005")},
+        ),
+        rules,
+        3,
+    )
     rows = table.set_index("id")
-    assert (rows.loc["A", "bonus"], rows.loc["A", "points_reward"], rows.loc["A", "total"]) == (0, 0, 0)
+    assert (rows.loc["A", "bonus"], rows.loc["A", "points_reward"], rows.loc["A", "total"]) == (
+        0,
+        0,
+        0,
+    )
     assert rows.loc["B", "bonus"] == 30000 and rows.loc["B", "points_reward"] == -150
     assert rows.loc["B", "total"] == 29850
     assert rows.loc["C", "points_reward"] == 1  # 0.5 yuan rounds half up

@@ -69,7 +69,11 @@ def test_ledger_order_does_not_depend_on_input_order(rules):
     a = points_ledger(events(("E2", "B01", None), ("E1", "A02", None), ("E1", "A01", None)), rules)
     b = points_ledger(events(("E1", "A01", None), ("E1", "A02", None), ("E2", "B01", None)), rules)
     assert a.equals(b)
-    assert list(zip(a["target"], a["code"], strict=True)) == [("E1", "A01"), ("E1", "A02"), ("E2", "B01")]
+    assert list(zip(a["target"], a["code"], strict=True)) == [
+        ("E1", "A01"),
+        ("E1", "A02"),
+        ("E2", "B01"),
+    ]
 
 
 def test_no_events(rules):

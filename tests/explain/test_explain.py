@@ -21,17 +21,29 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
-ARITHMETIC = re.compile(r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$")
+ARITHMETIC = re.compile(
+    r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$"
+)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False
+    )
 
 
 def explain(who: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run("explain", str(WORKED / "input.xlsx"), "--rules", str(WORKED / "rules.yaml"),
-               "--period", "2024Q3", "--who", who, *extra)
+    return run(
+        "explain",
+        str(WORKED / "input.xlsx"),
+        "--rules",
+        str(WORKED / "rules.yaml"),
+        "--period",
+        "2024Q3",
+        "--who",
+        who,
+        *extra,
+    )
 
 
 def _half_up(x: Fraction, places: int) -> Fraction:
@@ -137,8 +149,14 @@ def test_explain_by_name_and_json():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["who"] == "E03"
-    assert data["final"] == {"score": "102.80", "rank": 2, "grade": "良好", "bonus": 7263,
-                             "points_reward": 400, "total": 7663}
+    assert data["final"] == {
+        "score": "102.80",
+        "rank": 2,
+        "grade": "良好",
+        "bonus": 7263,
+        "points_reward": 400,
+        "total": 7663,
+    }
     steps = [i for s in data["sections"] for i in s["items"] if "expression" in i]
     for step in steps:
         if step["expression"] and step["value"] is not None and value_of(step["expression"]):
