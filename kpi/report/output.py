@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -44,6 +45,12 @@ def check_output(out: Path, *, force: bool, inputs: Iterable[Path], suffix: str 
     if out.exists() and not force:
         raise OutputError.single(
             "already exists: add --force to overwrite it, or choose another --out", where
+        )
+    if out.exists() and not out.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise OutputError.single(
+            "is read-only: make it writable or choose another --out (even --force never "
+            "replaces a file marked read-only)",
+            where,
         )
     if not os.access(out.parent, os.W_OK):
         raise OutputError.single(f"folder {out.parent} is not writable", where)
