@@ -88,7 +88,7 @@ def test_interrupted_write_leaves_earlier_results_and_no_temp_file(files, tmp_pa
 
 
 def test_rules_not_yet_in_effect(files, tmp_path):
-    book, rules = files
+    _book, rules = files
     text = rules.read_text(encoding="utf-8").replace(
         'version: "2024.1"', 'version: "2024.1"\neffective_from: 2024-10-01'
     )
@@ -100,7 +100,7 @@ def test_rules_not_yet_in_effect(files, tmp_path):
 
 
 def test_json_errors_for_score(files, tmp_path):
-    book, rules = files
+    book, _rules = files
     result = runner.invoke(
         app,
         [
