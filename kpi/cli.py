@@ -160,12 +160,14 @@ def explain(
     rules: RulesOpt,
     period: PeriodOpt,
     who: Annotated[str, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")],
+    lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
     """Show the full derivation of one member's score, rank, grade and bonus."""
+    _check_lang(lang)
 
     def action() -> Any:
-        return explain_member(api.run(input, rules, period), who)
+        return explain_member(api.run(input, rules, period), who, lang)
 
     explanation = _guard(as_json, action)
     if as_json:

@@ -11,9 +11,10 @@ from typing import Any
 
 from kpi.engine.results import Results
 from kpi.errors import KpiError, Location
-from kpi.explain.model import Explanation, show
+from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
 from kpi.explain.sources import Cite, num
+from kpi.io.names import COLUMN_NAMES
 
 
 class UnknownMember(KpiError):
@@ -52,10 +53,23 @@ def resolve(results: Results, who: str) -> tuple[str, str]:
     )
 
 
-def explain(results: Results, who: str) -> Explanation:
+def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
+    """The derivation of ``who``'s results, with titles and labels in ``lang`` (zh | en)."""
     kind, key = resolve(results, who)
     builder = {"individual": _individual, "leader": _leader, "department": _department}[kind]
-    return builder(results, key)
+    explanation = builder(results, key, lang)
+    rules_file = results.rules_file
+    rules = rules_file.rules
+    meta = [f"{rules.name} {rules.version}"]
+    if rules.source:
+        meta.append(rules.source)
+    if rules.effective_from:
+        meta.append(f"effective {rules.effective_from.isoformat()}")
+    head = Section(explanation.pick("规则与输入 rules and input"))
+    head.fact(", ".join(meta), f"{rules_file.path} sha256 {rules_file.sha256[:12]}…")
+    head.fact(results.inputs.path, f"sha256 {results.inputs.sha256[:12]}…")
+    explanation.sections.insert(0, head)
+    return explanation
 
 
 def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str) -> dict[str, Any]:
@@ -164,9 +178,10 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     return row
 
 
-def _department(results: Results, name: str) -> Explanation:
+def _department(results: Results, name: str, lang: str) -> Explanation:
     cite = Cite(results)
-    ex = Explanation(name, "department", f"部门 {name}  ({results.period})")
+    ex = Explanation(name, "department", "", lang)
+    ex.title = f"{ex.pick('部门 department')} {name}  ({results.period})"
     row = _department_scores(ex, results, cite, name)
     ex.sections[-1].fact(
         f"部门 row, leader in charge {row['leader_in_charge']}",
@@ -188,26 +203,28 @@ def _department(results: Results, name: str) -> Explanation:
 
 def _roster(ex: Explanation, results: Results, cite: Cite, pid: str) -> dict[str, Any]:
     person = _record(results.inputs.people, "id", pid)
-    fields = [
-        ("部门", person["department"]),
-        ("岗位类别", person["post_category"]),
-        ("职务", person["role"]),
-        ("绩效基数", show(person["bonus_base"])),
-        ("在岗月数", "blank (full period)" if person["months"] is None else show(person["months"])),
-    ]
+    names = COLUMN_NAMES["people"]
+    months = "blank (full period)" if person["months"] is None else show(person["months"])
+    values = {
+        "department": person["department"],
+        "post_category": person["post_category"],
+        "role": person["role"],
+        "bonus_base": show(person["bonus_base"]),
+        "months": months,
+    }
     section = ex.section("人员 roster")
     section.fact(
-        ", ".join(f"{k} {v}" for k, v in fields if v is not None),
+        ", ".join(f"{ex.pick(' '.join(names[k]))} {v}" for k, v in values.items() if v is not None),
         cite.row("people", int(person["row"])),
     )
     return person
 
 
-def _individual(results: Results, pid: str) -> Explanation:
+def _individual(results: Results, pid: str, lang: str) -> Explanation:
     cite = Cite(results)
     row = _record(results.individuals, "id", pid)
     rules = results.rules
-    ex = Explanation(pid, "individual", f"{pid} {row['name']}  ({results.period})")
+    ex = Explanation(pid, "individual", f"{pid} {row['name']}  ({results.period})", lang)
     _roster(ex, results, cite, pid)
     points = points_section(ex, results, cite, pid, person=True)
     section = ex.section("个人得分 personal score")
@@ -248,12 +265,13 @@ def _individual(results: Results, pid: str) -> Explanation:
     return ex
 
 
-def _leader(results: Results, pid: str) -> Explanation:
+def _leader(results: Results, pid: str, lang: str) -> Explanation:
     cite = Cite(results)
     row = _record(results.leaders, "id", pid)
     rules = results.rules
     kind = {"main_leader": "主要领导 main leader", "leader_in_charge": "分管领导 leader in charge"}
-    ex = Explanation(pid, "leader", f"{pid} {row['name']}  {kind[row['kind']]}  ({results.period})")
+    ex = Explanation(pid, "leader", "", lang)
+    ex.title = f"{pid} {row['name']}  {ex.pick(kind[row['kind']])}  ({results.period})"
     _roster(ex, results, cite, pid)
     section = ex.section("全区得分 zone city score")
     city = results.city_detail

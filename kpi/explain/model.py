@@ -50,7 +50,7 @@ class Step:
         parts = [self.label]
         if self.formula:
             parts.append(f"= {self.formula}")
-        if self.expression and self.expression != show(self.value):
+        if self.expression and self.expression.strip("()") != show(self.value):
             parts.append(f"= {self.expression}")
         if self.exact is not None and show(self.exact) != show(self.value):
             parts.append(f"= {_short(self.exact)}")
@@ -104,14 +104,22 @@ class Section:
 
 @dataclass
 class Explanation:
+    """One member's derivation. Titles are given as ``"中文 english"`` pairs and
+    shown in ``lang``: the Chinese word for zh, the English words for en."""
+
     who: str
     kind: str  # individual | leader | department
     title: str
+    lang: str = "zh"
     sections: list[Section] = field(default_factory=list)
     final: dict[str, Value] = field(default_factory=dict)
 
+    def pick(self, pair: str) -> str:
+        zh, _, en = pair.partition(" ")
+        return en if self.lang == "en" and en else zh
+
     def section(self, title: str) -> Section:
-        made = Section(title)
+        made = Section(self.pick(title))
         self.sections.append(made)
         return made
 

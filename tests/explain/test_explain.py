@@ -21,15 +21,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
-ARITHMETIC = re.compile(
-    r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$"
-)
+ARITHMETIC = re.compile(r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False
-    )
+    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False)
 
 
 def explain(who: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -168,3 +164,15 @@ def test_unknown_member_suggests():
     assert result.returncode == 1
     assert "E1" in result.stderr and "did you mean" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_english_labels_and_rules_metadata():
+    result = explain("E06", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # WORKED.md: E06 has months 0 → u = 0, bonus 0; reward round0(100 × −1.00) = −100;
+    # total max(0, 0 − 100) = 0.
+    assert "roster" in out and "department 企业服务部" in out and "人员" not in out.split("[")[0]
+    assert "青岛高新区功能区KPI考核办法（手算样例） 2024.1" in out
+    assert "total = max(0, bonus + points_reward) = max(0, 0 + (-100)) = 0" in out
+    assert check_lines(out.splitlines()) >= 3
