@@ -25,7 +25,7 @@ from kpi import api
 from kpi.engine.results import Results
 from kpi.periods import Period
 from kpi.report.output import check_output, write_atomically
-from kpi.report.tables import Column, Sheet
+from kpi.report.tables import Sheet, column
 from kpi.report.workbook import write_workbook
 
 #: Populations in SPEC §6 order; people are the two that can be paid.
@@ -421,8 +421,7 @@ _SECTIONS = {
 }
 
 
-def _c(key: str, zh: str, kind: str = "text") -> Column:
-    return Column(key, zh, key, kind)
+_c = column
 
 
 SUMMARY = (

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.engine.veto import Causes
+from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, exact_mean, r2
@@ -29,7 +29,6 @@ def department_scores(
     """One row per department (sheet order) with indicator_score, city_score, weighted,
     points, after_points, vetoed, veto_causes and score."""
     weights = rules.department.weights
-    cap = rules.veto.score_cap
     rows = []
     problems = []
     for name, leader, row in zip(
@@ -72,7 +71,7 @@ def department_scores(
                 "after_points": after,
                 "vetoed": bool(causes),
                 "veto_causes": causes,
-                "score": r2(min(after, cap)) if causes else after,
+                "score": capped(after, causes, rules),
                 "row": int(row),
             }
         )

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from kpi.numbers import ONE, ZERO, Exact, clamp, div, exact_mean, r2
+from kpi.engine.grouping import weighted_means
+from kpi.numbers import ONE, ZERO, Exact, clamp, div, r2
 from kpi.rules.schema import Rules
 
 HUNDRED = Decimal(100)
@@ -83,9 +84,4 @@ def department_indicator_scores(detail: pd.DataFrame) -> dict[str, Exact]:
     A department whose indicators all carry weight 0 (a level multiplier of 0)
     has no defined mean and is treated as having no indicator score.
     """
-    scores: dict[str, Exact] = {}
-    for department, group in detail.groupby("department", sort=True):
-        mean = exact_mean(list(zip(group["effective_weight"], group["score"], strict=True)))
-        if mean is not None:
-            scores[str(department)] = Exact(mean)
-    return scores
+    return weighted_means(detail, "effective_weight", "score")

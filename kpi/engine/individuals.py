@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.engine.veto import Causes
+from kpi.engine.veto import Causes, capped
 from kpi.numbers import exact_mean, r2
 from kpi.rules.schema import Rules
 
@@ -28,7 +28,6 @@ def individual_scores(
     """One row per individual with points, personal_score, department_score, the
     weights used and their source, weighted, vetoed, veto_causes and score."""
     by_role = rules.individual.by_role or {}
-    cap = rules.veto.score_cap
     base = rules.base_score
     rows = []
     for record in individuals.to_dict("records"):
@@ -58,7 +57,7 @@ def individual_scores(
                 "weighted": weighted,
                 "vetoed": bool(causes),
                 "veto_causes": causes,
-                "score": r2(min(weighted, cap)) if causes else weighted,
+                "score": capped(weighted, causes, rules),
                 "row": int(record["row"]),
             }
         )

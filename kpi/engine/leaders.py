@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.engine.veto import Causes
+from kpi.engine.veto import Causes, capped
 from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import Rules
 
@@ -28,7 +28,6 @@ def leader_scores(
     """One row per leader: kind, zone_score, departments, departments_mean, weighted,
     points, after_points, vetoed, veto_causes, score."""
     weights = rules.weighting.leader_in_charge
-    cap = rules.veto.score_cap
     in_charge: dict[str, list[tuple[str, Decimal]]] = {}
     for name, leader, score in zip(
         departments["department"],
@@ -71,7 +70,7 @@ def leader_scores(
                 "after_points": after,
                 "vetoed": bool(causes),
                 "veto_causes": causes,
-                "score": r2(min(after, cap)) if causes else after,
+                "score": capped(after, causes, rules),
                 "row": int(row),
             }
         )

@@ -10,9 +10,11 @@ target still count as one veto: the causes are all listed, the cap applies once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
+from kpi.numbers import r2
 from kpi.rules.schema import Rules
 
 
@@ -37,6 +39,11 @@ class VetoCause:
 
 
 Causes = dict[str, tuple[VetoCause, ...]]
+
+
+def capped(score: Decimal, causes: tuple[VetoCause, ...], rules: Rules) -> Decimal:
+    """A vetoed member's score is r2(min(score, veto.score_cap)); others keep theirs."""
+    return r2(min(score, rules.veto.score_cap)) if causes else score
 
 
 def _add(causes: dict[str, list[VetoCause]], key: str, cause: VetoCause) -> None:

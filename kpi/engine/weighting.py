@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from kpi.engine.grouping import weighted_means
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, div, exact_mean, r2
@@ -80,9 +81,5 @@ def department_city_scores(city: pd.DataFrame, shares: pd.DataFrame) -> pd.DataF
 
 
 def city_scores_by_department(terms: pd.DataFrame) -> dict[str, Exact]:
-    scores: dict[str, Exact] = {}
-    for department, group in terms.groupby("department", sort=True):
-        mean = exact_mean(list(zip(group["share_weight"], group["rank_score"], strict=True)))
-        if mean is not None:
-            scores[str(department)] = Exact(mean)
-    return scores
+    """C_d per department with shares (absent otherwise)."""
+    return weighted_means(terms, "share_weight", "rank_score")

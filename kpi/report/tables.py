@@ -48,8 +48,12 @@ class Sheet:
         return self.en if lang == "en" else self.zh
 
 
-def _c(key: str, zh: str, kind: Kind = "text", en: str | None = None) -> Column:
+def column(key: str, zh: str, kind: Kind = "text", en: str | None = None) -> Column:
+    """A published column; its English header is its key unless given."""
     return Column(key, zh, en or key, kind)
+
+
+_c = column
 
 
 INDIVIDUALS = (
