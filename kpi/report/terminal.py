@@ -37,6 +37,7 @@ LABELS = {
         "reward": "点数奖励合计",
         "total": "实发合计",
         "warnings": "警告",
+        "all_warnings": "全部警告见结果工作簿的运行信息表",
         "zone": "全区市级得分",
         "people": {"departments": "部门", "leaders": "领导", "individuals": "个人"},
         "yes": "是",
@@ -62,6 +63,7 @@ LABELS = {
         "reward": "points rewards",
         "total": "total paid",
         "warnings": "Warnings",
+        "all_warnings": "every warning is on the run_info sheet of the results workbook",
         "zone": "zone city score",
         "people": {
             "departments": "departments",
@@ -74,6 +76,10 @@ LABELS = {
         "pool_mode": "pool",
     },
 }
+
+
+#: Warnings printed in the terminal; all of them are in 运行信息.
+MAX_WARNINGS = 20
 
 
 def _num(value: Decimal | None) -> str:
@@ -136,5 +142,8 @@ def summary(results: Results, lang: str = "zh") -> Group:
     ]
     if results.warnings:
         parts.append(Text(f"{LABELS[lang]['warnings']} ({len(results.warnings)}):", style="bold yellow"))
-        parts.extend(Text(f"  ! {w}", style="yellow") for w in results.warnings)
+        parts.extend(Text(f"  ! {w}", style="yellow") for w in results.warnings[:MAX_WARNINGS])
+        hidden = len(results.warnings) - MAX_WARNINGS
+        if hidden > 0:
+            parts.append(Text(f"  … {hidden} more: {LABELS[lang]['all_warnings']}", style="yellow"))
     return Group(*parts)
