@@ -14,8 +14,6 @@ from typing import Any
 
 from kpi.rules.schema import Rules
 
-#: Pattern pydantic gives the string form of a Decimal; rules files write numbers.
-_DECIMAL_TEXT = {"type": "string", "pattern": r"^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$"}
 
 _DESCRIPTION = (
     "Rules of the four-number KPI appraisal (SPEC §4). Unknown keys are errors; "
@@ -46,8 +44,13 @@ def _numbers_only(node: Any) -> Any:
         return node
     result = {key: _numbers_only(value) for key, value in node.items()}
     options = result.get("anyOf")
-    if isinstance(options, list) and _DECIMAL_TEXT in options:
-        kept = [option for option in options if option != _DECIMAL_TEXT]
+    # pydantic renders a Decimal as "number or string" (the string's pattern
+    # differs between pydantic releases): keep the number alternative only.
+    has_number = isinstance(options, list) and any(
+        isinstance(o, dict) and o.get("type") == "number" for o in options
+    )
+    if isinstance(options, list) and has_number:
+        kept = [o for o in options if not (isinstance(o, dict) and o.get("type") == "string")]
         del result["anyOf"]
         if len(kept) == 1:
             result.update(kept[0])

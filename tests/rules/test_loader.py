@@ -329,8 +329,8 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 
 
 def test_committed_json_schema_is_current() -> None:
-    expected = json.dumps(rules_json_schema(), ensure_ascii=False, indent=2) + "\n"
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == expected, (
+    # Compared as data: key order in pydantic's output may vary between releases.
+    assert json.loads(SCHEMA_FILE.read_text(encoding="utf-8")) == rules_json_schema(), (
         "regenerate rules/kpi-rules.schema.json from kpi.rules.jsonschema.rules_json_schema()"
     )
 
