@@ -29,6 +29,12 @@ def round0(x: Decimal) -> Decimal:
     return EXACT.quantize(x, ONE)
 
 
+def at_least_cents(x: Decimal) -> Decimal:
+    """Show an exact value with at least 2 decimals (3 → 3.00, 0.125 stays 0.125)."""
+    exponent = x.as_tuple().exponent
+    return x.quantize(CENT) if isinstance(exponent, int) and exponent > -2 else x
+
+
 def floor_int(x: Decimal) -> int:
     with localcontext(EXACT):
         return int(x.to_integral_value(rounding=ROUND_FLOOR))

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from kpi.numbers import ZERO, r2
+from kpi.numbers import ZERO, at_least_cents, r2
 from kpi.rules.schema import Rules
 
 #: Beyond this many decimal places int64 could overflow on a million events;
@@ -59,10 +59,10 @@ def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         .sort_values(["target", "code"], kind="stable", ignore_index=True)
     )
     factor = Decimal(10) ** scale
-    raw = [Decimal(int(s)) / factor for s in grouped["sum"]]
+    raw = [at_least_cents(Decimal(int(s)) / factor) for s in grouped["sum"]]
     caps = [catalogue[c].max_per_period for c in grouped["code"]]
     counted = [
-        raw_total if cap is None else max(-cap, min(cap, raw_total))
+        raw_total if cap is None else at_least_cents(max(-cap, min(cap, raw_total)))
         for raw_total, cap in zip(raw, caps, strict=True)
     ]
     return pd.DataFrame(

@@ -269,6 +269,9 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
     if kind in ("too_short", "string_too_short"):
         need = "must not be empty" if kind == "string_too_short" else "must list at least one item"
         return f"a key of {_where(path[:-1])} {need}" if target.is_key else f"{where} {need}"
+    if kind == "decimal_max_places":
+        places = ctx.get("decimal_places")
+        return f"{where} must have at most {places} decimal places (a published score), got {_show(value)}"
     bound = next((b for b in _BOUNDS if b in ctx and kind.startswith(("greater", "less"))), None)
     if bound is not None:
         rule = f"must be {_BOUNDS[bound]} {ctx[bound]}"

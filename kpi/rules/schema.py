@@ -160,7 +160,9 @@ class Cascade(_Model):
 
 class Veto(_Model):
     items: list[Label]
-    score_cap: Decimal
+    #: A published score (2 decimals): a finer cap such as 59.995 would be
+    #: exceeded by the rounded score r2(min(score, cap)) = 60.00.
+    score_cap: Annotated[Decimal, Field(decimal_places=2)]
     max_grade: Label
     forfeit_bonus: StrictBool
     cascade: Cascade
