@@ -86,9 +86,7 @@ def measure_score(workbook: Path, events: int, people: int) -> Measurement:
     results = OUT / f"results-{events}.xlsx"
     kpi = [sys.executable, "-m", "kpi", "score", str(workbook), "--rules", str(RULES)]
     kpi += ["--period", PERIOD, "--out", str(results), "--force"]
-    done = subprocess.run(
-        [sys.executable, "-c", MEASURE, *kpi], capture_output=True, text=True, cwd=ROOT
-    )
+    done = subprocess.run([sys.executable, "-c", MEASURE, *kpi], capture_output=True, text=True, cwd=ROOT)
     try:
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, json.JSONDecodeError):
@@ -112,9 +110,7 @@ def parse_sizes(text: str) -> list[int]:
     try:
         sizes = [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"not a comma-separated list of integers: {text}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of integers: {text}") from None
     if not sizes or min(sizes) < 0:
         raise argparse.ArgumentTypeError(f"sizes must be integers ≥ 0: {text}")
     return sizes
@@ -123,9 +119,7 @@ def parse_sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> None:
     """CLI entry point: measure every size, then print the table on stdout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--sizes", type=parse_sizes, default=[10_000, 1_000_000], help="events per run"
-    )
+    parser.add_argument("--sizes", type=parse_sizes, default=[10_000, 1_000_000], help="events per run")
     parser.add_argument("--people", type=int, help="individuals (default: events/20, 500–50000)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     parser.add_argument("--keep", action="store_true", help="keep the results workbooks")

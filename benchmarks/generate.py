@@ -266,10 +266,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     generate(Shape(args.people, args.events), args.out, args.seed)
     elapsed = time.perf_counter() - start
     size = args.out.stat().st_size / 2**20
-    print(
-        f"wrote {args.out}: {args.people} people, {args.events} events, "
-        f"{size:.1f} MiB in {elapsed:.1f} s"
-    )
+    print(f"wrote {args.out}: {args.people} people, {args.events} events, {size:.1f} MiB in {elapsed:.1f} s")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
 
 
 def kpi(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False
-    )
+    return subprocess.run([sys.executable, "-m", "kpi", *args], capture_output=True, text=True, check=False)
 
 
 def new_rules(tmp_path: Path) -> Path:

@@ -50,9 +50,7 @@ def test_score_refuses_bad_rules(case: dict[str, Any], tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     located = [
-        line
-        for line in result.output.splitlines()
-        if line.startswith(f"error: {rules}:{case['line']}:")
+        line for line in result.output.splitlines() if line.startswith(f"error: {rules}:{case['line']}:")
     ]
     assert any(all(w in line for w in case["words"]) for line in located), result.output
     assert digest(rules) == before
@@ -69,9 +67,7 @@ def test_rules_check_json(case: dict[str, Any]) -> None:
 
 
 def test_rules_check_accepts_the_reference_rules() -> None:
-    result = runner.invoke(
-        app, ["rules", "check", str(HERE.parent / "rules" / "qingdao-hitech-2024.yaml")]
-    )
+    result = runner.invoke(app, ["rules", "check", str(HERE.parent / "rules" / "qingdao-hitech-2024.yaml")])
     assert result.exit_code == 0
     assert "青岛高新区功能区KPI考核办法" in result.stdout
 

@@ -568,9 +568,7 @@ def _replace_member(data: bytes, member: str, content: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(
-                info.filename, content if info.filename == member else source.read(info)
-            )
+            target.writestr(info.filename, content if info.filename == member else source.read(info))
     return buffer.getvalue()
 
 

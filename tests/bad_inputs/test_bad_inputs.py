@@ -63,9 +63,7 @@ def test_fault_is_located_and_explained(entry: dict[str, Any]) -> None:
     error = _read(entry)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert all(p.location.file == str(path) for p in error.problems)
-    assert any(_matches(p, entry) for p in error.problems), "\n".join(
-        str(p) for p in error.problems
-    )
+    assert any(_matches(p, entry) for p in error.problems), "\n".join(str(p) for p in error.problems)
     for expected in entry.get("all", []):
         assert any(_matches(p, expected) for p in error.problems), (expected, str(error))
 

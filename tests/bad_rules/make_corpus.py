@@ -18,8 +18,7 @@ HERE = Path(__file__).resolve().parent
 REFERENCE = HERE.parent.parent / "rules" / "qingdao-hitech-2024.yaml"
 
 _LAUGHS = "laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"  {b}: &{b} [{', '.join(['*' + a] * 9)}]\n"
-    for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    f"  {b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 

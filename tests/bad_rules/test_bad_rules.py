@@ -39,9 +39,7 @@ def test_bad_rules_file_is_refused_at_its_line(case: dict[str, Any]) -> None:
     problems = caught.value.problems
     assert all(p.location.file == str(path) for p in problems)
     matching = [
-        p
-        for p in problems
-        if p.location.line == case["line"] and all(w in p.message for w in case["words"])
+        p for p in problems if p.location.line == case["line"] and all(w in p.message for w in case["words"])
     ]
     assert matching, f"expected line {case['line']} with {case['words']}, got:\n{caught.value}"
 
@@ -56,8 +54,8 @@ def test_corpus_is_large_enough_and_unique() -> None:
 def test_committed_corpus_matches_the_generator() -> None:
     generator = _generator()
     files, manifest = generator.build(generator.REFERENCE.read_text(encoding="utf-8"))
-    assert generator.manifest_text(manifest) == (HERE / "manifest.json").read_text(
-        encoding="utf-8"
-    ), "run python tests/bad_rules/make_corpus.py"
+    assert generator.manifest_text(manifest) == (HERE / "manifest.json").read_text(encoding="utf-8"), (
+        "run python tests/bad_rules/make_corpus.py"
+    )
     for name, data in files.items():
         assert (HERE / name).read_bytes() == data, f"{name} is stale: run make_corpus.py"

@@ -278,15 +278,11 @@ def assert_table(
         assert len(exp) == len(columns)
         for column, want in zip(columns, exp, strict=True):
             if not same(row[column], want):
-                problems.append(
-                    f"{row[columns[0]]}.{column}: got {row[column]!r}, expected {want!r}"
-                )
+                problems.append(f"{row[columns[0]]}.{column}: got {row[column]!r}, expected {want!r}")
     assert not problems, "\n".join(problems)
 
 
-def assert_ledger(
-    path: Path, lang: str, expected: dict[tuple[str, str], tuple[Any, Any, Any, Any]]
-) -> None:
+def assert_ledger(path: Path, lang: str, expected: dict[tuple[str, str], tuple[Any, Any, Any, Any]]) -> None:
     """Points-ledger rows: (target, code) -> (events, raw_total, code_cap, counted).
 
     ``None`` expects a blank cell (code_cap of a code without max_per_period).
@@ -297,9 +293,7 @@ def assert_ledger(
     problems = []
     for key, values in expected.items():
         assert key in ledger, f"no ledger row for {key}; rows: {sorted(ledger)}"
-        for column, want in zip(
-            ("events", "raw_total", "code_cap", "counted"), values, strict=True
-        ):
+        for column, want in zip(("events", "raw_total", "code_cap", "counted"), values, strict=True):
             got = ledger[key][column]
             if not same(got, want):
                 problems.append(f"{key}.{column}: got {got!r}, expected {want!r}")

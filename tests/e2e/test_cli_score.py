@@ -61,9 +61,7 @@ def test_score_overwrites_with_force(files: tuple[Path, Path], tmp_path: Path) -
     input_path, rules_path = files
     out = tmp_path / "results.xlsx"
     out.write_bytes(NOT_A_WORKBOOK)
-    result = run_kpi(
-        "score", input_path, "--rules", rules_path, "--period", PERIOD, "--out", out, "--force"
-    )
+    result = run_kpi("score", input_path, "--rules", rules_path, "--period", PERIOD, "--out", out, "--force")
     assert result.returncode == 0, output_text(result)
     assert out.read_bytes() != NOT_A_WORKBOOK
     wb = openpyxl.load_workbook(out)  # a real workbook now
@@ -116,9 +114,7 @@ def test_score_with_a_bad_period_is_a_usage_error(files: tuple[Path, Path], tmp_
     assert_no_traceback(result)
 
 
-def test_score_with_a_missing_input_is_an_input_error(
-    files: tuple[Path, Path], tmp_path: Path
-) -> None:
+def test_score_with_a_missing_input_is_an_input_error(files: tuple[Path, Path], tmp_path: Path) -> None:
     _, rules_path = files
     out = tmp_path / "results.xlsx"
     missing = tmp_path / "no-such-input.xlsx"

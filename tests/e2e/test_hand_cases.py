@@ -44,9 +44,7 @@ CITY_SHARES = ["指标", "部门", "占比"]
 VETOES = ["对象", "事项", "日期", "说明"]
 
 
-def run_case(
-    tmp: Path, sheets: dict[str, list[list[object]]], rules: str, period: str, *extra: str
-) -> Path:
+def run_case(tmp: Path, sheets: dict[str, list[list[object]]], rules: str, period: str, *extra: str) -> Path:
     input_path = tmp / "input.xlsx"
     rules_path = tmp / "rules.yaml"
     out = tmp / "results.xlsx"

@@ -27,9 +27,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _corpus_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "make_corpus", TESTS / "bad_inputs" / "make_corpus.py"
-    )
+    spec = importlib.util.spec_from_file_location("make_corpus", TESTS / "bad_inputs" / "make_corpus.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -73,9 +73,7 @@ def test_number(value: object, number: Decimal) -> None:
     assert to_number(value) == number
 
 
-@pytest.mark.parametrize(
-    "value", ["abc", "六千", "1,2", "12,00", "nan", "inf", "1.2.3", "--1", True]
-)
+@pytest.mark.parametrize("value", ["abc", "六千", "1,2", "12,00", "nan", "inf", "1.2.3", "--1", True])
 def test_not_a_number(value: object) -> None:
     with pytest.raises(CellError, match="is not a number"):
         to_number(value)
@@ -181,10 +179,6 @@ def test_whole_number_cell_in_text_column_has_no_decimal_point(n: int) -> None:
     assert to_text(float(n)) == str(n)
 
 
-@given(
-    st.decimals(
-        allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9
-    )
-)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9))
 def test_number_text_reads_exactly(number: Decimal) -> None:
     assert number_from_text(f"{number:f}") == number

@@ -123,9 +123,7 @@ def test_zip_limits(
         open_source(path)
 
 
-def test_member_lying_about_its_size_is_damaged(
-    tmp_path: Path, write: Write, sheets: Sheets
-) -> None:
+def test_member_lying_about_its_size_is_damaged(tmp_path: Path, write: Write, sheets: Sheets) -> None:
     data = write(sheets).read_bytes()
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml")
     central = data.rfind(b"xl/worksheets/sheet1.xml") - 46

@@ -115,9 +115,7 @@ def test_rows_with_only_unknown_columns_are_skipped_with_a_warning() -> None:
     rows = [[*HEADER, "备注"], ["招商部", "L02", ""], ["", "", "以下空白"]]
     table, _, warnings = _read(rows)
     assert table is not None and list(table.rows) == [2]
-    assert warnings == [
-        "部门: row(s) 3 skipped: they have values only in columns this tool does not read"
-    ]
+    assert warnings == ["部门: row(s) 3 skipped: they have values only in columns this tool does not read"]
 
 
 def test_column_named_twice_is_an_error_at_the_second() -> None:

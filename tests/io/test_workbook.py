@@ -110,18 +110,14 @@ def test_legacy_xls_named_xlsx(tmp_path: Path, rules: Rules, period: Period) -> 
     shutil.copy(DATA / "worked-quarter.xls", path)
     inputs = read_workbook(path, rules, period)
     _check_worked(inputs)
-    assert inputs.warnings == [
-        f"{path} is a legacy .xls workbook with a .xlsx name; read it as .xls"
-    ]
+    assert inputs.warnings == [f"{path} is a legacy .xls workbook with a .xlsx name; read it as .xls"]
 
 
 def test_xlsm(write: Write, sheets: Sheets, rules: Rules, period: Period) -> None:
     _check_worked(read_workbook(write(sheets, "in.xlsm"), rules, period))
 
 
-def test_english_sheet_and_column_names(
-    write: Write, sheets: Sheets, rules: Rules, period: Period
-) -> None:
+def test_english_sheet_and_column_names(write: Write, sheets: Sheets, rules: Rules, period: Period) -> None:
     english = {
         "人员": (
             "People",
@@ -170,9 +166,7 @@ def test_merged_title_and_merged_department_cells(
     assert "E05" in set(inputs.people["id"])
 
 
-def test_real_world_cell_variants(
-    write: Write, sheets: Sheets, rules: Rules, period: Period
-) -> None:
+def test_real_world_cell_variants(write: Write, sheets: Sheets, rules: Rules, period: Period) -> None:
     people = sheets["人员"]
     people[0][0] = " 工 号 "  # spaces inside a header
     people[0][5] = "绩效\n基数"  # Alt+Enter line break
@@ -289,21 +283,15 @@ def test_leader_department_is_ignored_and_post_category_optional(
 def test_role_table_covers_leaders_when_they_are_paid(
     write: Write, sheets: Sheets, rules: Rules, period: Period
 ) -> None:
-    paid = rules.model_copy(
-        update={"bonus": rules.bonus.model_copy(update={"include_leaders": True})}
-    )
+    paid = rules.model_copy(update={"bonus": rules.bonus.model_copy(update={"include_leaders": True})})
     problems = _raises(write(sheets), paid, period)
     assert [p.split(": ")[0].split(":")[-1] for p in problems] == ["人员!E2", "人员!E3"]
-    no_table = rules.model_copy(
-        update={"coefficients": rules.coefficients.model_copy(update={"role": None})}
-    )
+    no_table = rules.model_copy(update={"coefficients": rules.coefficients.model_copy(update={"role": None})})
     sheets["人员"][4][4] = "科员"
     assert len(read_workbook(write(sheets, "ok.xlsx"), no_table, period).people) == 8
 
 
-def test_many_bad_cells_are_summarised(
-    write: Write, sheets: Sheets, rules: Rules, period: Period
-) -> None:
+def test_many_bad_cells_are_summarised(write: Write, sheets: Sheets, rules: Rules, period: Period) -> None:
     row = sheets["点数"][1]
     sheets["点数"][1:] = [[row[0], "E01", "Z99", None, None] for _ in range(150)]
     problems = _raises(write(sheets), rules, period)
@@ -353,9 +341,7 @@ def _touch(path: Path, content: bytes) -> Path:
     return path
 
 
-def test_excel_1904_date_system(
-    tmp_path: Path, sheets: Sheets, rules: Rules, period: Period
-) -> None:
+def test_excel_1904_date_system(tmp_path: Path, sheets: Sheets, rules: Rules, period: Period) -> None:
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     from .conftest import CORPUS

@@ -115,9 +115,7 @@ def test_lines_of_keys_and_items() -> None:
     assert loaded.line_of("grades", "bands", 3) == line_with(TEXT, "{name: 不合格")
     assert loaded.line_of("weighting", "rank_score", "table", 3) == line_with(TEXT, "rank_score:")
     assert loaded.line_of("points", "events", "B01", "points") == line_with(TEXT, "B01:")
-    assert loaded.line_of("roles", "leader_in_charge", 0) == line_with(
-        TEXT, "  leader_in_charge: ["
-    )
+    assert loaded.line_of("roles", "leader_in_charge", 0) == line_with(TEXT, "  leader_in_charge: [")
 
 
 def test_line_of_walks_up_to_the_nearest_written_key() -> None:
@@ -157,9 +155,7 @@ def test_any_written_decimal_is_read_exactly(value: Decimal) -> None:
     ],
 )
 def test_version_is_kept_as_written(written: str, expected: str) -> None:
-    assert (
-        parse_rules(variant('version: "2024.1"', f"version: {written}")).rules.version == expected
-    )
+    assert parse_rules(variant('version: "2024.1"', f"version: {written}")).rules.version == expected
 
 
 def test_rank_score_methods() -> None:
@@ -253,8 +249,7 @@ def test_all_problems_reported_at_once_sorted_by_line() -> None:
 def test_unknown_key_names_the_allowed_keys_and_a_suggestion() -> None:
     [problem] = refused(variant("quota: 0.2", "quata: 0.2")).problems
     assert problem.message == (
-        "unknown key 'quata' in grades.bands[0] (allowed: name, min, quota, factor)"
-        " — did you mean 'quota'?"
+        "unknown key 'quata' in grades.bands[0] (allowed: name, min, quota, factor) — did you mean 'quota'?"
     )
 
 

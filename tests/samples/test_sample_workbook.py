@@ -269,9 +269,7 @@ def test_vetoes(book: openpyxl.Workbook) -> None:
     assert [v["事项"] for v in dept_vetoes] == ["安全生产"]
     assert all(people[v["对象"]]["职务"] in STAFF_ROLES for v in person_vetoes)
     # The vetoed person is not in the vetoed department, so the two cases stay apart.
-    assert {people[v["对象"]]["部门"] for v in person_vetoes}.isdisjoint(
-        v["对象"] for v in dept_vetoes
-    )
+    assert {people[v["对象"]]["部门"] for v in person_vetoes}.isdisjoint(v["对象"] for v in dept_vetoes)
 
 
 def test_columns_are_sized(book: openpyxl.Workbook) -> None:
@@ -289,9 +287,7 @@ def test_constants_agree_with_the_rules_file() -> None:
     rules = yaml.load(rules_path.read_text(encoding="utf-8"))
     events = rules["points"]["events"]
     assert {code: Decimal(str(e["points"])) for code, e in events.items()} == EVENTS
-    assert {c: e["max_per_period"] for c, e in events.items() if "max_per_period" in e} == (
-        MAX_PER_PERIOD
-    )
+    assert {c: e["max_per_period"] for c, e in events.items() if "max_per_period" in e} == (MAX_PER_PERIOD)
     assert rules["points"]["person_cap"]["add"] == PERSON_CAP
     assert set(rules["coefficients"]["post_category"]) == POSTS
     assert set(rules["coefficients"]["role"]) == STAFF_ROLES
