@@ -80,9 +80,10 @@ def _letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    cleaned = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
-    escaped = escape(cleaned)
-    if escaped != escaped.strip():
+    if not value.isprintable():  # cheap test; only then look for XML-illegal characters
+        value = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{escaped}</t></is>'
     return f"<is><t>{escaped}</t></is>"
 
@@ -103,23 +104,37 @@ class SheetSpec:
     row_count: int
 
 
-def _cell(ref: str, value: Any, style: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return f'<c r="{ref}" t="inlineStr">{_text(value)}</c>'
+def _other(ref: str, value: Any, style: int) -> str:
+    """Cells other than the common str, Decimal and int (checked first in :func:`_row`)."""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, Decimal):
-        number = format(value, "f")
-    elif isinstance(value, int | float):
-        number = repr(value)
-    elif isinstance(value, datetime | date):
+    if isinstance(value, float):
+        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+    if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
-        number = str((day - EXCEL_EPOCH).days)
-    else:
-        return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
-    return f'<c r="{ref}" s="{style}"><v>{number}</v></c>'
+        return f'<c r="{ref}" s="{style}"><v>{(day - EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, Decimal | int):
+        return f'<c r="{ref}" s="{style}"><v>{value:f}</v></c>'
+    return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
+
+
+def _row(number: int, row: Sequence[Any], letters: list[str], styles: list[int]) -> str:
+    """One ``<row>``: the hot loop of a large workbook, so types are tested exactly."""
+    out = [f'<row r="{number}">']
+    for letter, style, value in zip(letters, styles, row, strict=True):
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is str:
+            out.append(f'<c r="{letter}{number}" t="inlineStr">{_text(value)}</c>')
+        elif kind is Decimal:
+            out.append(f'<c r="{letter}{number}" s="{style}"><v>{value:f}</v></c>')
+        elif kind is int:
+            out.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
+        else:
+            out.append(_other(f"{letter}{number}", value, style))
+    out.append("</row>")
+    return "".join(out)
 
 
 def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
@@ -150,8 +165,7 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
     stream.write("".join(parts).encode())
     buffer: list[str] = []
     for number, row in enumerate(sheet.rows, start=2):
-        cells = "".join(_cell(f"{letters[i]}{number}", value, styles[i]) for i, value in enumerate(row))
-        buffer.append(f'<row r="{number}">{cells}</row>')
+        buffer.append(_row(number, row, letters, styles))
         if len(buffer) >= 2000:
             stream.write("".join(buffer).encode())
             buffer.clear()
