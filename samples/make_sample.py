@@ -385,7 +385,8 @@ def build_events(rng: random.Random, people: list[Person]) -> list[Event]:
             add(person.id, "A01", a01_reason())
 
     # A02 (招商签约落地): mostly 招商 posts. Two full-quarter 招商部 staff sign 8 and 7
-    # projects (24 and 21 points, beyond the person cap of 20).
+    # projects (24 and 21 points of A02; the first stays beyond the person cap of 20 after
+    # its deductions, the second nets 18).
     recruiters = [p for p in present if p.post == "招商"]
     stars = rng.sample([p for p in recruiters if p.department == "招商部" and p.months is None], 2)
     a02_people = stars + rng.sample([p for p in recruiters if p not in stars], 24)
