@@ -27,6 +27,7 @@ from kpi.audit.verify import verify as verify_results
 from kpi.errors import KpiError
 from kpi.explain.members import explain as explain_member
 from kpi.periods import Period
+from kpi.report.jsonout import score_summary
 from kpi.report.output import check_output
 from kpi.report.terminal import summary
 from kpi.rules.jsonschema import rules_json_schema
@@ -124,14 +125,7 @@ def score(
 
     results = _guard(as_json, action)
     if as_json:
-        payload = {
-            "ok": True,
-            "output": str(out),
-            "warnings": results.warnings,
-            "counts": {p: len(results.population(p)) for p in ("departments", "leaders", "individuals")},
-            "bonus_total": sum(int(b) for b in results.bonus["bonus"]),
-        }
-        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        out_console.print_json(json.dumps(score_summary(results, str(out)), ensure_ascii=False))
         return
     if not quiet:
         out_console.print(summary(results, lang))

@@ -118,3 +118,18 @@ def test_json_errors_for_score(files, tmp_path):
     assert result.exit_code == 1
     errors = json.loads(result.stdout)["errors"]
     assert errors[0]["file"] == str(tmp_path / "missing.yaml")
+
+
+def test_score_json_summary(files, tmp_path):
+    # WORKED.md: 3 departments (优秀 招商部, 良好 企业服务部, 不合格 综合部), leaders L01 优秀 and
+    # L02 良好, individuals E01 E02 优秀, E03 E05 E06 良好, E04 不合格; pool 60000 paid in
+    # full; rewards 900 + 400 + 400 + 2000 − 100 + 0 = 3600; totals 33581 + 13473 + 7663 +
+    # 8983 + 0 + 0 = 63700; Z = 91.41; one warning (the E02/E03 tie).
+    result = score(files, tmp_path / "r.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["counts"] == {"departments": 3, "leaders": 2, "individuals": 6}
+    assert data["grades"]["individuals"] == {"优秀": 2, "良好": 3, "合格": 0, "不合格": 1}
+    assert data["grades"]["departments"] == {"优秀": 1, "良好": 1, "合格": 0, "不合格": 1}
+    assert data["bonus"] == {"pool": 60000, "paid": 60000, "points_rewards": 3600, "total": 63700}
+    assert data["zone_score"] == "91.41" and len(data["warnings"]) == 1

@@ -7,7 +7,6 @@ into markup, so a name like ``[red]`` prints as typed.
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi.engine.results import Results
-from kpi.numbers import plain
+from kpi.report.jsonout import grade_counts, money_totals
 
 LABELS = {
     "zh": {
@@ -107,29 +106,27 @@ def department_table(results: Results, lang: str) -> Table:
 
 def grade_table(results: Results, lang: str) -> Table:
     t: dict[str, Any] = LABELS[lang]
-    bands = [b.name for b in results.rules.grades.bands]
     table = Table(title=t["grades"])
     table.add_column(t["population"])
-    for band in bands:
-        table.add_column(Text(band), justify="right")
+    for band in results.rules.grades.bands:
+        table.add_column(Text(band.name), justify="right")
     for population in ("departments", "leaders", "individuals"):
-        counts = Counter(results.population(population)["grade"])
-        table.add_row(t["people"][population], *(str(counts.get(b, 0)) for b in bands))
+        counts = grade_counts(results, population)
+        table.add_row(t["people"][population], *(str(n) for n in counts.values()))
     return table
 
 
 def bonus_table(results: Results, lang: str) -> Table:
     t: dict[str, Any] = LABELS[lang]
-    rules = results.rules.bonus
-    bonus = results.bonus
+    totals = money_totals(results)
     table = Table(title=t["bonus"], show_header=False)
     table.add_column()
     table.add_column(justify="right")
-    if rules.mode == "pool":
-        table.add_row(t["pool"], plain(rules.pool or Decimal(0)))
-    table.add_row(t["paid"], str(sum(int(b) for b in bonus["bonus"])))
-    table.add_row(t["reward"], str(sum(int(b) for b in bonus["points_reward"])))
-    table.add_row(t["total"], str(sum(int(b) for b in bonus["total"])))
+    if totals["pool"] is not None and results.rules.bonus.mode == "pool":
+        table.add_row(t["pool"], str(totals["pool"]))
+    table.add_row(t["paid"], str(totals["paid"]))
+    table.add_row(t["reward"], str(totals["points_rewards"]))
+    table.add_row(t["total"], str(totals["total"]))
     return table
 
 

@@ -1,0 +1,46 @@
+"""``--json`` documents for scoring runs: what CI reads instead of the terminal summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpi.engine.results import Results
+
+
+def grade_counts(results: Results, population: str) -> dict[str, int]:
+    """Members per grade, bands in the rules' order (highest first)."""
+    counts = results.population(population)["grade"].value_counts()
+    return {b.name: int(counts.get(b.name, 0)) for b in results.rules.grades.bands}
+
+
+def money_totals(results: Results) -> dict[str, int | None]:
+    """The pool against what is paid: bonuses, points rewards, totals (whole yuan)."""
+    bonus = results.bonus
+    pool = results.rules.bonus.pool
+    return {
+        "pool": None if pool is None else int(pool),
+        "paid": sum(int(b) for b in bonus["bonus"]),
+        "points_rewards": sum(int(r) for r in bonus["points_reward"]),
+        "total": sum(int(t) for t in bonus["total"]),
+    }
+
+
+def score_summary(results: Results, output: str) -> dict[str, Any]:
+    """Counts, grade distributions, money totals and warnings of one run."""
+    populations = ("departments", "leaders", "individuals")
+    return {
+        "ok": True,
+        "output": output,
+        "period": str(results.period),
+        "rules": {
+            "name": results.rules.name,
+            "version": results.rules.version,
+            "sha256": results.rules_file.sha256,
+        },
+        "input_sha256": results.inputs.sha256,
+        "zone_score": str(results.zone_score),
+        "counts": {p: len(results.population(p)) for p in populations},
+        "grades": {p: grade_counts(results, p) for p in populations},
+        "bonus": money_totals(results),
+        "warnings": results.warnings,
+    }
