@@ -13,7 +13,7 @@ from kpi.engine.results import Results
 from kpi.errors import KpiError, Location
 from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
-from kpi.explain.sources import Cite, num
+from kpi.explain.sources import Cite, num, weighted_mean_expression
 from kpi.io.names import COLUMN_NAMES
 
 
@@ -125,15 +125,13 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     if row["indicator_score"] is None:
         section.fact("no indicators: the indicator component is absent")
     else:
-        terms = " + ".join(
-            f"{num(e)} × {num(s)}" for e, s in zip(detail["effective_weight"], detail["score"], strict=True)
-        )
-        weights = " + ".join(num(e) for e in detail["effective_weight"])
         section.step(
             "I",
             row["indicator_score"],
             formula="r2(Σ e s / Σ e)",
-            expression=f"r2(({terms}) / ({weights}))",
+            expression=weighted_mean_expression(
+                zip(detail["effective_weight"], detail["score"], strict=True)
+            ),
             exact=row["indicator_exact"],
         )
     section = ex.section("加权数 city weighting")
@@ -151,16 +149,13 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     if row["city_score"] is None:
         section.fact("no city shares: the city component is absent")
     else:
-        terms = " + ".join(
-            f"{num(w)} × {num(q)}"
-            for w, q in zip(terms_frame["share_weight"], terms_frame["rank_score"], strict=True)
-        )
-        weights = " + ".join(num(w) for w in terms_frame["share_weight"])
         section.step(
             "C",
             row["city_score"],
             formula="r2(Σ w a q / Σ w a)",
-            expression=f"r2(({terms}) / ({weights}))",
+            expression=weighted_mean_expression(
+                zip(terms_frame["share_weight"], terms_frame["rank_score"], strict=True)
+            ),
             exact=row["city_exact"],
         )
     section = ex.section("部门得分 department score")
@@ -170,8 +165,7 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
         "D weighted",
         row["weighted"],
         formula="r2(Σ W X / Σ W) over the components present",
-        expression=f"r2(({' + '.join(f'{num(w)} × {num(x)}' for w, x in present)}) / "
-        f"({' + '.join(num(w) for w, _ in present)}))",
+        expression=weighted_mean_expression(present),
         exact=row["weighted_exact"],
         sources=[cite.rule("department", "weights")],
     )
@@ -253,8 +247,7 @@ def _individual(results: Results, pid: str, lang: str) -> Explanation:
         "S",
         row["weighted"],
         formula="r2((w_dep × D + w_per × Q) / (w_dep + w_per))",
-        expression=f"r2(({num(wd)} × {num(row['department_score'])} + {num(wp)} × "
-        f"{num(row['personal_score'])}) / ({num(wd)} + {num(wp)}))",
+        expression=weighted_mean_expression([(wd, row["department_score"]), (wp, row["personal_score"])]),
         exact=row["weighted_exact"],
         sources=[cite.rule(*weight_path)],
     )
@@ -286,14 +279,11 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
                 cite.rule("weighting", "rank_score"),
             ],
         )
-    terms = " + ".join(
-        f"{num(w)} × {num(q)}" for w, q in zip(city["weight"], city["rank_score"], strict=True)
-    )
     section.step(
         "Z",
         results.zone_score,
         formula="r2(Σ w q / Σ w)",
-        expression=f"r2(({terms}) / ({' + '.join(num(w) for w in city['weight'])}))",
+        expression=weighted_mean_expression(zip(city["weight"], city["rank_score"], strict=True)),
         exact=results.zone_exact,
     )
     points = points_section(ex, results, cite, pid, person=True)
@@ -317,8 +307,9 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
             "L weighted",
             row["weighted"],
             formula="r2((α Z + β M) / (α + β))",
-            expression=f"r2(({num(w.zone)} × {num(row['zone_score'])} + {num(w.departments)} × "
-            f"{num(row['departments_mean'])}) / ({num(w.zone)} + {num(w.departments)}))",
+            expression=weighted_mean_expression(
+                [(w.zone, row["zone_score"]), (w.departments, row["departments_mean"])]
+            ),
             exact=row["weighted_exact"],
             sources=[cite.rule("weighting", "leader_in_charge")],
         )

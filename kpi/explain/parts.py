@@ -202,7 +202,7 @@ def bonus_section(ex: Explanation, results: Results, cite: Cite, member_id: str)
             expression=f"{pool} × {show(row['u'])} / {show(sum_u)}",
             sources=[cite.rule("bonus", "pool")],
         )
-        left = pool - sum(int(Fraction(pool) * u / sum_u) for u in bonus["u"])
+        left = int(bonus["extra_yuan"].sum())  # one extra yuan per leftover yuan
         section.step("floor", int(share), expression=f"floor({show(share)})")
         section.fact(
             f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "

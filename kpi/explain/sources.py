@@ -6,6 +6,7 @@ rule values as ``rules.yaml:line key.path`` from the loader's line map.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -38,3 +39,10 @@ def num(value: Decimal | Fraction | int) -> str:
 def total(values: list[Decimal]) -> str:
     """``a + b + c`` for an expression (``0`` for no terms)."""
     return " + ".join(num(v) for v in values) if values else "0"
+
+
+def weighted_mean_expression(pairs: Iterable[tuple[Decimal, Decimal]]) -> str:
+    """``r2((w₁ × x₁ + w₂ × x₂) / (w₁ + w₂))`` with the numbers of (weight, value) pairs."""
+    listed = list(pairs)
+    terms = " + ".join(f"{num(w)} × {num(x)}" for w, x in listed)
+    return f"r2(({terms}) / ({total([w for w, _ in listed])}))"
