@@ -176,13 +176,14 @@ def _department(results: Results, name: str, lang: str) -> Explanation:
     cite = Cite(results)
     ex = Explanation(name, "department", "", lang)
     ex.title = f"{ex.pick('部门 department')} {name}  ({results.period})"
-    row = _department_scores(ex, results, cite, name)
-    ex.sections[-1].fact(
-        f"部门 row, leader in charge {row['leader_in_charge']}",
+    row = _record(results.departments, "department", name)
+    ex.section("部门 department").fact(
+        f"{ex.pick('分管领导 leader_in_charge')} {row['leader_in_charge']}",
         cite.row("departments", int(row["row"])),
     )
+    _department_scores(ex, results, cite, name)
     points = points_section(ex, results, cite, name, person=False)
-    section = ex.section("部门得分 with points")
+    section = ex.section("部门得分（含点数） score with points")
     section.step(
         "D",
         row["after_points"],
