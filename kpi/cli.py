@@ -53,7 +53,7 @@ def _period(text: str) -> Period:
         raise typer.BadParameter(str(exc)) from exc
 
 
-InputArg = Annotated[Path, typer.Argument(help="Input workbook (.xlsx, .xlsm or .xls).")]
+InputArg = Annotated[Path, typer.Argument(metavar="INPUT", help="Input workbook (.xlsx, .xlsm or .xls).")]
 RulesOpt = Annotated[Path, typer.Option("--rules", "-r", help="Rules file (YAML).")]
 PeriodOpt = Annotated[
     Period,
