@@ -18,20 +18,13 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from kpi import __version__, api
-from kpi.audit.impact import impact_of_rules, write_impact_workbook
-from kpi.audit.impact import render as render_impact
-from kpi.audit.rules_diff import diff_rules
-from kpi.audit.rules_diff import lines as change_lines
-from kpi.audit.verify import verify as verify_results
+from kpi import __version__
 from kpi.errors import KpiError
-from kpi.explain.members import explain as explain_member
 from kpi.periods import Period
-from kpi.report.jsonout import score_summary
-from kpi.report.output import check_output
-from kpi.report.terminal import summary
-from kpi.rules.jsonschema import rules_json_schema
-from kpi.rules.loader import load_rules
+
+# Each command imports the library parts it needs when it runs: pandas and
+# pydantic take over a second to import, which `kpi --help`, usage errors and
+# `kpi rules schema` should not pay.
 
 app = typer.Typer(
     name="kpi",
@@ -115,6 +108,11 @@ def score(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
 ) -> None:
     """Score a period and write the results workbook."""
+    from kpi import api
+    from kpi.report.jsonout import score_summary
+    from kpi.report.output import check_output
+    from kpi.report.terminal import summary
+
     _check_lang(lang)
 
     def action() -> Any:
@@ -135,6 +133,8 @@ def score(
 @app.command()
 def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
     """Check a workbook against SPEC §3 and the rules; report every problem at once."""
+    from kpi import api
+
     inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
         out_console.print_json(
@@ -158,6 +158,9 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the full derivation of one member's score, rank, grade and bonus."""
+    from kpi import api
+    from kpi.explain.members import explain as explain_member
+
     _check_lang(lang)
 
     def action() -> Any:
@@ -179,6 +182,8 @@ def rules_check(
     path: Annotated[Path, typer.Argument(help="Rules file (YAML).")], as_json: JsonOpt = False
 ) -> None:
     """Validate a rules file alone."""
+    from kpi.rules.loader import load_rules
+
     loaded = _guard(as_json, lambda: load_rules(path))
     rules_ = loaded.rules
     if as_json:
@@ -211,6 +216,13 @@ def rules_diff(
     as_json: JsonOpt = False,
 ) -> None:
     """List semantic rule changes; with --data, their impact on scores, grades and pay."""
+    from kpi.audit.impact import impact_of_rules, write_impact_workbook
+    from kpi.audit.impact import render as render_impact
+    from kpi.audit.rules_diff import diff_rules
+    from kpi.audit.rules_diff import lines as change_lines
+    from kpi.report.output import check_output
+    from kpi.rules.loader import load_rules
+
     _check_lang(lang)
     if data is not None and period is None:
         raise typer.BadParameter("--data needs --period", param_hint="--period")
@@ -249,6 +261,8 @@ def rules_diff(
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rules format (for editors)."""
+    from kpi.rules.jsonschema import rules_json_schema
+
     out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
 
 
@@ -260,6 +274,8 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute a results workbook and name every cell edited since it was written."""
+    from kpi.audit.verify import verify as verify_results
+
     report = _guard(as_json, lambda: verify_results(results, input, rules))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
