@@ -15,6 +15,7 @@ from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
 from kpi.explain.sources import Cite, num, weighted_mean_expression
 from kpi.io.names import COLUMN_NAMES
+from kpi.rules.schema import LinearRankScore, PercentileRankScore, TableRankScore
 
 
 class UnknownMember(KpiError):
@@ -70,6 +71,28 @@ def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
     head.fact(results.inputs.path, f"sha256 {results.inputs.sha256[:12]}…")
     explanation.sections.insert(0, head)
     return explanation
+
+
+def _rank_note(results: Results, rank: int, participants: int) -> str:
+    """How q was read off the rank: the method, and a table's default when it applied."""
+    method = results.rules.weighting.rank_score
+    text = f"rank {rank} of {participants}, {method.method}"
+    if isinstance(method, TableRankScore) and rank not in method.table:
+        text += f": rank {rank} not in the table, default {show(method.default)}"
+    return text
+
+
+def _rank_expression(results: Results, rank: int, participants: int) -> str:
+    """q as arithmetic for the linear and percentile methods ('' for a table look-up)."""
+    method = results.rules.weighting.rank_score
+    if isinstance(method, LinearRankScore):
+        return f"max({num(method.floor)}, {num(method.top)} − ({rank} − 1) × {num(method.step)})"
+    if isinstance(method, PercentileRankScore):
+        return (
+            f"r2({num(method.top)} − ({rank} − 1) / ({participants} − 1) × "
+            f"({num(method.top)} − {num(method.bottom)}))"
+        )
+    return ""
 
 
 def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str) -> dict[str, Any]:
@@ -140,7 +163,8 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     for term in terms_frame.to_dict("records"):
         q = city.loc[term["indicator"]]
         section.fact(
-            f"{term['indicator']}: rank {q['rank']} of {q['participants']}, q = {show(q['rank_score'])}, "
+            f"{term['indicator']}: {_rank_note(results, int(q['rank']), int(q['participants']))}, "
+            f"q = {show(q['rank_score'])}, "
             f"weight {show(term['weight'])} × share {show(term['share'])} = {show(term['share_weight'])}",
             cite.row("city_rankings", int(q["row"])),
             cite.row("city_shares", int(term["row"])),
@@ -274,7 +298,8 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
             f"q {q['indicator']}",
             q["rank_score"],
             exact=q["rank_score_exact"],
-            note=f"rank {q['rank']} of {q['participants']}",
+            expression=_rank_expression(results, int(q["rank"]), int(q["participants"])),
+            note=_rank_note(results, int(q["rank"]), int(q["participants"])),
             sources=[
                 cite.row("city_rankings", int(q["row"])),
                 cite.rule("weighting", "rank_score"),

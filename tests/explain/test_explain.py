@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
-ARITHMETIC = re.compile(r"^[\d\s.+\-×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-×*/(),])*$")
+ARITHMETIC = re.compile(r"^[\d\s.+\-−×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-−×*/(),])*$")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
