@@ -216,8 +216,9 @@ def rules_diff(
     as_json: JsonOpt = False,
 ) -> None:
     """List semantic rule changes; with --data, their impact on scores, grades and pay."""
-    from kpi.audit.impact import impact_of_rules, write_impact_workbook
-    from kpi.audit.impact import render as render_impact
+    from kpi.audit.impact import impact_of_rules
+    from kpi.audit.impact_report import render as render_impact
+    from kpi.audit.impact_report import write_impact_workbook
     from kpi.audit.rules_diff import diff_rules
     from kpi.audit.rules_diff import lines as change_lines
     from kpi.report.output import check_output

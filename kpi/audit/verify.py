@@ -5,12 +5,13 @@ score must not survive an audit. :func:`verify` reads the workbook as Excel
 shows it (cached values), recomputes the period it names from the input and
 rules given, builds the very sheets ``kpi score`` would write
 (:func:`~kpi.report.tables.published_sheets`, in the workbook's language) and
-compares them cell by cell, header rows included.
+compares them cell by cell, header rows included. Reading the workbook back
+is :mod:`kpi.audit.results_book`; this module compares and reports.
 
 * A published decimal ``d`` matches a numeric cell ``v`` when ``float(d) == v``
   (how it was written) or ``v`` displays as ``d`` (15 significant digits);
   an integer must be equal, text exactly equal, a blank must be blank (empty
-  text counts as blank).
+  text counts as blank): :func:`~kpi.audit.results_book.matches`.
 * Rows are aligned (``difflib``) before cells are compared, so a deleted or
   inserted row is reported once as a missing or extra row rather than as every
   cell below it.
@@ -24,39 +25,29 @@ compares them cell by cell, header rows included.
 from __future__ import annotations
 
 import difflib
-import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from kpi import api
+from kpi.audit.results_book import (
+    RUN_INFO_KEYS,
+    RUN_INFO_SHEET,
+    Row,
+    as_cell,
+    language,
+    matches,
+    read_book,
+    recorded_period,
+    trim,
+)
 from kpi.engine.results import Results
-from kpi.errors import KpiError, Location, Problem, column_letter
+from kpi.errors import Location, Problem, column_letter
 from kpi.numbers import from_float
 from kpi.periods import Period
 from kpi.report.tables import Sheet, published_sheets
-
-#: 运行信息 keys as :func:`kpi.report.tables.published_sheets` writes them.
-RUN_INFO_KEYS = {
-    "zh": {"period": "考核期间", "rules_file": "规则文件", "input_file": "输入文件",
-           "rules_sha256": "规则SHA256", "input_sha256": "输入SHA256"},
-    "en": {k: k for k in ("period", "rules_file", "input_file", "rules_sha256", "input_sha256")},
-}  # fmt: skip
-#: The sheet whose presence tells the language of a results workbook, and 运行信息.
-FIRST_SHEET = {"zh": "个人得分", "en": "individuals"}
-RUN_INFO_SHEET = {"zh": "运行信息", "en": "run_info"}
-
-Row = tuple[Any, ...]
-
-
-class ResultsError(KpiError):
-    """The results workbook cannot be read, or is not a kpi results workbook."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +98,7 @@ class VerifyReport:
 def verify(results_path: str | Path, input_path: str | Path, rules_path: str | Path) -> VerifyReport:
     """Recompute the period a results workbook names and report every cell that differs.
 
-    Raises :class:`ResultsError` when the workbook is unreadable or is not a
+    Raises :class:`~kpi.audit.results_book.ResultsError` when the workbook is unreadable or is not a
     results workbook, and the usual :class:`KpiError` when the input or rules
     cannot be scored.
     """
@@ -128,73 +119,6 @@ def verify(results_path: str | Path, input_path: str | Path, rules_path: str | P
     ]
     cells = sum(len(s.columns) * (len(s.rows) + 1) for s in sheets)
     return VerifyReport(name, str(input_path), str(rules_path), lang, period, cells, problems)
-
-
-# reading the workbook -----------------------------------------------------------------
-
-
-def read_book(path: str | Path) -> dict[str, list[Row]]:
-    """Every sheet's rows as Excel shows them (cached values), trailing blanks trimmed.
-
-    An empty text cell reads as blank: Excel shows no difference, and saving the
-    workbook in Excel or openpyxl drops it.
-    """
-    name = str(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise ResultsError.single("results workbook not found", Location(name)) from None
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise ResultsError.single(
-            f"cannot read the results workbook ({exc}): give the .xlsx that kpi score wrote",
-            Location(name),
-        ) from None
-    try:
-        sheets = {}
-        for ws in book.worksheets:
-            cells = ws.iter_rows(min_row=1, min_col=1, values_only=True)
-            rows = [_trim([None if v == "" else v for v in row]) for row in cells]
-            while rows and not rows[-1]:
-                rows.pop()
-            sheets[ws.title] = rows
-        return sheets
-    finally:
-        book.close()
-
-
-def _trim(row: Sequence[Any]) -> Row:
-    end = len(row)
-    while end and row[end - 1] is None:
-        end -= 1
-    return tuple(row[:end])
-
-
-def language(book: dict[str, list[Row]], name: str) -> str:
-    """zh or en, from the sheet names kpi score wrote."""
-    found = [lang for lang, sheet in FIRST_SHEET.items() if sheet in book]
-    if len(found) != 1:
-        raise ResultsError.single(
-            "not a kpi results workbook: expected a sheet 个人得分 (or individuals with --lang en)",
-            Location(name),
-        )
-    return found[0]
-
-
-def recorded_period(book: dict[str, list[Row]], lang: str, name: str) -> Period:
-    """The period the workbook was scored for, from its 运行信息 sheet."""
-    sheet = RUN_INFO_SHEET[lang]
-    key = RUN_INFO_KEYS[lang]["period"]
-    for excel_row, row in enumerate(book.get(sheet, []), start=1):
-        if row and row[0] == key:
-            value = row[1] if len(row) > 1 else None
-            try:
-                return Period.parse(str(value))
-            except ValueError as exc:
-                raise ResultsError.single(str(exc), Location(name, sheet, excel_row, "B")) from None
-    raise ResultsError.single(
-        f"no {key} row on sheet {sheet}: cannot tell which period to recompute",
-        Location(name, sheet),
-    )
 
 
 # comparing ----------------------------------------------------------------------------
@@ -266,7 +190,7 @@ def _compare_rows(
     expected: list[tuple[int, Row]], actual: list[tuple[int, Row]], where: Location
 ) -> list[Problem]:
     """Align the rows, then compare the cells of each aligned pair."""
-    want = [_trim([_as_cell(v) for v in row]) for _, row in expected]
+    want = [trim([as_cell(v) for v in row]) for _, row in expected]
     have = [row for _, row in actual]
     matcher = difflib.SequenceMatcher(None, want, have, autojunk=False)
     problems: list[Problem] = []
@@ -319,31 +243,6 @@ def _compare_cells(expected: Row, actual: tuple[int, Row], where: Location) -> l
                 )
             )
     return problems
-
-
-def matches(published: Any, cell: Any) -> bool:
-    """Whether a cell holds what ``kpi score`` wrote for ``published``."""
-    numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
-    if published is None or published == "":
-        return cell is None
-    if isinstance(published, Decimal):
-        return numeric and (float(published) == cell or from_float(float(cell)) == published)
-    if isinstance(published, int) and not isinstance(published, bool):
-        return numeric and cell == published
-    if isinstance(published, date):
-        return isinstance(cell, datetime) and cell == _as_cell(published)
-    return isinstance(cell, str) and cell == published
-
-
-def _as_cell(value: Any) -> Any:
-    """What a published value reads back as from the workbook (for aligning rows)."""
-    if value == "":
-        return None
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    return value
 
 
 def _show(value: Any) -> str:

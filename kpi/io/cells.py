@@ -3,7 +3,7 @@
 calamine hands over each cell as ``str``, ``float``, ``int``, ``bool``,
 ``date``, ``datetime``, ``time`` or ``timedelta`` (dates and times when the
 cell has a date/time number format), ``""`` for an empty cell, or a
-:class:`~kpi.io.sources.Unreadable` marker. Each converter takes one such
+:class:`~kpi.io.xml_scan.Unreadable` marker. Each converter takes one such
 value, known not to be blank, and returns the typed value or raises
 :class:`CellError` whose message completes "<column> …".
 
@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpi.io.sources import Unreadable
+from kpi.io.xml_scan import Unreadable
 from kpi.numbers import from_float, plain
 
 TEXT, NUMBER, INTEGER, DATE = "text", "number", "integer", "date"

@@ -36,7 +36,8 @@ import numpy as np
 from kpi.errors import Collector, Location, column_letter
 from kpi.io.cells import factorize, is_blank, shown
 from kpi.io.names import COLUMN_ALIASES, COLUMN_NAMES, accepted, did_you_mean, normalize_name
-from kpi.io.sources import Grid, Unreadable
+from kpi.io.sources import Grid
+from kpi.io.xml_scan import Unreadable
 
 #: How many non-blank rows from the top may hold the header.
 HEADER_SEARCH_ROWS = 10

@@ -3,14 +3,15 @@
 The steps, each in its own module:
 
 1. :mod:`kpi.io.sources` — open the file safely (format, zip bombs, XML
-   entities, size limits) and hand out sheets as grids of cell values;
+   entities, size limits: :mod:`kpi.io.safety`, :mod:`kpi.io.xml_scan`) and
+   hand out sheets as grids of cell values;
 2. :mod:`kpi.io.tables` — find each sheet's header (a title row above it is
    allowed), map its columns by their Chinese or English names, cut the data
    rows;
 3. :mod:`kpi.io.cells` — turn cell values into text, numbers, whole numbers
    and dates (SPEC §7 "Reading");
 4. :mod:`kpi.io.checks` — required values, types, unique ids, references
-   between sheets and to the rules.
+   between sheets and to the rules (one module per sheet in that package).
 
 Every problem of the workbook is collected and raised at once as an
 :class:`~kpi.errors.InputError`, sorted by location; the problems that stop

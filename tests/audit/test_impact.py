@@ -51,15 +51,9 @@ import openpyxl
 import pytest
 
 from kpi import api
-from kpi.audit.impact import (
-    Impact,
-    Shift,
-    Transition,
-    impact,
-    impact_of_rules,
-    render,
-    write_impact_workbook,
-)
+from kpi.audit.impact import impact, impact_of_rules
+from kpi.audit.impact_model import Impact, Shift, Transition
+from kpi.audit.impact_report import render, write_impact_workbook
 from kpi.audit.rules_diff import diff_rules, lines
 from kpi.errors import OutputError
 from kpi.rules import load_rules

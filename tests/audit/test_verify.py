@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from kpi import api
-from kpi.audit.verify import ResultsError, matches, verify
+from kpi.audit.results_book import ResultsError, matches
+from kpi.audit.verify import verify
 from kpi.errors import Location
 
 from .conftest import PERIOD, Worked

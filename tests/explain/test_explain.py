@@ -21,7 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
-ARITHMETIC = re.compile(r"^[\d\s.+\-−×*/(),]*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|[\d\s.+\-−×*/(),])*$")
+_ATOM = r"[\d\s.+\-−×*/(),]"
+ARITHMETIC = re.compile(rf"^{_ATOM}*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|{_ATOM})*$")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

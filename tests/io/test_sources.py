@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kpi.errors import InputError
-from kpi.io import sources
+from kpi.io import safety, sources, xml_scan
 from kpi.io.sources import SheetScan, Unreadable, _scan_sheet_xml, open_source
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
@@ -39,7 +39,7 @@ def _scan(data: bytes) -> SheetScan:
 def test_scan_finds_uncalculated_formulas_and_error_values(
     monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    monkeypatch.setattr(sources, "_CHUNK", chunk)
+    monkeypatch.setattr(xml_scan, "_CHUNK", chunk)
     scan = _scan(SHEET)
     assert scan.rows == 3
     assert sorted(scan.unreadable) == [(1, 2), (2, 1), (2, 3), (3, 28)]
@@ -118,7 +118,7 @@ def test_zip_limits(
 ) -> None:
     path = write(sheets)
     open_source(path)
-    monkeypatch.setattr(sources, limit, value)
+    monkeypatch.setattr(safety, limit, value)
     with pytest.raises(InputError, match=words):
         open_source(path)
 

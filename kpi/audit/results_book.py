@@ -1,0 +1,130 @@
+"""Reading a results workbook back, as Excel shows it, to audit it.
+
+``kpi score`` writes the results workbook; finance opens, e-mails and sometimes
+edits it. This module is the way back in: the sheets as rows of cached values,
+the language they were written in, the period named on 运行信息, and the rule
+for whether a cell still holds the value that was published (:func:`matches`).
+:mod:`kpi.audit.verify` uses them to compare the workbook with a fresh computation.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from kpi.errors import KpiError, Location
+from kpi.numbers import from_float
+from kpi.periods import Period
+
+#: 运行信息 keys as :func:`kpi.report.tables.published_sheets` writes them.
+RUN_INFO_KEYS = {
+    "zh": {"period": "考核期间", "rules_file": "规则文件", "input_file": "输入文件",
+           "rules_sha256": "规则SHA256", "input_sha256": "输入SHA256"},
+    "en": {k: k for k in ("period", "rules_file", "input_file", "rules_sha256", "input_sha256")},
+}  # fmt: skip
+#: The sheet whose presence tells the language of a results workbook, and 运行信息.
+FIRST_SHEET = {"zh": "个人得分", "en": "individuals"}
+RUN_INFO_SHEET = {"zh": "运行信息", "en": "run_info"}
+
+Row = tuple[Any, ...]
+
+
+class ResultsError(KpiError):
+    """The results workbook cannot be read, or is not a kpi results workbook."""
+
+
+def read_book(path: str | Path) -> dict[str, list[Row]]:
+    """Every sheet's rows as Excel shows them (cached values), trailing blanks trimmed.
+
+    An empty text cell reads as blank: Excel shows no difference, and saving the
+    workbook in Excel or openpyxl drops it.
+    """
+    name = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise ResultsError.single("results workbook not found", Location(name)) from None
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        raise ResultsError.single(
+            f"cannot read the results workbook ({exc}): give the .xlsx that kpi score wrote",
+            Location(name),
+        ) from None
+    try:
+        sheets = {}
+        for ws in book.worksheets:
+            cells = ws.iter_rows(min_row=1, min_col=1, values_only=True)
+            rows = [trim([None if v == "" else v for v in row]) for row in cells]
+            while rows and not rows[-1]:
+                rows.pop()
+            sheets[ws.title] = rows
+        return sheets
+    finally:
+        book.close()
+
+
+def trim(row: Sequence[Any]) -> Row:
+    """The row without its trailing blanks (Excel keeps no trailing empty cells)."""
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return tuple(row[:end])
+
+
+def language(book: dict[str, list[Row]], name: str) -> str:
+    """zh or en, from the sheet names kpi score wrote."""
+    found = [lang for lang, sheet in FIRST_SHEET.items() if sheet in book]
+    if len(found) != 1:
+        raise ResultsError.single(
+            "not a kpi results workbook: expected a sheet 个人得分 (or individuals with --lang en)",
+            Location(name),
+        )
+    return found[0]
+
+
+def recorded_period(book: dict[str, list[Row]], lang: str, name: str) -> Period:
+    """The period the workbook was scored for, from its 运行信息 sheet."""
+    sheet = RUN_INFO_SHEET[lang]
+    key = RUN_INFO_KEYS[lang]["period"]
+    for excel_row, row in enumerate(book.get(sheet, []), start=1):
+        if row and row[0] == key:
+            value = row[1] if len(row) > 1 else None
+            try:
+                return Period.parse(str(value))
+            except ValueError as exc:
+                raise ResultsError.single(str(exc), Location(name, sheet, excel_row, "B")) from None
+    raise ResultsError.single(
+        f"no {key} row on sheet {sheet}: cannot tell which period to recompute",
+        Location(name, sheet),
+    )
+
+
+def matches(published: Any, cell: Any) -> bool:
+    """Whether a cell holds what ``kpi score`` wrote for ``published``."""
+    numeric = isinstance(cell, int | float) and not isinstance(cell, bool)
+    if published is None or published == "":
+        return cell is None
+    if isinstance(published, Decimal):
+        return numeric and (float(published) == cell or from_float(float(cell)) == published)
+    if isinstance(published, int) and not isinstance(published, bool):
+        return numeric and cell == published
+    if isinstance(published, date):
+        return isinstance(cell, datetime) and cell == as_cell(published)
+    return isinstance(cell, str) and cell == published
+
+
+def as_cell(value: Any) -> Any:
+    """What a published value reads back as from the workbook (for aligning rows)."""
+    if value == "":
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,87 @@
+"""Type checks of each sheet's cells and their cross-references (SPEC §3, §5.4, §7).
+
+Every check adds located problems to one :class:`~kpi.errors.Collector`, so a
+workbook's faults are all reported in one run. A cell that fails its type
+check is left out of the later checks (a bad date is not also "outside the
+period"), and a reference is only checked against a list that was itself read
+(no "unknown department" flood when sheet 部门 is missing).
+
+This package holds :func:`check_all`, which runs the checks in order and
+builds the frames; the checks themselves live one sheet (or pair of sheets)
+per module:
+
+* :mod:`~kpi.io.checks.columns` — each column's cell type, and the required ones;
+* :mod:`~kpi.io.checks.field` — a column typed once per distinct value;
+* :mod:`~kpi.io.checks.checker` — typing, reporting and the checks all sheets use;
+* :mod:`~kpi.io.checks.people`, :mod:`~kpi.io.checks.departments`,
+  :mod:`~kpi.io.checks.indicators`, :mod:`~kpi.io.checks.city`,
+  :mod:`~kpi.io.checks.events` — the sheet checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi.errors import Collector
+from kpi.io.checks.checker import Checker
+from kpi.io.checks.city import check_city_rankings, check_city_shares
+from kpi.io.checks.departments import check_department_components, check_departments
+from kpi.io.checks.events import check_points, check_vetoes
+from kpi.io.checks.field import Checked, Field, values
+from kpi.io.checks.indicators import check_indicators
+from kpi.io.checks.people import check_people
+from kpi.io.inputs import COLUMNS, empty_frame
+from kpi.io.tables import Table
+from kpi.periods import Period
+from kpi.rules.schema import Rules
+
+__all__ = ["check_all"]
+
+
+def check_all(
+    tables: dict[str, Table],
+    rules: Rules,
+    period: Period,
+    file: str,
+    date1904: bool,
+    problems: Collector,
+) -> dict[str, pd.DataFrame]:
+    """Check every table; returns the frames of :class:`~kpi.io.inputs.Inputs` by sheet key.
+
+    The frames are only meaningful when ``problems`` stays empty.
+    """
+    checker = Checker(file, rules, period, date1904, problems)
+    fields = {key: checker.fields(table) for key, table in tables.items()}
+    ids = values(fields, "people", "id")
+    departments = values(fields, "departments", "department")
+    checked = Checked(fields, ids, departments)
+    people_kinds = check_people(checker, checked)
+    check_departments(checker, checked, people_kinds)
+    check_points(checker, checked)
+    check_indicators(checker, checked)
+    rankings = check_city_rankings(checker, checked)
+    check_city_shares(checker, checked, rankings)
+    check_vetoes(checker, checked)
+    check_department_components(checker, checked)
+    if problems:
+        return {}
+    return {
+        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {})) for key in COLUMNS
+    }
+
+
+def _frame(
+    key: str,
+    fields: dict[str, Field] | None,
+    table: Table | None,
+    overrides: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """The sheet's frame in the shape :mod:`kpi.io.inputs` documents."""
+    if fields is None or table is None or len(table) == 0:
+        return empty_frame(key)
+    data = {column: fields[column].cells() for column in COLUMNS[key]}
+    data.update(overrides)
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
+    frame["row"] = table.rows.astype(np.int64)
+    return frame

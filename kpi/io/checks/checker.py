@@ -1,0 +1,160 @@
+"""What every sheet check uses: typing a column, reporting cells, uniqueness, membership, ranges.
+
+One :class:`Checker` holds what every check needs (file, rules, period, the
+problems) so that the sheet modules only say which column gets which check.
+One check reports at most :data:`MAX_PER_CHECK` cells and then a summary
+problem, so that a whole column typed wrong gives a readable list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi.errors import Collector
+from kpi.io.cells import convert_uniques, converter
+from kpi.io.checks.columns import CONDITIONAL, KINDS, REQUIRED
+from kpi.io.checks.field import Field
+from kpi.io.names import Suggester, listing
+from kpi.io.tables import Table
+from kpi.periods import Period
+from kpi.rules.schema import Rules
+
+MAX_PER_CHECK = 100
+
+
+class Checker:
+    """Holds what every check needs: where the file is, the rules, the period, the problems."""
+
+    def __init__(self, file: str, rules: Rules, period: Period, date1904: bool, problems: Collector) -> None:
+        self.file = file
+        self.rules = rules
+        self.period = period
+        self.date1904 = date1904
+        self.problems = problems
+
+    # Reporting ---------------------------------------------------------------
+
+    def report(
+        self,
+        table: Table,
+        column: str,
+        mask: np.ndarray | Iterable[int],
+        message: Callable[[int], str],
+    ) -> int:
+        """Add ``message(i)`` at ``column`` of each record i in ``mask``; returns the count."""
+        indices = np.flatnonzero(mask) if isinstance(mask, np.ndarray) else list(mask)
+        for i in indices[:MAX_PER_CHECK]:
+            self.problems.add(table.location(self.file, column, int(i)), message(int(i)))
+        if len(indices) > MAX_PER_CHECK:
+            first = int(indices[MAX_PER_CHECK])
+            self.problems.add(
+                table.location(self.file, column, first),
+                f"{message(first)} (and {len(indices) - MAX_PER_CHECK - 1:,} more cells of "
+                f"column {table.header(column)} with the same problem below this one)",
+            )
+        return len(indices)
+
+    # Typing ------------------------------------------------------------------
+
+    def field(self, table: Table, key: str) -> Field:
+        """Type one column; type errors and blanks of required columns are reported here."""
+        kind = KINDS[table.key][key]
+        column = table.columns.get(key)
+        if column is None:
+            n = len(table)
+            return Field(
+                table,
+                key,
+                False,
+                np.zeros(n, dtype=np.int64),
+                np.array([None], dtype=object),
+                np.array([None], dtype=object),
+                np.array([True]),
+            )
+        typed, errors, blank = convert_uniques(column.uniques, converter(kind, self.date1904))
+        f = Field(table, key, True, column.codes, typed, errors, blank)
+        if (table.key, key) not in CONDITIONAL:
+            self.type_errors(f, np.ones(len(table), dtype=bool))
+        if key in REQUIRED[table.key]:
+            self.report(table, key, f.is_blank(), lambda i: _required(f.header))
+        return f
+
+    def type_errors(self, f: Field, mask: np.ndarray) -> None:
+        self.report(
+            f.table,
+            f.key,
+            f.has_error() & mask,
+            lambda i: f"{f.header} {f.errors[f.codes[i]]}",
+        )
+
+    def fields(self, table: Table) -> dict[str, Field]:
+        return {key: self.field(table, key) for key in KINDS[table.key]}
+
+    # Shared checks -----------------------------------------------------------
+
+    def unique(self, f: Field) -> None:
+        """Each value once: the second and later occurrences are errors."""
+        values = pd.Series(f.cells())
+        present = values.notna()
+        repeated = values.duplicated(keep="first") & present
+        if not repeated.any():
+            return
+        first_row: dict[Any, int] = {}
+        for i in np.flatnonzero(present.to_numpy()):
+            first_row.setdefault(values.iat[i], int(f.table.rows[i]))
+        self.report(
+            f.table,
+            f.key,
+            repeated.to_numpy(),
+            lambda i: (
+                f"{f.header} '{f.shown(i)}' repeats row {first_row[values.iat[i]]}: "
+                f"each {f.header} must appear once"
+            ),
+        )
+
+    def member(
+        self,
+        f: Field,
+        choices: Iterable[str],
+        what: str,
+        mask: np.ndarray | None = None,
+        advice: str = "",
+    ) -> np.ndarray:
+        """Values must be among ``choices``; returns the per-cell mask of the bad ones."""
+        options = list(choices)
+        allowed = set(options)
+        suggest = Suggester(options)
+        bad = f.where(lambda v: v not in allowed)
+        if mask is not None:
+            bad &= mask
+        self.report(
+            f.table,
+            f.key,
+            bad,
+            lambda i: (
+                f"{f.header} '{f.shown(i)}' is not {what} ({listing(options)})"
+                f"{suggest.hint(str(f.value(i)))}{advice}"
+            ),
+        )
+        return bad
+
+    def in_range(
+        self,
+        f: Field,
+        ok: Callable[[Decimal], bool],
+        expected: str,
+        mask: np.ndarray | None = None,
+    ) -> None:
+        bad = f.where(lambda v: not ok(v))
+        if mask is not None:
+            bad &= mask
+        self.report(f.table, f.key, bad, lambda i: f"{f.header} {f.shown(i)} {expected}")
+
+
+def _required(header: str) -> str:
+    return f"{header} is required: fill in this cell, or delete the row"

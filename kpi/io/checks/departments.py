@@ -1,0 +1,68 @@
+"""Checks of sheet 部门: its 分管领导 against 人员, and that each department can be scored.
+
+Both need other sheets read first (人员's leader kinds; 指标 and 市级分工), so
+they run after those sheets' own checks (SPEC §5.4).
+"""
+
+from __future__ import annotations
+
+from kpi.io.checks.checker import Checker
+from kpi.io.checks.field import Checked, values
+from kpi.io.names import SHEET_NAMES, Suggester, listing
+
+
+def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]) -> None:
+    f = checked.fields.get("departments")
+    if f is None:
+        return
+    c.unique(f["department"])
+    lic = f["leader_in_charge"]
+    if checked.ids is None:
+        return
+    suggest = Suggester(k for k in sorted(kinds) if kinds[k] == "leader_in_charge")
+    c.report(
+        lic.table,
+        lic.key,
+        lic.where(lambda v: v not in kinds),
+        lambda i: f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员{suggest.hint(lic.shown(i))}",
+    )
+    allowed = listing(c.rules.roles.leader_in_charge)
+    c.report(
+        lic.table,
+        lic.key,
+        lic.where(lambda v: v in kinds and kinds[v] != "leader_in_charge"),
+        lambda i: (
+            f"{lic.header} '{lic.shown(i)}' is not a leader in charge: the person's 职务 must be "
+            f"in roles.leader_in_charge ({allowed})"
+        ),
+    )
+
+
+def check_department_components(c: Checker, checked: Checked) -> None:
+    """SPEC §5.4: a department with neither indicators nor city shares cannot be scored.
+
+    Skipped while 指标 or 市级分工 is missing, or names a department that is not
+    in 部门: those problems come first and may be the cause.
+    """
+    departments = checked.fields.get("departments")
+    if departments is None or checked.departments is None:
+        return
+    scored: set[str] = set()
+    for sheet in ("indicators", "city_shares"):
+        named = values(checked.fields, sheet, "department")
+        if named is None or named - checked.departments:
+            return
+        scored |= named
+    f = departments["department"]
+    names = f.cells()
+    c.report(
+        f.table,
+        "department",
+        f.where(lambda v: v not in scored),
+        lambda i: (
+            f"department '{names[i]}' has neither indicators (sheet "
+            f"{SHEET_NAMES['indicators'][0]}) nor city shares (sheet "
+            f"{SHEET_NAMES['city_shares'][0]}), so it cannot be scored: "
+            "give it at least one of them, or remove it"
+        ),
+    )

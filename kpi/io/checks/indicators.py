@@ -1,0 +1,59 @@
+"""Checks of sheet 指标: levels, directions, and the 目标值/完成值 each direction needs.
+
+A 评分 indicator differs from 正向/反向 ones in which values are required and
+allowed (SPEC §7), which is most of this sheet's rules.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpi.io.checks.checker import Checker
+from kpi.io.checks.field import Checked
+
+DIRECTIONS = ("正向", "反向", "评分")
+SCORED = "评分"
+
+
+def check_indicators(c: Checker, checked: Checked) -> None:
+    f = checked.fields.get("indicators")
+    if f is None:
+        return
+    c.unique(f["id"])
+    c.member(f["level"], list(c.rules.indicators.level_multiplier), "in indicators.level_multiplier")
+    if checked.departments is not None:
+        c.member(f["department"], sorted(checked.departments), "a department of sheet 部门")
+    c.member(f["direction"], DIRECTIONS, "a direction")
+    directions = f["direction"].cells()
+    scored = np.array([d == SCORED for d in directions], dtype=bool)
+    known = f["direction"].valid() & np.array([d in DIRECTIONS for d in directions], dtype=bool)
+    target = f["target"]
+    c.type_errors(target, ~scored)
+    if target.present:
+        c.report(
+            target.table,
+            "target",
+            target.is_blank() & known & ~scored,
+            lambda i: (
+                f"{target.header} is required for a {directions[i]} indicator "
+                "(only 评分 indicators need none): fill in this cell"
+            ),
+        )
+    c.in_range(
+        target,
+        lambda v: v > 0,
+        "must be more than 0 (only a 评分 indicator may leave it blank)",
+        known & ~scored,
+    )
+    c.in_range(f["actual"], lambda v: v >= 0, "must be 0 or more")
+    c.in_range(
+        f["actual"],
+        lambda v: v <= 100,
+        "must be between 0 and 100 for a 评分 indicator (its 完成值 is already a score)",
+        scored,
+    )
+    c.in_range(f["weight"], lambda v: v > 0, "must be more than 0")
+    # SPEC §7: a 评分 indicator's 目标值 is ignored.
+    targets = target.cells()
+    targets[scored] = None
+    checked.overrides["indicators"] = {"target": targets}
