@@ -6,7 +6,6 @@ mistakes and returns plain data; nothing here prints or exits.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from pathlib import Path
 
 from kpi.engine.results import Results
@@ -15,9 +14,8 @@ from kpi.errors import Location, RulesError
 from kpi.io.inputs import Inputs
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
-from kpi.report.output import check_output, write_atomically
 from kpi.report.tables import published_sheets
-from kpi.report.workbook import write_workbook
+from kpi.report.workbook import save_workbook
 from kpi.rules.loader import RulesFile, load_rules
 
 
@@ -52,13 +50,11 @@ def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Resul
 def write_results(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
     """Write the results workbook atomically; refuses to overwrite without ``force``
     and never writes over the input workbook or the rules file."""
-    target = Path(out)
-    check_output(
-        target,
+    return save_workbook(
+        Path(out),
+        published_sheets(results, lang),
+        lang=lang,
+        period=results.period,
         force=force,
         inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
     )
-    created = datetime.combine(results.period.last_day, time())
-    sheets = published_sheets(results, lang)
-    write_atomically(target, lambda temp: write_workbook(temp, sheets, lang, created))
-    return target

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from kpi import api
 from kpi.cli import app
 from kpi.periods import Period
+from kpi.report import workbook
 
 WORKED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "worked-quarter"
 runner = CliRunner()
@@ -78,7 +79,7 @@ def test_interrupted_write_leaves_earlier_results_and_no_temp_file(files, tmp_pa
         Path(path).write_bytes(b"half a workbook")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(api, "write_workbook", interrupted)
+    monkeypatch.setattr(workbook, "write_workbook", interrupted)
     book, rules = files
     results = api.run(book, rules, Period.parse("2024Q3"))
     with pytest.raises(KeyboardInterrupt):

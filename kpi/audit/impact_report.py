@@ -10,15 +10,13 @@ impact.xlsx, written with the results workbook's writer.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kpi.audit.impact_model import POPULATIONS, Impact, MemberImpact, Shift
-from kpi.report.output import check_output, write_atomically
 from kpi.report.tables import INDIVIDUALS, Sheet, column
-from kpi.report.workbook import write_workbook
+from kpi.report.workbook import save_workbook
 
 # rendering -----------------------------------------------------------------------------
 
@@ -225,8 +223,5 @@ def write_impact_workbook(
     The workbook writer of the results is reused, so text is always written as
     text (never a formula) and numbers keep the results' formats.
     """
-    check_output(out, force=force, inputs=inputs)
-    created = datetime.combine(result.period.last_day, time())
     sheets = impact_sheets(result, lang)
-    write_atomically(out, lambda temp: write_workbook(temp, sheets, lang, created))
-    return out
+    return save_workbook(out, sheets, lang=lang, period=result.period, force=force, inputs=inputs)

@@ -22,16 +22,19 @@ from openpyxl.utils.exceptions import InvalidFileException
 from kpi.errors import KpiError, Location
 from kpi.numbers import from_float
 from kpi.periods import Period
+from kpi.report.tables import SHEET_TITLES, run_info_label
 
-#: 运行信息 keys as :func:`kpi.report.tables.published_sheets` writes them.
+#: 运行信息 labels verify reads, by language, as :mod:`kpi.report.tables` writes them.
 RUN_INFO_KEYS = {
-    "zh": {"period": "考核期间", "rules_file": "规则文件", "input_file": "输入文件",
-           "rules_sha256": "规则SHA256", "input_sha256": "输入SHA256"},
-    "en": {k: k for k in ("period", "rules_file", "input_file", "rules_sha256", "input_sha256")},
-}  # fmt: skip
+    lang: {
+        key: run_info_label(key, lang)
+        for key in ("period", "rules_file", "input_file", "rules_sha256", "input_sha256")
+    }
+    for lang in ("zh", "en")
+}
 #: The sheet whose presence tells the language of a results workbook, and 运行信息.
-FIRST_SHEET = {"zh": "个人得分", "en": "individuals"}
-RUN_INFO_SHEET = {"zh": "运行信息", "en": "run_info"}
+FIRST_SHEET = {"zh": SHEET_TITLES["individuals"][0], "en": SHEET_TITLES["individuals"][1]}
+RUN_INFO_SHEET = {"zh": SHEET_TITLES["run_info"][0], "en": SHEET_TITLES["run_info"][1]}
 
 Row = tuple[Any, ...]
 

@@ -170,63 +170,74 @@ def _rows(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[l
     return [[conv(v) for conv, v in zip(converters, row, strict=True)] for row in zip(*data, strict=True)]
 
 
+#: 运行信息 row labels (zh, en), in the order they are written.
+RUN_INFO_LABELS: dict[str, tuple[str, str]] = {
+    "tool_version": ("工具版本", "tool_version"),
+    "period": ("考核期间", "period"),
+    "rules_name": ("规则名称", "rules_name"),
+    "rules_version": ("规则版本", "rules_version"),
+    "rules_source": ("发文依据", "rules_source"),
+    "rules_effective_from": ("生效日期", "rules_effective_from"),
+    "rules_file": ("规则文件", "rules_file"),
+    "rules_sha256": ("规则SHA256", "rules_sha256"),
+    "input_file": ("输入文件", "input_file"),
+    "input_sha256": ("输入SHA256", "input_sha256"),
+    "zone_score": ("全区市级得分", "zone_score"),
+    "warning_count": ("警告数", "warning_count"),
+    "warning": ("警告", "warning"),
+}
+
+#: Sheet titles (zh, en) in SPEC §6 order.
+SHEET_TITLES: dict[str, tuple[str, str]] = {
+    "individuals": ("个人得分", "individuals"),
+    "departments": ("部门得分", "departments"),
+    "leaders": ("领导得分", "leaders"),
+    "bonus": ("绩效奖金", "bonus"),
+    "points_ledger": ("点数明细", "points_ledger"),
+    "indicator_detail": ("指标明细", "indicator_detail"),
+    "run_info": ("运行信息", "run_info"),
+}
+
+
+def run_info_label(key: str, lang: str) -> str:
+    zh, en = RUN_INFO_LABELS[key]
+    return en if lang == "en" else zh
+
+
 def _info(results: Results, lang: str) -> list[list[Any]]:
     rf = results.rules_file
     rules = rf.rules
-    zh = lang != "en"
-    rows: list[list[Any]] = [
-        ["工具版本" if zh else "tool_version", f"kpi {__version__}"],
-        ["考核期间" if zh else "period", str(results.period)],
-        ["规则名称" if zh else "rules_name", rules.name],
-        ["规则版本" if zh else "rules_version", rules.version],
-        ["发文依据" if zh else "rules_source", rules.source or ""],
-        [
-            "生效日期" if zh else "rules_effective_from",
-            rules.effective_from.isoformat() if rules.effective_from else "",
-        ],
-        ["规则文件" if zh else "rules_file", rf.path],
-        ["规则SHA256" if zh else "rules_sha256", rf.sha256],
-        ["输入文件" if zh else "input_file", results.inputs.path],
-        ["输入SHA256" if zh else "input_sha256", results.inputs.sha256],
-        ["全区市级得分" if zh else "zone_score", plain(results.zone_score)],
-        ["警告数" if zh else "warning_count", str(len(results.warnings))],
-    ]
-    rows += [["警告" if zh else "warning", w] for w in results.warnings]
+    values = {
+        "tool_version": f"kpi {__version__}",
+        "period": str(results.period),
+        "rules_name": rules.name,
+        "rules_version": rules.version,
+        "rules_source": rules.source or "",
+        "rules_effective_from": rules.effective_from.isoformat() if rules.effective_from else "",
+        "rules_file": rf.path,
+        "rules_sha256": rf.sha256,
+        "input_file": results.inputs.path,
+        "input_sha256": results.inputs.sha256,
+        "zone_score": plain(results.zone_score),
+        "warning_count": str(len(results.warnings)),
+    }
+    rows: list[list[Any]] = [[run_info_label(k, lang), v] for k, v in values.items()]
+    rows += [[run_info_label("warning", lang), w] for w in results.warnings]
     return rows
 
 
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     """Every sheet of the results workbook, in SPEC §6 order."""
-    return [
-        Sheet(
-            "individuals",
-            "个人得分",
-            "individuals",
-            INDIVIDUALS,
-            _rows(results.individuals, INDIVIDUALS, lang),
-        ),
-        Sheet(
-            "departments",
-            "部门得分",
-            "departments",
-            DEPARTMENTS,
-            _rows(results.departments, DEPARTMENTS, lang),
-        ),
-        Sheet("leaders", "领导得分", "leaders", LEADERS, _rows(results.leaders, LEADERS, lang)),
-        Sheet("bonus", "绩效奖金", "bonus", BONUS, _rows(results.bonus, BONUS, lang)),
-        Sheet(
-            "points_ledger",
-            "点数明细",
-            "points_ledger",
-            POINTS_LEDGER,
-            _rows(results.points_ledger, POINTS_LEDGER, lang),
-        ),
-        Sheet(
-            "indicator_detail",
-            "指标明细",
-            "indicator_detail",
-            INDICATOR_DETAIL,
-            _rows(results.indicator_detail, INDICATOR_DETAIL, lang),
-        ),
-        Sheet("run_info", "运行信息", "run_info", RUN_INFO, _info(results, lang)),
+    frames = {
+        "individuals": (results.individuals, INDIVIDUALS),
+        "departments": (results.departments, DEPARTMENTS),
+        "leaders": (results.leaders, LEADERS),
+        "bonus": (results.bonus, BONUS),
+        "points_ledger": (results.points_ledger, POINTS_LEDGER),
+        "indicator_detail": (results.indicator_detail, INDICATOR_DETAIL),
+    }
+    sheets = [
+        Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
+        for key, (frame, columns) in frames.items()
     ]
+    return [*sheets, Sheet("run_info", *SHEET_TITLES["run_info"], RUN_INFO, _info(results, lang))]

@@ -7,9 +7,11 @@ always text (never a formula).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 
+from kpi.periods import Period
+from kpi.report.output import check_output, write_atomically
 from kpi.report.tables import Sheet
 from kpi.report.xlsx import SheetSpec, write_xlsx
 
@@ -51,5 +53,19 @@ def _spec(sheet: Sheet, lang: str) -> SheetSpec:
 
 
 def write_workbook(path: Path, sheets: list[Sheet], lang: str, created: datetime) -> None:
-    """Write ``sheets`` to ``path`` (a fresh file: the caller makes it atomic)."""
+    """Write ``sheets`` to ``path`` (a fresh file: :func:`save_workbook` makes it atomic)."""
     write_xlsx(path, [_spec(s, lang) for s in sheets], created, title="kpi results")
+
+
+def save_workbook(
+    out: Path, sheets: list[Sheet], *, lang: str, period: Period, force: bool, inputs: list[Path]
+) -> Path:
+    """Check ``out`` is safe to write, then write ``sheets`` there atomically.
+
+    The creation time is the period's last day, so the same inputs give
+    byte-identical files.
+    """
+    check_output(out, force=force, inputs=inputs)
+    created = datetime.combine(period.last_day, time())
+    write_atomically(out, lambda temp: write_workbook(temp, sheets, lang, created))
+    return out
