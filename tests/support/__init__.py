@@ -1,0 +1,1 @@
+"""Test data shared by several test folders (importable as ``support``)."""
