@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from kpi.numbers import ZERO, at_least_cents, r2
@@ -59,21 +60,27 @@ def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         .sort_values(["target", "code"], kind="stable", ignore_index=True)
     )
     factor = Decimal(10) ** scale
-    raw = [at_least_cents(Decimal(int(s)) / factor) for s in grouped["sum"]]
-    caps = [catalogue[c].max_per_period for c in grouped["code"]]
-    counted = [
-        raw_total if cap is None else at_least_cents(max(-cap, min(cap, raw_total)))
-        for raw_total, cap in zip(raw, caps, strict=True)
-    ]
+    units = {c: int(e.max_per_period * factor) for c, e in catalogue.items() if e.max_per_period is not None}
+    cap_units = grouped["code"].map(units)
+    has_cap = cap_units.notna().to_numpy()
+    limit = cap_units.fillna(0).to_numpy(dtype=grouped["sum"].dtype)
+    sums = grouped["sum"].to_numpy()
+    counted = np.where(has_cap, np.minimum(np.maximum(sums, -limit), limit), sums)
+    # Few distinct totals occur, so each becomes a Decimal once.
+    as_decimal = {
+        int(u): at_least_cents(Decimal(int(u)) / factor) for u in pd.unique(np.concatenate([sums, counted]))
+    }
     return pd.DataFrame(
         {
             "target": grouped["target"].astype(object),
             "code": grouped["code"].astype(object),
-            "name": [catalogue[c].name for c in grouped["code"]],
+            "name": grouped["code"].map({c: e.name for c, e in catalogue.items()}).astype(object),
             "events": grouped["size"].astype(int),
-            "raw_total": raw,
-            "code_cap": caps,
-            "counted": counted,
+            "raw_total": pd.Series(sums).map(as_decimal).astype(object),
+            "code_cap": grouped["code"]
+            .map({c: e.max_per_period for c, e in catalogue.items()})
+            .astype(object),
+            "counted": pd.Series(counted).map(as_decimal).astype(object),
         }
     )
 
@@ -84,11 +91,8 @@ def net_points(ledger: pd.DataFrame, targets: list[str], add: Decimal, deduct: D
     Returns one row per target in ``targets`` (0 for a target with no events)
     with the unclamped sum kept beside the net, so ``explain`` can show the cap.
     """
-    wanted = set(targets)
-    mine = ledger[ledger["target"].isin(wanted)]
-    sums: dict[str, Decimal] = {}
-    for target, counted in zip(mine["target"], mine["counted"], strict=True):
-        sums[target] = sums.get(target, ZERO) + counted
+    mine = ledger[ledger["target"].isin(set(targets))]
+    sums = mine.groupby("target", sort=False)["counted"].sum()
     total = [sums.get(t, ZERO) for t in targets]
     net = [r2(max(-deduct, min(add, s))) for s in total]
     return pd.DataFrame({"target": targets, "sum": total, "points": net})
