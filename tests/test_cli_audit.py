@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import openpyxl
+from support.worked import WORKED_QUARTER as WORKED
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
 
 
 def kpi(*args: str) -> subprocess.CompletedProcess[str]:

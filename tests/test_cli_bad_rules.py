@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.worked import WORKED_QUARTER as WORKED
 from typer.testing import CliRunner
 
 from kpi.cli import app
@@ -20,7 +21,6 @@ from kpi.cli import app
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "bad_rules"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
-WORKED = HERE.parents[1] / "shared" / "examples" / "worked-quarter"
 runner = CliRunner()
 
 
@@ -31,13 +31,16 @@ def digest(path: Path) -> str:
 @pytest.mark.parametrize("case", MANIFEST, ids=[c["file"] for c in MANIFEST])
 def test_score_refuses_bad_rules(case: dict[str, Any], tmp_path: Path) -> None:
     rules = CORPUS / case["file"]
+    workbook = WORKED / "input.xlsx"
+    # A missing workbook is also exit 1: the test must fail for that, not pass.
+    assert workbook.is_file(), workbook
     before = digest(rules)
     out = tmp_path / "results.xlsx"
     result = runner.invoke(
         app,
         [
             "score",
-            str(WORKED / "input.xlsx"),
+            str(workbook),
             "--rules",
             str(rules),
             "--period",
@@ -53,6 +56,9 @@ def test_score_refuses_bad_rules(case: dict[str, Any], tmp_path: Path) -> None:
         line for line in result.output.splitlines() if line.startswith(f"error: {rules}:{case['line']}:")
     ]
     assert any(all(w in line for w in case["words"]) for line in located), result.output
+    # Every problem is the rules file's: the (valid) workbook is never blamed.
+    errors = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert errors and all(line.startswith(f"error: {rules}:") for line in errors), result.output
     assert digest(rules) == before
     assert not out.exists() and list(tmp_path.iterdir()) == []
 

@@ -17,15 +17,14 @@ from kpi.cli import app
 from kpi.periods import Period
 from kpi.report import workbook
 
-WORKED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "worked-quarter"
 runner = CliRunner()
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> tuple[Path, Path]:
+def files(tmp_path: Path, worked_quarter: Path) -> tuple[Path, Path]:
     book, rules = tmp_path / "q3.xlsx", tmp_path / "rules.yaml"
-    shutil.copy(WORKED / "input.xlsx", book)
-    shutil.copy(WORKED / "rules.yaml", rules)
+    shutil.copy(worked_quarter / "input.xlsx", book)
+    shutil.copy(worked_quarter / "rules.yaml", rules)
     return book, rules
 
 

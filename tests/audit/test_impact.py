@@ -49,6 +49,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.worked import Worked
 
 from kpi import api
 from kpi.audit.impact import impact, impact_of_rules
@@ -56,9 +57,10 @@ from kpi.audit.impact_model import Impact, Shift, Transition
 from kpi.audit.impact_report import render, write_impact_workbook
 from kpi.audit.rules_diff import diff_rules, lines
 from kpi.errors import OutputError
+from kpi.periods import Period
 from kpi.rules import load_rules
 
-from .conftest import PERIOD, Worked
+PERIOD = Period.parse("2024Q3")
 
 TIE = (
     "individual: tie at the quota cut of 优秀 (score 102.80): E02 takes the last place "

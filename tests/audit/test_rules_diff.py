@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from pydantic import BaseModel
+from support.worked import WORKED_QUARTER
 
 from kpi.audit.rules_diff import PARTS, TOUCHES, diff_rules, lines, touches
 from kpi.rules import parse_rules
 from kpi.rules.loader import RulesFile
 from kpi.rules.schema import Rules
 
-from .conftest import WORKED
 
-TEXT = (WORKED / "rules.yaml").read_text(encoding="utf-8")
-OLD = parse_rules(TEXT, "old.yaml")
+@cache
+def worked_text() -> str:
+    """The worked quarter's rules text (read on first use, not at import)."""
+    return (WORKED_QUARTER / "rules.yaml").read_text(encoding="utf-8")
+
+
+@cache
+def old_rules() -> RulesFile:
+    return parse_rules(worked_text(), "old.yaml")
+
+
 BONUS = "bonus:\n  mode: pool\n  pool: 60000\n  yuan_per_point: 100\n  include_leaders: false\n"
 
 
 def variant(*edits: tuple[str, str]) -> str:
     """The worked rules' text with exact edits (each ``old`` text must occur once)."""
-    text = TEXT
+    text = worked_text()
     for old, new in edits:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
@@ -34,7 +45,7 @@ def line_with(text: str, fragment: str) -> int:
 
 
 def test_same_rules_have_no_changes() -> None:
-    assert diff_rules(OLD, parse_rules(TEXT, "copy.yaml")) == []
+    assert diff_rules(old_rules(), parse_rules(worked_text(), "copy.yaml")) == []
     assert lines([]) == ["no changes to the rules (comments, formatting and key order are ignored)"]
 
 
@@ -46,7 +57,7 @@ def test_decimal_spelling_is_no_change() -> None:
         ("quota: 0.2", "quota: 0.20"),
         ("招商: 1.3,", "招商: 1.300,"),
     )
-    assert diff_rules(OLD, new) == []
+    assert diff_rules(old_rules(), new) == []
 
 
 def test_comments_formatting_and_key_order_are_no_change() -> None:
@@ -64,22 +75,22 @@ def test_comments_formatting_and_key_order_are_no_change() -> None:
         # a role list reordered: lists of roles are sets
         ("main_leader: [党工委书记, 管委会主任]", "main_leader: [管委会主任, 党工委书记]"),
     )
-    assert diff_rules(OLD, new) == []
+    assert diff_rules(old_rules(), new) == []
     # a whole section moved to the top of the file, in flow style
     moved = (
         "# 奖金\nbonus: {include_leaders: false, yuan_per_point: 100, pool: 60000, mode: pool}\n"
         + variant((BONUS, ""))
     )
-    assert diff_rules(OLD, parse_rules(moved, "moved.yaml")) == []
+    assert diff_rules(old_rules(), parse_rules(moved, "moved.yaml")) == []
 
 
 def test_band_quota_change_touches_grades_and_bonus() -> None:
     text = variant(("quota: 0.2", "quota: 0.15"))
-    (change,) = diff_rules(OLD, parse_rules(text, "new.yaml"))
+    (change,) = diff_rules(old_rules(), parse_rules(text, "new.yaml"))
     assert change.path == "grades.bands[优秀].quota"
     assert (change.kind, str(change.old), str(change.new)) == ("changed", "0.2", "0.15")
     assert change.touches == ("grades", "bonus")
-    assert change.old_line == line_with(TEXT, "name: 优秀")
+    assert change.old_line == line_with(worked_text(), "name: 优秀")
     assert change.new_line == line_with(text, "name: 优秀")
     assert change.line() == "grades.bands[优秀].quota: 0.2 → 0.15  (touches: grades, bonus)"
     assert change.as_dict() == {
@@ -100,19 +111,19 @@ def test_bands_are_matched_by_name() -> None:
         ("{name: 良好, min: 80, factor: 1.0}", "{name: 较好, min: 80, factor: 1.0}"),
         ("{name: 合格, min: 60, factor: 0.8}", "{name: 合格, min: 60, quota: 0.5, factor: 0.8}"),
     )
-    assert lines(diff_rules(OLD, new)) == [
+    assert lines(diff_rules(old_rules(), new)) == [
         "grades.bands[良好]: removed {name: 良好, min: 80, factor: 1.0}  (touches: grades, bonus)",
         "grades.bands[合格].quota: added 0.5  (touches: grades, bonus)",
         "grades.bands[较好]: added {name: 较好, min: 80, factor: 1.0}  (touches: grades, bonus)",
     ]
-    removed, added_quota, added = diff_rules(OLD, new)
-    assert (removed.old_line, removed.new_line) == (line_with(TEXT, "name: 良好"), None)
-    assert (added.old_line, added.new_line) == (None, line_with(TEXT, "name: 良好"))
+    removed, added_quota, added = diff_rules(old_rules(), new)
+    assert (removed.old_line, removed.new_line) == (line_with(worked_text(), "name: 良好"), None)
+    assert (added.old_line, added.new_line) == (None, line_with(worked_text(), "name: 良好"))
     assert added_quota.old is None and added_quota.kind == "added"
 
 
 def test_band_factor_touches_bonus_only() -> None:
-    (change,) = diff_rules(OLD, edited(("min: 60, factor: 0.8", "min: 60, factor: 0.75")))
+    (change,) = diff_rules(old_rules(), edited(("min: 60, factor: 0.8", "min: 60, factor: 0.75")))
     assert change.line() == "grades.bands[合格].factor: 0.8 → 0.75  (touches: bonus)"
 
 
@@ -124,7 +135,7 @@ def test_role_lists_are_sets_with_members_listed() -> None:
         ),
         ("items: [全面从严治党, 安全生产]", "items: [安全生产, 全面从严治党]"),
     )
-    changes = diff_rules(OLD, new)
+    changes = diff_rules(old_rules(), new)
     assert [(c.path, c.kind, c.old, c.new) for c in changes] == [
         ("roles.main_leader", "removed", "党工委书记", None),
         ("roles.main_leader", "added", None, "党工委副书记"),
@@ -148,7 +159,7 @@ def test_an_added_event_is_one_change_with_its_whole_value() -> None:
             "A01: {name: 重大活动表现突出, points: 2, max_per_period: 8}",
         ),
     )
-    first, second = diff_rules(OLD, parse_rules(text, "new.yaml"))
+    first, second = diff_rules(old_rules(), parse_rules(text, "new.yaml"))
     assert first.line() == (
         "points.events.A01.max_per_period: 6 → 8  "
         "(touches: points, departments, leaders, individuals, grades, bonus)"
@@ -160,7 +171,7 @@ def test_an_added_event_is_one_change_with_its_whole_value() -> None:
 
 def test_coefficients_and_weighting() -> None:
     changes = diff_rules(
-        OLD,
+        old_rules(),
         edited(
             ("招商: 1.3,", "招商: 1.4,"),
             (
@@ -189,12 +200,12 @@ def test_metadata_changes_touch_no_number() -> None:
             'version: "2024.2"\nsource: 青高管发〔2024〕30号\neffective_from: 2024-07-01',
         ),
     )
-    assert lines(diff_rules(OLD, new)) == [
+    assert lines(diff_rules(old_rules(), new)) == [
         "version: 2024.1 → 2024.2  (metadata)",
         "source: added 青高管发〔2024〕30号  (metadata)",
         "effective_from: added 2024-07-01  (metadata)",
     ]
-    assert diff_rules(OLD, new)[2].as_dict()["new"] == "2024-07-01"
+    assert diff_rules(old_rules(), new)[2].as_dict()["new"] == "2024-07-01"
 
 
 def test_touches_table_covers_every_key_and_names_known_parts() -> None:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.worked import Worked
 
 from kpi import api
 from kpi.audit.results_book import ResultsError, matches
 from kpi.audit.verify import verify
 from kpi.errors import Location
+from kpi.periods import Period
 
-from .conftest import PERIOD, Worked
+PERIOD = Period.parse("2024Q3")
 
 
 def results_workbook(worked: Worked, lang: str = "zh") -> Path:

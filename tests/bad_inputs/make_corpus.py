@@ -2,7 +2,7 @@
 
 Run ``python tests/bad_inputs/make_corpus.py`` after changing a fault; the
 files are committed so the tests need no generator. Each workbook is
-:data:`BASE` (the worked quarter of ``shared/examples/worked-quarter``, typed
+:data:`BASE` (the worked quarter of ``tests/data/worked_quarter``, typed
 out here so the corpus stands alone) with ONE fault, read with
 ``tests/bad_inputs/rules.yaml`` (a copy of that example's rules) for period
 2024Q3. ``multiple_faults.xlsx`` holds three faults and lists them all.

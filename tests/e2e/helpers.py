@@ -26,8 +26,6 @@ def _repo_root() -> Path:
 
 
 REPO_ROOT = _repo_root()
-SHARED = REPO_ROOT.parent / "shared"
-WORKED = SHARED / "examples" / "worked-quarter"
 
 #: Sheet key (= English sheet name) -> {lang: sheet name}, SPEC §6.
 SHEETS: dict[str, dict[str, str]] = {

@@ -14,19 +14,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from .helpers import WORKED, output_text, run_kpi
+from .helpers import output_text, run_kpi
 
 PERIOD = "2024Q3"
 NOT_A_WORKBOOK = b"an existing file that kpi must not overwrite\n"
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> tuple[Path, Path]:
+def files(tmp_path: Path, worked_quarter: Path) -> tuple[Path, Path]:
     """Copies of the worked quarter's input and rules."""
     input_path = tmp_path / "input.xlsx"
     rules_path = tmp_path / "rules.yaml"
-    shutil.copyfile(WORKED / "input.xlsx", input_path)
-    shutil.copyfile(WORKED / "rules.yaml", rules_path)
+    shutil.copyfile(worked_quarter / "input.xlsx", input_path)
+    shutil.copyfile(worked_quarter / "rules.yaml", rules_path)
     return input_path, rules_path
 
 

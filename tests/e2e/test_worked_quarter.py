@@ -1,4 +1,4 @@
-"""The worked quarter of shared/examples/worked-quarter, end to end through the CLI.
+"""The worked quarter of tests/data/worked_quarter, end to end through the CLI.
 
 Every expected number below is derived by hand from SPEC §5 (and agrees with
 WORKED.md, which derives the same numbers in more words). ``r2`` rounds half
@@ -22,7 +22,6 @@ from .helpers import (
     LEADER_IN_CHARGE,
     MAIN_LEADER,
     NO,
-    WORKED,
     YES,
     all_cells,
     assert_indicators,
@@ -48,13 +47,15 @@ class Run:
 
 
 @pytest.fixture(scope="module", params=["zh", "en"])
-def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+def run(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, worked_quarter: Path
+) -> Run:
     lang = request.param
     tmp = tmp_path_factory.mktemp(f"worked-{lang}")
     input_path = tmp / "input.xlsx"
     rules_path = tmp / "rules.yaml"
-    shutil.copyfile(WORKED / "input.xlsx", input_path)
-    shutil.copyfile(WORKED / "rules.yaml", rules_path)
+    shutil.copyfile(worked_quarter / "input.xlsx", input_path)
+    shutil.copyfile(worked_quarter / "rules.yaml", rules_path)
     out = tmp / "results.xlsx"
     extra = ("--lang", "en") if lang == "en" else ()
     score(input_path, rules_path, "2024Q3", out, *extra)

@@ -18,9 +18,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from support.worked import WORKED_QUARTER as WORKED
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKED = ROOT.parent / "shared" / "examples" / "worked-quarter"
 _ATOM = r"[\d\s.+\-−×*/(),]"
 ARITHMETIC = re.compile(rf"^{_ATOM}*(?:(?:r2|round0|floor|ceil|clamp|min|max)\(|{_ATOM})*$")
 

@@ -22,7 +22,6 @@ from kpi.rules.schema import Rules
 
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
-SHARED_WORKED = REPO.parent / "shared" / "examples" / "worked-quarter"
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -25,7 +25,7 @@ from kpi.io.workbook import read_workbook
 from kpi.periods import Period
 from kpi.rules.schema import Rules
 
-from .conftest import DATA, SHARED_WORKED, Sheets, load_test_rules
+from .conftest import DATA, Sheets, load_test_rules
 
 D = Decimal
 Write = Callable[..., Path]
@@ -72,11 +72,9 @@ def _check_worked(inputs: Inputs) -> None:
         assert list(inputs.frame(key).columns) == [*columns, "row"]
 
 
-def test_shared_worked_quarter(period: Period) -> None:
-    if not SHARED_WORKED.is_dir():
-        pytest.skip("shared/examples/worked-quarter is not beside the repository")
-    path = SHARED_WORKED / "input.xlsx"
-    rules = load_test_rules(SHARED_WORKED / "rules.yaml")
+def test_worked_quarter_as_given(period: Period, worked_quarter: Path) -> None:
+    path = worked_quarter / "input.xlsx"
+    rules = load_test_rules(worked_quarter / "rules.yaml")
     inputs = read_workbook(path, rules, period)
     _check_worked(inputs)
     assert inputs.path == str(path)
