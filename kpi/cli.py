@@ -105,13 +105,15 @@ def score(
     lang: LangOpt = "zh",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
+    ] = False,
 ) -> None:
     """Score a period and write the results workbook."""
     from kpi import api
     from kpi.report.jsonout import score_summary
     from kpi.report.output import check_output
-    from kpi.report.terminal import summary
+    from kpi.report.terminal import summary, warning_lines
 
     _check_lang(lang)
 
@@ -125,24 +127,26 @@ def score(
     if as_json:
         out_console.print_json(json.dumps(score_summary(results, str(out)), ensure_ascii=False))
         return
+    _print_lines(warning_lines(results.warnings, lang), err_console)
     if not quiet:
         out_console.print(summary(results, lang))
-    out_console.print(Text(f"wrote {out}"))
+        out_console.print(Text(f"wrote {out}"))
 
 
 @app.command()
 def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
     """Check a workbook against SPEC §3 and the rules; report every problem at once."""
     from kpi import api
+    from kpi.report.terminal import warning_lines
 
     inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
+        warnings = [w.as_dict() for w in inputs.warnings]
         out_console.print_json(
-            json.dumps({"ok": True, "errors": [], "warnings": inputs.warnings}, ensure_ascii=False)
+            json.dumps({"ok": True, "errors": [], "warnings": warnings}, ensure_ascii=False)
         )
         return
-    for warning in inputs.warnings:
-        err_console.print(Text(f"warning: {warning}"))
+    _print_lines(warning_lines(inputs.warnings, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
     out_console.print(Text(f"{input}: ok ({people} people, {events} point events)"))
@@ -285,9 +289,9 @@ def verify(
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _print_lines(lines: list[str]) -> None:
+def _print_lines(lines: list[str], console: Console = out_console) -> None:
     for line in lines:
-        out_console.print(Text(line), soft_wrap=True)
+        console.print(Text(line), soft_wrap=True)
 
 
 def _version(value: bool) -> None:

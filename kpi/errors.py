@@ -38,9 +38,14 @@ class Location:
     line: int | None = None
 
     def __str__(self) -> str:
-        text = self.file
+        return self.text()
+
+    def text(self, *, with_file: bool = True) -> str:
+        """``file:sheet!C14`` or ``file:42``; without the file (a results workbook must
+        not depend on where its inputs were), ``sheet!C14`` or ``line 42``."""
+        text = self.file if with_file else ""
         if self.line is not None:
-            return f"{text}:{self.line}"
+            return f"{text}:{self.line}" if text else f"line {self.line}"
         if self.sheet is not None:
             cell = ""
             if self.column is not None and self.row is not None:
@@ -77,18 +82,34 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
-    """One user-facing problem: where, and what (with what to do about it)."""
+    """One user-facing problem: where, and what (with what to do about it).
+
+    ``kind`` is ``error`` (nothing is scored) or ``warning`` (scored, but worth a
+    look); both are located the same way and sorted the same way.
+    """
 
     location: Location
     message: str
     kind: str = "error"
 
+    @classmethod
+    def warning(cls, location: Location, message: str) -> Problem:
+        return cls(location, message, "warning")
+
     def __str__(self) -> str:
-        where = str(self.location)
+        return self.text()
+
+    def text(self, *, with_file: bool = True) -> str:
+        where = self.location.text(with_file=with_file)
         return f"{where}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, **self.location.as_dict()}
+
+
+def sort_problems(problems: Iterable[Problem], sheet_order: tuple[str, ...] = ()) -> list[Problem]:
+    """Problems by file, sheet (in workbook order), row, column, line; stable otherwise."""
+    return sorted(problems, key=lambda p: p.location.sort_key(sheet_order))
 
 
 @dataclass(eq=False)
@@ -100,7 +121,7 @@ class KpiError(Exception):
     sheet_order: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self.problems = sorted(self.problems, key=lambda p: p.location.sort_key(self.sheet_order))
+        self.problems = sort_problems(self.problems, self.sheet_order)
         super().__init__(self.__str__())
 
     @classmethod

@@ -26,6 +26,7 @@ from pathlib import Path
 from kpi import api
 from kpi.audit.impact_model import POPULATIONS, Impact, MemberImpact, Shift, Standing, Transition
 from kpi.engine.results import Results
+from kpi.errors import Problem
 from kpi.periods import Period
 
 #: The two populations that can be paid.
@@ -50,9 +51,22 @@ def impact(old: Results, new: Results) -> Impact:
         winners=_top(paid, winners=True),
         losers=_top(paid, winners=False),
         paid=[_paid(old, new, column) for column in ("bonus", "points_reward", "total")],
-        warnings_gone=[w for w in old.warnings if w not in new.warnings],
-        warnings_new=[w for w in new.warnings if w not in old.warnings],
+        warnings_gone=_unmatched(old.warnings, new.warnings),
+        warnings_new=_unmatched(new.warnings, old.warnings),
     )
+
+
+def _unmatched(warnings: list[Problem], others: list[Problem]) -> list[Problem]:
+    """The warnings of ``warnings`` that ``others`` does not raise. Two runs under
+    different rules files locate rules warnings in different files and lines, so
+    a warning is matched by its workbook cell and its message only."""
+
+    def key(w: Problem) -> tuple[object, ...]:
+        where = w.location
+        return (where.sheet, where.row, where.column, w.message) if where.sheet else (w.message,)
+
+    seen = {key(w) for w in others}
+    return [w for w in warnings if key(w) not in seen]
 
 
 def impact_of_rules(data: str | Path, old_rules: str | Path, new_rules: str | Path, period: Period) -> Impact:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from kpi.errors import Problem
 from kpi.periods import Period
 
 #: Populations in SPEC §6 order.
@@ -133,8 +134,8 @@ class Impact:
     winners: list[MemberImpact]
     losers: list[MemberImpact]
     paid: list[Shift]
-    warnings_gone: list[str]
-    warnings_new: list[str]
+    warnings_gone: list[Problem]
+    warnings_new: list[Problem]
 
     def members(self, population: str) -> list[MemberImpact]:
         pool = self.departments if population == "departments" else self.people
@@ -159,8 +160,8 @@ class Impact:
             "by_post_category": [_shift(s) for s in self.by_post_category],
             "winners": [_member(m) for m in self.winners],
             "losers": [_member(m) for m in self.losers],
-            "warnings_gone": self.warnings_gone,
-            "warnings_new": self.warnings_new,
+            "warnings_gone": [w.as_dict() for w in self.warnings_gone],
+            "warnings_new": [w.as_dict() for w in self.warnings_new],
             "people": [_member(m) for m in self.people],
             "departments": [_member(m) for m in self.departments],
         }

@@ -170,8 +170,8 @@ def impact_sheets(result: Impact, lang: str = "zh") -> list[Sheet]:
         summary += [[sec[name], s.key or pop[None], s.old, s.new, s.delta] for s in shifts]
     for name, members in (("winners", result.winners), ("losers", result.losers)):
         summary += [[sec[name], f"{m.id} {m.name}", m.old_total, m.new_total, m.total_delta] for m in members]
-    summary += [[sec["gone"], w, None, None, None] for w in result.warnings_gone]
-    summary += [[sec["new"], w, None, None, None] for w in result.warnings_new]
+    summary += [[sec["gone"], w.text(with_file=False), None, None, None] for w in result.warnings_gone]
+    summary += [[sec["new"], w.text(with_file=False), None, None, None] for w in result.warnings_new]
     people = [
         [
             pop[m.population],

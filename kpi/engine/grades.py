@@ -12,12 +12,13 @@ replaying the walk.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
 
-from kpi.errors import ComputeError, Location
+from kpi.errors import ComputeError, Location, Problem
 from kpi.numbers import ceil_int, floor_int, round0
 from kpi.rules.schema import Band, Rules
 
@@ -50,7 +51,7 @@ class Grading:
     """The population's grades plus the warnings the quota walk raised."""
 
     frame: pd.DataFrame
-    warnings: list[str]
+    warnings: list[Problem]
 
 
 def _band_by_score(score: Decimal, bands: list[Band]) -> int | None:
@@ -68,6 +69,7 @@ def grade_population(
     population: str,
     group_sizes: dict[str, int] | None = None,
     where: Location | None = None,
+    band_at: Callable[[int], Location] | None = None,
 ) -> Grading:
     """Rank and grade one population.
 
@@ -76,8 +78,10 @@ def grade_population(
     the whole population is one group. Returns the members in deterministic
     order with rank, band (by score), grade, quota_group, quota_n, quota_place
     and grade_note. ``where`` locates grades.bands in the rules file for the
-    errors a band layout can cause.
+    errors a band layout can cause; ``band_at(i)`` locates band i for the
+    warnings (a tie at its quota cut, a score below every band).
     """
+    located = band_at or (lambda _: where or Location())
     bands = rules.grades.bands
     rounding = rules.grades.quota_rounding
     ordered = sorted(
@@ -95,7 +99,7 @@ def grade_population(
     used: Counter[tuple[int, str]] = Counter()
     last_admitted: dict[tuple[int, str], tuple[str, Decimal]] = {}
     warned: set[tuple[int, str]] = set()
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     rows = []
     for member_id, score, vetoed, group in ordered:
         reached = _band_by_score(score, bands)
@@ -103,8 +107,11 @@ def grade_population(
         if reached is None:
             reached = len(bands) - 1
             warnings.append(
-                f"{population} {member_id}: score {score} is below every band; "
-                f"graded {bands[-1].name} (lowest band)"
+                Problem.warning(
+                    located(len(bands) - 1),
+                    f"{population} {member_id}: score {score} is below every band; "
+                    f"graded {bands[-1].name} (lowest band)",
+                )
             )
             note = "below every band"
         index: int | None = reached
@@ -132,9 +139,12 @@ def grade_population(
                     warned.add((index, group))
                     scope = f" in {group}" if group else ""
                     warnings.append(
-                        f"{population}: tie at the quota cut of {bands[index].name}{scope} "
-                        f"(score {score}): {last[0]} takes the last place by id order, "
-                        f"{member_id} does not"
+                        Problem.warning(
+                            located(index),
+                            f"{population}: tie at the quota cut of {bands[index].name}{scope} "
+                            f"(score {score}): {last[0]} takes the last place by id order, "
+                            f"{member_id} does not",
+                        )
                     )
                 index = index + 1 if index + 1 < len(bands) else None
             if index is None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi.errors import Problem
 from kpi.io.inputs import Inputs
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -41,7 +42,7 @@ class Results:
     individuals: pd.DataFrame
     bonus: pd.DataFrame
     quotas: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def rules(self) -> Rules:

@@ -27,7 +27,7 @@ from kpi.engine.weighting import (
     department_city_scores,
     zone_score,
 )
-from kpi.errors import Location
+from kpi.errors import Location, sort_problems
 from kpi.io.inputs import Inputs
 from kpi.numbers import EXACT
 from kpi.periods import Period
@@ -104,14 +104,22 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         dept_vetoes,
     )
     bands_at = Location(rules_file.path, line=rules_file.line_of("grades", "bands"))
+
+    def band_at(index: int) -> Location:
+        return Location(rules_file.path, line=rules_file.line_of("grades", "bands", index))
+
     dept_grading = grade_population(
-        departments.rename(columns={"department": "id"}), rules, "department", where=bands_at
+        departments.rename(columns={"department": "id"}),
+        rules,
+        "department",
+        where=bands_at,
+        band_at=band_at,
     )
     warnings += dept_grading.warnings
     departments = _graded(departments, dept_grading, key="department")
 
     leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules)
-    leader_grading = grade_population(leaders, rules, "leader", where=bands_at)
+    leader_grading = grade_population(leaders, rules, "leader", where=bands_at, band_at=band_at)
     warnings += leader_grading.warnings
     leaders = _graded(leaders, leader_grading)
 
@@ -130,6 +138,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         "individual",
         group_sizes=sizes if by_department else None,
         where=bands_at,
+        band_at=band_at,
     )
     warnings += individual_grading.warnings
     individuals = _graded(individuals, individual_grading)
@@ -190,5 +199,5 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
             "leaders": quota_table(rules, {"": len(leaders)}),
             "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}),
         },
-        warnings=warnings,
+        warnings=sort_problems(warnings, tuple(inputs.sheets.values())),
     )

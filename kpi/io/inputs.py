@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kpi.errors import Location
+from kpi.errors import Location, Problem
 
 SHEET_KEYS = (
     "people",
@@ -85,7 +85,7 @@ class Inputs:
     vetoes: pd.DataFrame
     sheets: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def frame(self, sheet: str) -> pd.DataFrame:
         frame: pd.DataFrame = getattr(self, sheet)

@@ -42,7 +42,7 @@ from typing import Any
 
 import python_calamine as calamine
 
-from kpi.errors import InputError
+from kpi.errors import InputError, Location, Problem
 from kpi.io.ooxml_parts import is_date1904, sheet_members
 from kpi.io.safety import (
     ACCEPTED_SUFFIXES,
@@ -87,7 +87,7 @@ class Source:
     sheet_names: list[str]
     date1904: bool = False
     scans: dict[str, SheetScan] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def open_source(path: str | Path) -> Source:
@@ -133,7 +133,9 @@ def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     check_ole2(path, data)
     warnings = []
     if suffix != ".xls":
-        warnings.append(f"{path} is a legacy .xls workbook with a {suffix} name; read it as .xls")
+        warnings.append(
+            Problem.warning(Location(path), f"a legacy .xls workbook with a {suffix} name; read it as .xls")
+        )
     book = _calamine_open(path, data)
     return Source(path, sha, book, _worksheet_names(book), warnings=warnings)
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from kpi.errors import Collector, Location, column_letter
+from kpi.errors import Collector, Location, Problem, column_letter
 from kpi.io.cells import factorize, is_blank, shown
 from kpi.io.names import COLUMN_ALIASES, COLUMN_NAMES, accepted, did_you_mean, normalize_name
 from kpi.io.sources import Grid
@@ -98,7 +98,7 @@ class Table:
         )
 
 
-def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: list[str]) -> Table | None:
+def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: list[Problem]) -> Table | None:
     """The sheet's table, or None when the sheet is entirely blank.
 
     Header problems (missing or repeated columns) go to ``problems``; the table
@@ -117,7 +117,10 @@ def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: l
     if len(candidates) == 1 and not found[0]:
         # Only a title, no header and no rows (an unused 否决 sheet): nothing to read.
         warnings.append(
-            f"{grid.name}: row {candidates[0] + 1} is its only content and no header; read as an empty sheet"
+            Problem.warning(
+                Location(file, grid.name, candidates[0] + 1),
+                "this row is the sheet's only content and no header: read as an empty sheet",
+            )
         )
         return None
     if complete:
@@ -129,8 +132,11 @@ def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: l
     end, names = headers[pick]
     if pick and complete:
         warnings.append(
-            f"{grid.name}: header found at row {first + 1}; "
-            f"row(s) {', '.join(str(c + 1) for c in candidates[:pick])} above it read as a title"
+            Problem.warning(
+                Location(file, grid.name, first + 1),
+                f"header found in this row; row(s) "
+                f"{', '.join(str(c + 1) for c in candidates[:pick])} above it read as a title",
+            )
         )
     table = Table(key, grid.name, end + 1, np.empty(0, dtype=np.int64))
     positions = _map_columns(table, names, aliases, file, problems)
@@ -142,7 +148,7 @@ def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: l
                 _missing_message(key, column, names, positions, aliases, first, candidates[0]),
             )
     _fill_merged_down(grid, end, positions.values())
-    _cut_records(table, rows[end + 1 :], end + 1, positions, warnings)
+    _cut_records(table, rows[end + 1 :], end + 1, positions, warnings, file)
     return table
 
 
@@ -246,7 +252,8 @@ def _cut_records(
     data: list[list[Any]],
     first_row: int,
     positions: dict[str, int],
-    warnings: list[str],
+    warnings: list[Problem],
+    file: str,
 ) -> None:
     """Fill ``table`` with the non-blank data rows, column by column."""
     n = len(data)
@@ -263,8 +270,10 @@ def _cut_records(
     if skipped:
         listed = ", ".join(str(r) for r in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(
-            f"{table.sheet}: row(s) {listed} skipped: they have values only in columns "
-            "this tool does not read"
+            Problem.warning(
+                Location(file, table.sheet, skipped[0]),
+                f"row(s) {listed} skipped: they have values only in columns this tool does not read",
+            )
         )
     keep = np.flatnonzero(~blank)
     table.rows = keep.astype(np.int64) + first_row + 1

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kpi.errors import Collector, InputError, Location
+from kpi.errors import Collector, InputError, Location, sort_problems
 from kpi.io.checks import check_all
 from kpi.io.inputs import SHEET_KEYS, Inputs
 from kpi.io.names import (
@@ -93,7 +93,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
             for key, table in tables.items()
             for column, found in table.columns.items()
         },
-        warnings=warnings,
+        warnings=sort_problems(warnings, tuple(source.sheet_names)),
     )
 
 

@@ -42,5 +42,5 @@ def score_summary(results: Results, output: str) -> dict[str, Any]:
         "counts": {p: len(results.population(p)) for p in populations},
         "grades": {p: grade_counts(results, p) for p in populations},
         "bonus": money_totals(results),
-        "warnings": results.warnings,
+        "warnings": [w.as_dict() for w in results.warnings],
     }

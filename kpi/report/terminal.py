@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpi.engine.results import Results
+from kpi.errors import Problem
 from kpi.report.jsonout import grade_counts, money_totals
 
 LABELS = {
@@ -131,16 +132,24 @@ def bonus_table(results: Results, lang: str) -> Table:
 
 
 def summary(results: Results, lang: str = "zh") -> Group:
-    """Departments, grade distribution, bonus vs pool, then warnings."""
+    """Departments, grade distribution, bonus vs pool, and the number of warnings
+    (the warnings themselves go to stderr: :func:`warning_lines`)."""
     parts: list[Any] = [
         department_table(results, lang),
         grade_table(results, lang),
         bonus_table(results, lang),
     ]
     if results.warnings:
-        parts.append(Text(f"{LABELS[lang]['warnings']} ({len(results.warnings)}):", style="bold yellow"))
-        parts.extend(Text(f"  ! {w}", style="yellow") for w in results.warnings[:MAX_WARNINGS])
-        hidden = len(results.warnings) - MAX_WARNINGS
-        if hidden > 0:
-            parts.append(Text(f"  … {hidden} more: {LABELS[lang]['all_warnings']}", style="yellow"))
+        parts.append(Text(f"{LABELS[lang]['warnings']}: {len(results.warnings)}", style="bold yellow"))
     return Group(*parts)
+
+
+def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: bool = True) -> list[str]:
+    """One ``warning: place: message`` line per warning, at most :data:`MAX_WARNINGS`
+    of them, then how many more there are (and, after a scoring run, where they are)."""
+    lines = [f"warning: {w}" for w in warnings[:MAX_WARNINGS]]
+    hidden = len(warnings) - MAX_WARNINGS
+    if hidden > 0:
+        where = f": {LABELS[lang]['all_warnings']}" if in_workbook else ""
+        lines.append(f"warning: … {hidden} more{where}")
+    return lines

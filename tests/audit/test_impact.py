@@ -56,7 +56,7 @@ from kpi.audit.impact import impact, impact_of_rules
 from kpi.audit.impact_model import Impact, Shift, Transition
 from kpi.audit.impact_report import render, write_impact_workbook
 from kpi.audit.rules_diff import diff_rules, lines
-from kpi.errors import OutputError
+from kpi.errors import Location, OutputError
 from kpi.periods import Period
 from kpi.rules import load_rules
 
@@ -66,6 +66,12 @@ TIE = (
     "individual: tie at the quota cut of 优秀 (score 102.80): E02 takes the last place "
     "by id order, E03 does not"
 )
+
+
+def band_line(rules: Path, band: str) -> int:
+    """1-based line of the band ``band`` in a rules file."""
+    lines = rules.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if f"name: {band}" in line)
 
 
 @pytest.fixture
@@ -120,7 +126,7 @@ def test_people_by_hand(quota: tuple[Path, Impact]) -> None:
     ]
 
 
-def test_summary_by_hand(quota: tuple[Path, Impact]) -> None:
+def test_summary_by_hand(worked: Worked, quota: tuple[Path, Impact]) -> None:
     _, result = quota
     assert result.grade_changes() == {
         "departments": (0, 3),
@@ -160,11 +166,14 @@ def test_summary_by_hand(quota: tuple[Path, Impact]) -> None:
         ("E02", -309),
         ("E05", -165),
     ]
-    assert result.warnings_gone == [TIE]
+    # The tie warning is located at the 优秀 band's line of the old rules file.
+    [gone] = result.warnings_gone
+    assert (gone.kind, gone.message) == ("warning", TIE)
+    assert gone.location == Location(str(worked.rules), line=band_line(worked.rules, "优秀"))
     assert result.warnings_new == []
 
 
-def test_render_lines(quota: tuple[Path, Impact]) -> None:
+def test_render_lines(worked: Worked, quota: tuple[Path, Impact]) -> None:
     _, result = quota
     text = render(result)
     assert text[1:4] == [
@@ -175,7 +184,7 @@ def test_render_lines(quota: tuple[Path, Impact]) -> None:
     assert "  招商部: 54717 → 54882 (+165)" in text
     assert "  综合部: 8983 → 8818 (-165)" in text
     assert "  E03 陈静: 7663 → 8909 (+1246), 良好 → 优秀" in text
-    assert text[-1] == f"warning gone: {TIE}"
+    assert text[-1] == f"warning gone: {worked.rules}:{band_line(worked.rules, '优秀')}: {TIE}"
 
 
 def test_same_rules_have_no_impact(worked: Worked) -> None:
@@ -205,7 +214,8 @@ def test_impact_workbook(tmp_path: Path, worked: Worked, quota: tuple[Path, Impa
         assert ("实发", "合计", 63700, 63700, 0) in summary
         assert ("部门合计变化", "招商部", 54717, 54882, 165) in summary
         assert ("等次转换", "个人", "良好", "优秀", 1) in summary
-        assert ("消失的警告", TIE, None, None, None) in summary
+        line = band_line(worked.rules, "优秀")
+        assert ("消失的警告", f"line {line}: {TIE}", None, None, None) in summary
     finally:
         book.close()
     with pytest.raises(OutputError, match="already exists"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi.errors import Collector
+from kpi.errors import Collector, Location, Problem
 from kpi.io.sources import Grid
 from kpi.io.tables import Table, read_table
 
@@ -19,7 +19,7 @@ def _read(
     width = max(len(r) for r in rows) if rows else 0
     grid = Grid("部门", [[*r, *[""] * (width - len(r))] for r in rows], merged or [])
     problems = Collector()
-    warnings: list[str] = []
+    warnings: list[Problem] = []
     return read_table(grid, key, "in.xlsx", problems, warnings), problems, warnings
 
 
@@ -45,7 +45,11 @@ def test_title_rows_above_the_header() -> None:
     assert table is not None and not problems
     assert table.header_row == 3
     assert _values(table, "department") == ["招商部"]
-    assert warnings == ["部门: header found at row 3; row(s) 1, 2 above it read as a title"]
+    assert warnings == [
+        Problem.warning(
+            Location("in.xlsx", "部门", 3), "header found in this row; row(s) 1, 2 above it read as a title"
+        )
+    ]
 
 
 def test_no_header_in_reach_reports_missing_columns_at_first_row() -> None:
@@ -115,7 +119,12 @@ def test_rows_with_only_unknown_columns_are_skipped_with_a_warning() -> None:
     rows = [[*HEADER, "备注"], ["招商部", "L02", ""], ["", "", "以下空白"]]
     table, _, warnings = _read(rows)
     assert table is not None and list(table.rows) == [2]
-    assert warnings == ["部门: row(s) 3 skipped: they have values only in columns this tool does not read"]
+    assert warnings == [
+        Problem.warning(
+            Location("in.xlsx", "部门", 3),
+            "row(s) 3 skipped: they have values only in columns this tool does not read",
+        )
+    ]
 
 
 def test_column_named_twice_is_an_error_at_the_second() -> None:
@@ -147,4 +156,9 @@ def test_numeric_header_cell_is_ignored_as_unknown() -> None:
 def test_title_only_sheet_is_empty_with_a_warning() -> None:
     table, problems, warnings = _read([["2024年第三季度否决事项（无）", ""]], key="vetoes")
     assert table is None and not problems
-    assert warnings == ["部门: row 1 is its only content and no header; read as an empty sheet"]
+    assert warnings == [
+        Problem.warning(
+            Location("in.xlsx", "部门", 1),
+            "this row is the sheet's only content and no header: read as an empty sheet",
+        )
+    ]

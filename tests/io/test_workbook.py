@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from kpi.errors import InputError
+from kpi.errors import InputError, Location, Problem
 from kpi.io.inputs import COLUMNS, Inputs
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
@@ -108,7 +108,9 @@ def test_legacy_xls_named_xlsx(tmp_path: Path, rules: Rules, period: Period) -> 
     shutil.copy(DATA / "worked-quarter.xls", path)
     inputs = read_workbook(path, rules, period)
     _check_worked(inputs)
-    assert inputs.warnings == [f"{path} is a legacy .xls workbook with a .xlsx name; read it as .xls"]
+    assert inputs.warnings == [
+        Problem.warning(Location(str(path)), "a legacy .xls workbook with a .xlsx name; read it as .xls")
+    ]
 
 
 def test_xlsm(write: Write, sheets: Sheets, rules: Rules, period: Period) -> None:
@@ -139,9 +141,10 @@ def test_title_row_above_header(write: Write, sheets: Sheets, rules: Rules, peri
     inputs = read_workbook(write(sheets), rules, period)
     assert list(inputs.people["row"]) == list(range(3, 11))
     assert list(inputs.points["row"])[:2] == [4, 5]
-    assert inputs.warnings == [
-        "人员: header found at row 2; row(s) 1 above it read as a title",
-        "点数: header found at row 3; row(s) 1 above it read as a title",
+    file = inputs.path
+    assert [(w.kind, str(w)) for w in inputs.warnings] == [
+        ("warning", f"{file}:人员!2:2: header found in this row; row(s) 1 above it read as a title"),
+        ("warning", f"{file}:点数!3:3: header found in this row; row(s) 1 above it read as a title"),
     ]
 
 
