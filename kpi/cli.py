@@ -135,7 +135,7 @@ def score(
 
 @app.command()
 def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
-    """Check a workbook against SPEC §3 and the rules; report every problem at once."""
+    """Check a workbook and the rules; report every problem at once."""
     from kpi import api
     from kpi.report.terminal import warning_lines
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 
 CENT = Decimal("0.01")
+#: Ratios (ρ) are shown, never published as a step, with at most 6 decimals.
+RATIO_PLACES = Decimal("0.000001")
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
@@ -27,6 +29,13 @@ def r2(x: Decimal) -> Decimal:
 def round0(x: Decimal) -> Decimal:
     """Round to a whole number, half away from zero (whole yuan)."""
     return EXACT.quantize(x, ONE)
+
+
+def r6(x: Decimal) -> Decimal:
+    """A ratio as shown (指标明细, explain): 6 decimals half away from zero, trailing
+    zeros dropped (0.855050 → 0.85505, 1.200000 → 1.2)."""
+    shown = EXACT.quantize(x, RATIO_PLACES).normalize()
+    return shown.quantize(ONE) if shown == shown.to_integral_value() else shown
 
 
 def at_least_cents(x: Decimal) -> Decimal:

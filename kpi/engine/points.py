@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from kpi.numbers import ZERO, at_least_cents, r2
+from kpi.numbers import ZERO, at_least_cents, clamp, r2
 from kpi.rules.schema import Rules
 
 #: Beyond this many decimal places int64 could overflow on a million events;
@@ -89,10 +89,12 @@ def net_points(ledger: pd.DataFrame, targets: list[str], add: Decimal, deduct: D
     """Net points of each target: Σ counted over codes, clamped to [−deduct, +add], r2.
 
     Returns one row per target in ``targets`` (0 for a target with no events)
-    with the unclamped sum kept beside the net, so ``explain`` can show the cap.
+    with the unclamped sum and the clamped value kept beside the net, so
+    ``explain`` can show the sum, then the cap, as two steps.
     """
     mine = ledger[ledger["target"].isin(set(targets))]
     sums = mine.groupby("target", sort=False)["counted"].sum()
     total = [sums.get(t, ZERO) for t in targets]
-    net = [r2(max(-deduct, min(add, s))) for s in total]
-    return pd.DataFrame({"target": targets, "sum": total, "points": net})
+    clamped = [clamp(s, -deduct, add) for s in total]
+    net = [r2(c) for c in clamped]
+    return pd.DataFrame({"target": targets, "sum": total, "clamped": clamped, "points": net})

@@ -15,6 +15,7 @@ from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
 from kpi.explain.sources import Cite, num, weighted_mean_expression
 from kpi.io.names import COLUMN_NAMES
+from kpi.numbers import r6
 from kpi.rules.schema import LinearRankScore, PercentileRankScore, TableRankScore
 
 
@@ -119,20 +120,22 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
             note = ind["direction"]
             if ind["direction"] == "反向" and ind["actual"] == 0:
                 ratio, note = num(rules.indicators.cap), "反向 with actual 0: ρ = cap"
+            shown = r6(ind["ratio"])
             section.step(
                 f"ρ {ind['id']} {ind['name']}",
-                ind["ratio"],
+                shown,
                 expression=ratio,
                 note=note,
                 sources=sources,
+                approx=shown != ind["ratio"],
             )
             late = " late: completed after deadline" if ind["late"] else ""
+            # ρ enters s exactly: as its own division, not as the 6-decimal figure shown.
             section.step(
                 f"s {ind['id']}",
                 ind["score"],
                 formula="r2(100 × clamp(ρ, 0, cap) × factor)",
-                expression=f"r2(100 × clamp({show(ind['ratio'])}, 0, {num(rules.indicators.cap)})"
-                f" × {num(ind['factor'])})",
+                expression=f"r2(100 × clamp({ratio}, 0, {num(rules.indicators.cap)}) × {num(ind['factor'])})",
                 exact=ind["score_exact"],
                 note=late.strip(),
                 sources=[cite.rule("indicators", "cap")]

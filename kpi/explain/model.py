@@ -29,6 +29,14 @@ def show(value: Value) -> str:
     return str(value)
 
 
+def _differs(exact: Value, value: Value) -> bool:
+    """Whether an exact value says more than the published one (120.0 and 120.00 do not)."""
+    numbers = (Decimal, Fraction, int)
+    if isinstance(exact, numbers) and isinstance(value, numbers):
+        return Fraction(exact) != Fraction(value)
+    return show(exact) != show(value)
+
+
 def _short(value: Value) -> str:
     """An exact intermediate for reading: at most 8 decimals, with … when cut."""
     text = show(value)
@@ -45,6 +53,8 @@ class Step:
     exact: Value = None
     sources: list[str] = field(default_factory=list)
     note: str = ""
+    #: The value is shown rounded for reading only (a ratio to 6 decimals): "≈", not "=".
+    approx: bool = False
 
     def line(self) -> str:
         parts = [self.label]
@@ -52,9 +62,9 @@ class Step:
             parts.append(f"= {self.formula}")
         if self.expression and self.expression.strip("()") != show(self.value):
             parts.append(f"= {self.expression}")
-        if self.exact is not None and show(self.exact) != show(self.value):
+        if self.exact is not None and _differs(self.exact, self.value):
             parts.append(f"= {_short(self.exact)}")
-        parts.append(f"= {show(self.value)}")
+        parts.append(f"{'≈' if self.approx else '='} {show(self.value)}")
         text = " ".join(parts)
         if self.note:
             text += f"  ({self.note})"
@@ -71,6 +81,7 @@ class Step:
             "value": None if self.value is None else show(self.value),
             "sources": self.sources,
             "note": self.note,
+            "approx": self.approx,
         }
 
 

@@ -67,12 +67,13 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
     net = frame[frame["target"] == target].iloc[0]
     cap_key = "person_cap" if person else "department_cap"
     cap = getattr(rules.points, cap_key)
+    section.step("Σ codes", net["sum"], expression=total(list(ledger["counted"])))
     section.step(
         "P",
         net["points"],
         formula="r2(clamp(Σ codes, −deduct, add))",
-        expression=f"r2(clamp({total(list(ledger['counted']))}, {num(-cap.deduct)}, {num(cap.add)}))",
-        exact=net["sum"],
+        expression=f"r2(clamp({num(net['sum'])}, {num(-cap.deduct)}, {num(cap.add)}))",
+        exact=net["clamped"],
         sources=[cite.rule("points", cap_key)],
     )
     return Decimal(net["points"])

@@ -17,7 +17,7 @@ import pandas as pd
 
 from kpi import __version__
 from kpi.engine.results import Results
-from kpi.numbers import plain
+from kpi.numbers import plain, r6
 
 #: Cell kinds: text, score (2 decimals), points (2 decimals), money (whole
 #: yuan), coef (plain number), ratio (plain number), factor4 (4 decimals),
@@ -145,11 +145,9 @@ KIND_LABELS = {
     },
 }
 
-RATIO_PLACES = Decimal("0.000001")
-
 
 def _ratio(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(RATIO_PLACES).normalize()
+    return None if value is None else r6(value)
 
 
 def _as_is(value: Any) -> Any:

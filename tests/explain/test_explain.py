@@ -106,8 +106,16 @@ def check_lines(lines: list[str]) -> int:
         if value is None:
             continue
         for segment in segments[1:-1]:
-            if "…" in segment or not re.search(r"[()+×/]|\d -", segment):
-                continue  # a formula in words, or the exact value before rounding
+            if "…" in segment:
+                continue  # an exact value cut for reading
+            if not re.search(r"[()+×/]|\d -", segment):
+                exact = value_of(segment)
+                if exact is not None:
+                    # The exact value before rounding: it must round to the value shown
+                    # (2 decimals, or whole yuan) — never a value from before a clamp.
+                    assert value in (exact, _half_up(exact, 2), _half_up(exact, 0)), line
+                    checked += 1
+                continue  # else a formula in words
             if not ARITHMETIC.match(segment):
                 continue
             assert evaluate(segment) == value, f"{segment} ≠ {segments[-1]} in: {line}"
@@ -177,3 +185,38 @@ def test_english_labels_and_rules_metadata():
     assert "青岛高新区功能区KPI考核办法（手算样例） 2024.1" in out
     assert "total = max(0, bonus + points_reward) = max(0, 0 + (-100)) = 0" in out
     assert check_lines(out.splitlines()) >= 3
+
+
+def test_a_clamp_is_its_own_step() -> None:
+    # E05: A02 ×8 blank = 24.00; the person cap clamps it to 20.00 (WORKED.md §5.1).
+    lines = [line.strip() for line in explain("E05").stdout.splitlines()]
+    assert "Σ codes = 24.00" in lines
+    [p] = [line for line in lines if line.startswith("P = ")]
+    assert p.startswith("P = r2(clamp(Σ codes, −deduct, add)) = r2(clamp(24.00, (-20), 20)) = 20.00  [")
+
+
+def test_ratios_show_six_decimals(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(WORKED / "input.xlsx")
+    sheet = book["指标"]
+    header = [c.value for c in sheet[1]]
+    # ZB01 (row 2): target 3, actual 1 → ρ = 1/3 = 0.333333… (shown 0.333333);
+    # s = r2(100 × 1/3 × 1) = r2(33.333…) = 33.33 — from the exact ρ, not 0.333333.
+    sheet.cell(2, header.index("目标值") + 1, 3)
+    sheet.cell(2, header.index("完成值") + 1, 1)
+    path = tmp_path / "third.xlsx"
+    book.save(path)
+    result = run(
+        "explain", str(path), "--rules", str(WORKED / "rules.yaml"), "--period", "2024Q3", "--who", "招商部"
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    # Rounded for reading only, so "≈", never "=": the line stays true.
+    assert any(line.startswith("ρ ZB01 招商引资到位资金 = 1 / 3 ≈ 0.333333  (正向)") for line in lines)
+    assert any(
+        line.startswith("s ZB01 = r2(100 × clamp(ρ, 0, cap) × factor) = r2(100 × clamp(1 / 3, 0, 1.2) × 1)")
+        and "= 33.33" in line
+        for line in lines
+    )
+    assert check_lines(lines) > 0
