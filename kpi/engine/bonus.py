@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from kpi.engine.columns import objects
 from kpi.errors import ComputeError, Location
 from kpi.numbers import EXACT, ONE, round0
 from kpi.rules.schema import Rules
@@ -124,12 +125,12 @@ def bonus_table(
     rewards = [0 if lost else r for r, lost in zip(rewards, forfeited, strict=True)]
     totals = [0 if lost else max(0, b + r) for b, r, lost in zip(bonus, rewards, forfeited, strict=True)]
     return ordered.assign(
-        post_coef=post_coef,
-        role_coef=role_coef,
-        months_factor_exact=factors,
-        months_factor=[shown_months_factor(f) for f in factors],
-        u=u,
-        remainder=remainders,
+        post_coef=objects(post_coef, ordered.index),
+        role_coef=objects(role_coef, ordered.index),
+        months_factor_exact=objects(factors, ordered.index),
+        months_factor=objects([shown_months_factor(f) for f in factors], ordered.index),
+        u=objects(u, ordered.index),
+        remainder=objects(remainders, ordered.index),
         extra_yuan=extra,
         forfeited=forfeited,
         bonus=bonus,

@@ -53,7 +53,8 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Every indicator with ρ, the cap, the late flag, s_k and e_k, ordered by id."""
     records = []
     multipliers = rules.indicators.level_multiplier
-    for row in indicators.to_dict("records"):
+    rows: list[dict[str, Any]] = indicators.to_dict("records")  # type: ignore[assignment]  # str columns
+    for row in rows:
         multiplier = multipliers[row["level"]]
         records.append(
             {

@@ -63,7 +63,7 @@ def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     units = {c: int(e.max_per_period * factor) for c, e in catalogue.items() if e.max_per_period is not None}
     cap_units = grouped["code"].map(units)
     has_cap = cap_units.notna().to_numpy()
-    limit = cap_units.fillna(0).to_numpy(dtype=grouped["sum"].dtype)
+    limit = cap_units.fillna(0).to_numpy(dtype=grouped["sum"].to_numpy().dtype)
     sums = grouped["sum"].to_numpy()
     counted = np.where(has_cap, np.minimum(np.maximum(sums, -limit), limit), sums)
     # Few distinct totals occur, so each becomes a Decimal once.

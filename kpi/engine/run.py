@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kpi.engine.bonus import bonus_table
+from kpi.engine.columns import objects
 from kpi.engine.departments import department_scores
 from kpi.engine.grades import Grading, grade_population, quota_table
 from kpi.engine.indicators import department_indicator_scores, indicator_detail
@@ -42,12 +43,6 @@ def split_roster(people: pd.DataFrame, rules_file: RulesFile) -> tuple[pd.DataFr
     leader_roles = set(rules.roles.main_leader) | set(rules.roles.leader_in_charge)
     is_leader = people["role"].isin(leader_roles)
     return people[is_leader].reset_index(drop=True), people[~is_leader].reset_index(drop=True)
-
-
-def _objects(values: list[object], index: pd.Index) -> pd.Series:
-    """A column of Python values kept as they are (pandas would turn None into NaN in
-    an inferred string column)."""
-    return pd.Series(values, dtype=object, index=index)
 
 
 def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataFrame:
@@ -131,7 +126,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         rules,
     )
     by_department = rules.grades.quota_scope == "department"
-    sizes = individuals["department"].value_counts().to_dict() if by_department else {"": len(individuals)}
+    sizes = (
+        {str(k): int(v) for k, v in individuals["department"].value_counts().items()}
+        if by_department
+        else {"": len(individuals)}
+    )
     individual_grading = grade_population(
         individuals.assign(quota_group=individuals["department"]),
         rules,
@@ -163,8 +162,8 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         leader_rows = leaders[
             ["id", "name", "role", "grade", "grade_factor", "score", "vetoed", "points"]
         ].assign(
-            department=_objects([None] * len(leaders), leaders.index),
-            post_category=_objects([categories[i] for i in leaders["id"]], leaders.index),
+            department=objects([None] * len(leaders), leaders.index),
+            post_category=objects([categories[i] for i in leaders["id"]], leaders.index),
         )
         population = pd.concat(
             [population.astype(object), leader_rows[population.columns].astype(object)],

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from kpi.engine.columns import objects
 from kpi.engine.grouping import weighted_means
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
@@ -58,7 +59,9 @@ def city_detail(inputs: Inputs, rules: Rules) -> pd.DataFrame:
     ]
     if missing:
         raise ComputeError(missing)
-    return rankings.assign(rank_score_exact=exact, rank_score=scores)
+    return rankings.assign(
+        rank_score_exact=objects(exact, rankings.index), rank_score=objects(scores, rankings.index)
+    )
 
 
 def zone_score(city: pd.DataFrame) -> Exact:

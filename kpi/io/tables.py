@@ -271,7 +271,7 @@ def _cut_records(
         listed = ", ".join(str(r) for r in skipped[:10]) + (" …" if len(skipped) > 10 else "")
         warnings.append(
             Problem.warning(
-                Location(file, table.sheet, skipped[0]),
+                Location(file, table.sheet, int(skipped[0])),
                 f"row(s) {listed} skipped: they have values only in columns this tool does not read",
             )
         )

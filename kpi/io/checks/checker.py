@@ -106,7 +106,7 @@ class Checker:
             return
         first_row: dict[Any, int] = {}
         for i in np.flatnonzero(present.to_numpy()):
-            first_row.setdefault(values.iat[i], int(f.table.rows[i]))
+            first_row.setdefault(values.iat[int(i)], int(f.table.rows[i]))
         self.report(
             f.table,
             f.key,
