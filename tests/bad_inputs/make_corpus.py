@@ -223,7 +223,10 @@ def _rename_sheet(old: str, new: str) -> Callable[[Sheets], None]:
 
 
 def _drop_sheet(name: str) -> Callable[[Sheets], None]:
-    return lambda sheets: sheets.pop(name) and None
+    def apply(sheets: Sheets) -> None:
+        sheets.pop(name)
+
+    return apply
 
 
 def _header_only(name: str) -> Callable[[Sheets], None]:

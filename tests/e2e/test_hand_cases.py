@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ CITY_SHARES = ["指标", "部门", "占比"]
 VETOES = ["对象", "事项", "日期", "说明"]
 
 
-def run_case(tmp: Path, sheets: dict[str, list[list[object]]], rules: str, period: str, *extra: str) -> Path:
+def run_case(tmp: Path, sheets: dict[str, list[list[Any]]], rules: str, period: str, *extra: str) -> Path:
     input_path = tmp / "input.xlsx"
     rules_path = tmp / "rules.yaml"
     out = tmp / "results.xlsx"
@@ -104,8 +105,8 @@ bonus:
 """
 
 
-def _a_points() -> list[list[object]]:
-    rows: list[list[object]] = [
+def _a_points() -> list[list[Any]]:
+    rows: list[list[Any]] = [
         [date(2024, 7, 3), "甲部", "J01", None, "承办招商推介会"],
         [date(2024, 7, 10), "丙部", "K01", None, "档案检查不合格"],
         [date(2024, 8, 10), "丙部", "K01", None, "督办件逾期"],
@@ -118,7 +119,7 @@ def _a_points() -> list[list[object]]:
     return [POINTS, *rows]
 
 
-CASE_A_INPUT: dict[str, list[list[object]]] = {
+CASE_A_INPUT: dict[str, list[list[Any]]] = {
     "人员": [
         PEOPLE,
         ["L1", "孙立", None, None, "管委会主任", 8000, None],
@@ -281,7 +282,7 @@ class TestCaseA:
 
     def test_departments(self, case_a: Path) -> None:
         rows = read_sheet(case_a, "departments", "zh")
-        columns = ("department", "indicator_score", "city_score", "points", "score")
+        columns: tuple[str, ...] = ("department", "indicator_score", "city_score", "points", "score")
         columns += ("vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -296,7 +297,7 @@ class TestCaseA:
     def test_leaders(self, case_a: Path) -> None:
         main, in_charge = MAIN_LEADER["zh"], LEADER_IN_CHARGE["zh"]
         rows = read_sheet(case_a, "leaders", "zh")
-        columns = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
+        columns: tuple[str, ...] = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
         columns += ("vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -312,7 +313,7 @@ class TestCaseA:
 
     def test_individuals(self, case_a: Path) -> None:
         rows = read_sheet(case_a, "individuals", "zh")
-        columns = ("id", "name", "department", "post_category", "role", "points")
+        columns: tuple[str, ...] = ("id", "name", "department", "post_category", "role", "points")
         columns += ("personal_score", "department_score", "score", "vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -335,7 +336,7 @@ class TestCaseA:
 
     def test_bonus(self, case_a: Path) -> None:
         rows = read_sheet(case_a, "bonus", "zh")
-        columns = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
+        columns: tuple[str, ...] = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
         columns += ("grade_factor", "months_factor", "bonus", "points_reward", "total")
         assert_table(
             rows,
@@ -444,8 +445,8 @@ bonus:
 """
 
 
-def _b_points() -> list[list[object]]:
-    rows: list[list[object]] = [
+def _b_points() -> list[list[Any]]:
+    rows: list[list[Any]] = [
         [date(2024, 2, 1), "一科", "J01", None, "集体表扬"],
         [date(2024, 5, 1), "一科", "J01", None, "集体表扬"],
         [date(2024, 10, 1), "一科", "J01", None, "集体表扬"],
@@ -462,7 +463,7 @@ def _b_points() -> list[list[object]]:
 
 JUN30, JUL15 = date(2024, 6, 30), date(2024, 7, 15)
 
-CASE_B_INPUT: dict[str, list[list[object]]] = {
+CASE_B_INPUT: dict[str, list[list[Any]]] = {
     "人员": [
         PEOPLE,
         ["L1", "赵书记", None, None, "书记", 9000, None],
@@ -608,7 +609,7 @@ class TestCaseB:
 
     def test_departments(self, case_b: Path) -> None:
         rows = read_sheet(case_b, "departments", "en")
-        columns = ("department", "indicator_score", "city_score", "points", "score")
+        columns: tuple[str, ...] = ("department", "indicator_score", "city_score", "points", "score")
         columns += ("vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -622,7 +623,7 @@ class TestCaseB:
     def test_leaders(self, case_b: Path) -> None:
         main, in_charge, no = MAIN_LEADER["en"], LEADER_IN_CHARGE["en"], NO["en"]
         rows = read_sheet(case_b, "leaders", "en")
-        columns = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
+        columns: tuple[str, ...] = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
         columns += ("vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -639,7 +640,7 @@ class TestCaseB:
     def test_individuals(self, case_b: Path) -> None:
         yes, no = YES["en"], NO["en"]
         rows = read_sheet(case_b, "individuals", "en")
-        columns = ("id", "name", "department", "post_category", "role", "points")
+        columns: tuple[str, ...] = ("id", "name", "department", "post_category", "role", "points")
         columns += ("personal_score", "department_score", "score", "vetoed", "rank", "grade")
         assert_table(
             rows,
@@ -658,7 +659,7 @@ class TestCaseB:
 
     def test_bonus(self, case_b: Path) -> None:
         rows = read_sheet(case_b, "bonus", "en")
-        columns = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
+        columns: tuple[str, ...] = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
         columns += ("grade_factor", "months_factor", "bonus", "points_reward", "total")
         assert_table(
             rows,

@@ -320,9 +320,9 @@ def test_department_veto_and_its_cascade(out: Path, sheets: dict[str, Rows]) -> 
     )
     staff = [row for row in sheets["individuals"] if row["department"] == "规划建设部"]
     assert len(staff) == 16  # 人员!129–144
-    for row in staff:
-        assert same(row["department_score"], D("60.00")), row
-        assert row["vetoed"] == ("yes" if row["id"] == "G0128" else "no"), row
+    for person in staff:
+        assert same(person["department_score"], D("60.00")), person
+        assert person["vetoed"] == ("yes" if person["id"] == "G0128" else "no"), person
 
     # Person veto 否决!3: G0052 (人员!53, 财政金融部 职员 综合保障 6500) 全面从严治党.
     # 财政金融部 is untouched (a person veto never spreads to its department):

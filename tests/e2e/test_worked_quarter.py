@@ -124,7 +124,7 @@ def test_departments(run: Run) -> None:
     # 5.8 n = 3, 优秀 quota ceil(3 × 0.2) = 1: 招商部 优秀; 企业服务部 88.33 → 良好;
     #   综合部 vetoed: band by score 合格 (60 ≥ 60), capped by max_grade → 不合格.
     rows = read_sheet(run.out, "departments", run.lang)
-    columns = ("department", "indicator_score", "city_score", "points", "score")
+    columns: tuple[str, ...] = ("department", "indicator_score", "city_score", "points", "score")
     columns += ("vetoed", "rank", "grade")
     assert_table(
         rows,
@@ -152,7 +152,7 @@ def test_leaders(run: Run) -> None:
     #   L = 87.26 − 2.00 = 85.26; not vetoed (cascade.leader_in_charge false).
     # Ranks 1, 2. n = 2, 优秀 quota ceil(2 × 0.2) = 1: L01 优秀; L02 85.26 → 良好.
     rows = read_sheet(run.out, "leaders", run.lang)
-    columns = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
+    columns: tuple[str, ...] = ("id", "name", "kind", "zone_score", "departments_mean", "points", "score")
     columns += ("vetoed", "rank", "grade")
     main, in_charge = MAIN_LEADER[run.lang], LEADER_IN_CHARGE[run.lang]
     assert_table(
@@ -191,7 +191,7 @@ def test_individuals(run: Run) -> None:
     #   E01, E02 优秀; E03 ≥ 90 but the quota is full → 良好; E05, E06 → 良好;
     #   E04 vetoed: band by score 合格, capped by max_grade → 不合格.
     rows = read_sheet(run.out, "individuals", run.lang)
-    columns = ("id", "name", "department", "post_category", "role", "points")
+    columns: tuple[str, ...] = ("id", "name", "department", "post_category", "role", "points")
     columns += ("personal_score", "department_score", "score", "vetoed", "rank", "grade")
     assert_table(
         rows,
@@ -238,7 +238,7 @@ def test_bonus(run: Run) -> None:
     # months_factor to 4 decimals: E03 2/3 → 0.6667, E06 0/3 → 0, others 1.
     # Order = the individuals' order: E01, E02, E03, E05, E06, E04.
     rows = read_sheet(run.out, "bonus", run.lang)
-    columns = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
+    columns: tuple[str, ...] = ("id", "name", "department", "bonus_base", "post_coef", "role_coef")
     columns += ("grade_factor", "months_factor", "bonus", "points_reward", "total")
     assert_table(
         rows,

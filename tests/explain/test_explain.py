@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -52,7 +53,7 @@ def _half_up(x: Fraction, places: int) -> Fraction:
     return (1 if x >= 0 else -1) * Fraction(whole) / scale
 
 
-FUNCTIONS = {
+FUNCTIONS: dict[str, Callable[..., Fraction]] = {
     "r2": lambda x: _half_up(x, 2),
     "round0": lambda x: _half_up(x, 0),
     "floor": lambda x: Fraction(x.numerator // x.denominator),

@@ -15,7 +15,7 @@ def _read(
     rows: list[list[Any]],
     merged: list[tuple[int, int, int, int]] | None = None,
     key: str = "departments",
-) -> tuple[Table | None, Collector, list[str]]:
+) -> tuple[Table | None, Collector, list[Problem]]:
     width = max(len(r) for r in rows) if rows else 0
     grid = Grid("部门", [[*r, *[""] * (width - len(r))] for r in rows], merged or [])
     problems = Collector()

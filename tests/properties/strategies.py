@@ -105,12 +105,19 @@ class Case:
         return Inputs(
             path=self.path,
             sha256="0" * 64,
-            **{sheet: _frame(sheet, getattr(self, sheet)) for sheet in COLUMNS},
+            people=_frame("people", self.people),
+            departments=_frame("departments", self.departments),
+            points=_frame("points", self.points),
+            indicators=_frame("indicators", self.indicators),
+            city_rankings=_frame("city_rankings", self.city_rankings),
+            city_shares=_frame("city_shares", self.city_shares),
+            vetoes=_frame("vetoes", self.vetoes),
         )
 
     def with_rows(self, sheet: str, rows: list[dict[str, Any]]) -> Case:
         """A copy with ``rows`` appended to ``sheet``."""
-        return replace(self, **{sheet: [*getattr(self, sheet), *rows]})
+        changes: dict[str, Any] = {sheet: [*getattr(self, sheet), *rows]}
+        return replace(self, **changes)
 
     # -- views used by the properties --------------------------------------------
 
