@@ -12,13 +12,18 @@ directly costs ~1 µs per cell. What this writer guarantees:
 * Numbers are written from their exact decimal text (``102.80``), not via a
   binary float's repr.
 * Characters XML 1.0 forbids are replaced with Excel's ``_xHHHH_`` escape, so a
-  stray control character in a name never makes the file unreadable.
+  stray control character in a name never makes the file unreadable; text that
+  already looks like such an escape keeps its ``_`` as ``_x005F_``, and a
+  carriage return is a character reference, so every text reads back as given.
+* A number that is not finite (NaN, ±infinity) or a sheet title Excel refuses
+  is a ``ValueError`` while writing, never an unreadable file.
 * The bytes depend only on the content and the given creation time (fixed zip
   timestamps), so two runs over the same inputs give identical files.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -68,6 +73,10 @@ STYLES_XML = (
 )
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
+#: Excel's rules for a sheet title: 1–31 characters, none of these.
+_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+MAX_TITLE = 31
 
 
 def _letter(index: int) -> str:
@@ -80,9 +89,13 @@ def _letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
+    if "_x" in value:  # a literal "_x0041_" must not be decoded by the reader
+        value = _LOOKS_ESCAPED.sub(r"_x005F_\1", value)
     if not value.isprintable():  # cheap test; only then look for XML-illegal characters
         value = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "\r" in escaped:  # a raw CR is read back as LF by every XML parser
+        escaped = escaped.replace("\r", "&#13;")
     if value[:1].isspace() or value[-1:].isspace():
         return f'<is><t xml:space="preserve">{escaped}</t></is>'
     return f"<is><t>{escaped}</t></is>"
@@ -109,10 +122,14 @@ def _other(ref: str, value: Any, style: int) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cell {ref}: {value!r} is not a finite number")
         return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
     if isinstance(value, datetime | date):
         day = value.date() if isinstance(value, datetime) else value
         return f'<c r="{ref}" s="{style}"><v>{(day - EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"cell {ref}: {value} is not a finite number")
     if isinstance(value, Decimal | int):
         return f'<c r="{ref}" s="{style}"><v>{value:f}</v></c>'
     return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
@@ -127,7 +144,7 @@ def _row(number: int, row: Sequence[Any], letters: list[str], styles: list[int])
         kind = type(value)
         if kind is str:
             out.append(f'<c r="{letter}{number}" t="inlineStr">{_text(value)}</c>')
-        elif kind is Decimal:
+        elif kind is Decimal and value.is_finite():
             out.append(f'<c r="{letter}{number}" s="{style}"><v>{value:f}</v></c>')
         elif kind is int:
             out.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
@@ -231,8 +248,20 @@ def _package_parts(titles: list[str], created: datetime, title: str) -> dict[str
     }
 
 
+def _check_titles(titles: list[str]) -> None:
+    """Excel refuses a workbook whose sheet titles break its rules: refuse it first."""
+    seen: set[str] = set()
+    for title in titles:
+        if not 1 <= len(title) <= MAX_TITLE or _TITLE_FORBIDDEN.search(title) or _ILLEGAL.search(title):
+            raise ValueError(f"sheet title {title!r}: 1 to {MAX_TITLE} characters, none of []:*?/\\")
+        if title.casefold() in seen:
+            raise ValueError(f"sheet title {title!r} is repeated")
+        seen.add(title.casefold())
+
+
 def write_xlsx(path: Path, sheets: list[SheetSpec], created: datetime, title: str = "") -> None:
     """Write ``sheets`` to a new workbook at ``path`` (the caller makes it atomic)."""
+    _check_titles([s.title for s in sheets])
     parts = _package_parts([s.title for s in sheets], created, title)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as book:
         for name in (
