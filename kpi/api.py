@@ -14,6 +14,7 @@ from kpi.errors import Location, RulesError
 from kpi.io.inputs import Inputs
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
+from kpi.report.summary import summary_sheet
 from kpi.report.tables import published_sheets
 from kpi.report.workbook import save_workbook
 from kpi.rules.loader import RulesFile, load_rules
@@ -48,11 +49,12 @@ def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Resul
 
 
 def write_results(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
-    """Write the results workbook atomically; refuses to overwrite without ``force``
-    and never writes over the input workbook or the rules file."""
+    """Write the results workbook — the 汇总 sheet, then the published tables —
+    atomically; refuses to overwrite without ``force`` and never writes over the
+    input workbook or the rules file."""
     return save_workbook(
         Path(out),
-        published_sheets(results, lang),
+        [summary_sheet(results, lang), *published_sheets(results, lang)],
         lang=lang,
         period=results.period,
         force=force,

@@ -108,8 +108,10 @@ def _num_ref(sheet: str, span: Span, lookup: Lookup, number_format: str) -> str:
     points = []
     for i, row in enumerate(_rows(span)):
         value = lookup(row, span.column)
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
-            points.append(f'<c:pt idx="{i}"><c:v>{value:f}</c:v></c:pt>')
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            continue  # a blank (or text) is a gap, as Excel shows it
+        shown = int(value) if isinstance(value, int) else format(value, "f")
+        points.append(f'<c:pt idx="{i}"><c:v>{shown}</c:v></c:pt>')
     return (
         f"<c:numRef><c:f>{escape(_ref(sheet, span))}</c:f><c:numCache>"
         f"<c:formatCode>{escape(number_format)}</c:formatCode>"
