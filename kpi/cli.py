@@ -46,8 +46,10 @@ def _period(text: str) -> Period:
         raise typer.BadParameter(str(exc)) from exc
 
 
-InputArg = Annotated[Path, typer.Argument(metavar="INPUT", help="Input workbook (.xlsx, .xlsm or .xls).")]
-RulesOpt = Annotated[Path, typer.Option("--rules", "-r", help="Rules file (YAML).")]
+InputArg = Annotated[
+    Path, typer.Argument(metavar="INPUT", readable=False, help="Input workbook (.xlsx, .xlsm or .xls).")
+]
+RulesOpt = Annotated[Path, typer.Option("--rules", "-r", readable=False, help="Rules file (YAML).")]
 PeriodOpt = Annotated[
     Period,
     typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
@@ -101,7 +103,9 @@ def score(
     input: InputArg,
     rules: RulesOpt,
     period: PeriodOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results workbook to write (.xlsx).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", readable=False, help="Results workbook to write (.xlsx).")
+    ],
     lang: LangOpt = "zh",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
@@ -179,7 +183,7 @@ app.add_typer(rules_app, name="rules")
 
 @rules_app.command("check")
 def rules_check(
-    path: Annotated[Path, typer.Argument(help="Rules file (YAML).")], as_json: JsonOpt = False
+    path: Annotated[Path, typer.Argument(readable=False, help="Rules file (YAML).")], as_json: JsonOpt = False
 ) -> None:
     """Validate a rules file alone."""
     from kpi.rules.loader import load_rules
@@ -204,13 +208,17 @@ def rules_check(
 
 @rules_app.command("diff")
 def rules_diff(
-    old: Annotated[Path, typer.Argument(help="The rules in force (YAML).")],
-    new: Annotated[Path, typer.Argument(help="The proposed rules (YAML).")],
-    data: Annotated[Path | None, typer.Option("--data", help="Score this workbook under both rules.")] = None,
+    old: Annotated[Path, typer.Argument(readable=False, help="The rules in force (YAML).")],
+    new: Annotated[Path, typer.Argument(readable=False, help="The proposed rules (YAML).")],
+    data: Annotated[
+        Path | None, typer.Option("--data", readable=False, help="Score this workbook under both rules.")
+    ] = None,
     period: Annotated[
         Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the impact workbook.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", readable=False, help="Write the impact workbook.")
+    ] = None,
     lang: LangOpt = "zh",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
@@ -269,8 +277,10 @@ def rules_schema() -> None:
 
 @app.command()
 def verify(
-    results: Annotated[Path, typer.Argument(help="A results workbook written by kpi score.")],
-    input: Annotated[Path, typer.Option("--input", "-i", help="The input workbook it was scored from.")],
+    results: Annotated[Path, typer.Argument(readable=False, help="A results workbook written by kpi score.")],
+    input: Annotated[
+        Path, typer.Option("--input", "-i", readable=False, help="The input workbook it was scored from.")
+    ],
     rules: RulesOpt,
     as_json: JsonOpt = False,
 ) -> None:
