@@ -131,7 +131,7 @@ def score(
         return
     if not quiet:
         out_console.print(summary(results, lang))
-    out_console.print(Text(f"wrote {out}"))
+    out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 @app.command()
@@ -264,7 +264,7 @@ def rules_diff(
         out_console.print()
         _print_lines(render_impact(result))
     if out is not None:
-        out_console.print(Text(f"wrote {out}"))
+        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 @rules_app.command("schema")

@@ -79,5 +79,5 @@ def save_workbook(
                 Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
             ) from None
 
-    write_atomically(out, write)
+    write_atomically(out, write, force=force)
     return out
