@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -86,16 +87,35 @@ def _guard(as_json: bool, action: Callable[[], T]) -> T:
         raise AssertionError("unreachable") from error
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except MemoryError as exc:
+        _out_of_memory()
+        raise typer.Exit(1) from exc
     except Exception as exc:  # a bug, not a user mistake: say so without a traceback
         if os.environ.get("KPI_DEBUG"):
             raise
-        err_console.print(
-            Text(
-                f"internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in kpi, not in your files. Rerun with KPI_DEBUG=1 and report it."
-            )
-        )
+        _internal_error(exc)
         raise typer.Exit(3) from exc
+
+
+def _internal_error(exc: BaseException) -> None:
+    message = " ".join(str(exc).split())  # one line, whatever the exception holds
+    err_console.print(
+        Text(
+            f"internal error: {type(exc).__name__}: {message} (a bug in kpi, not in your files: "
+            "rerun with KPI_DEBUG=1 and report it)"
+        ),
+        soft_wrap=True,
+    )
+
+
+def _out_of_memory() -> None:
+    err_console.print(
+        Text(
+            "error: not enough memory to finish; nothing written (close other programs, raise "
+            "the memory limit, or split the workbook)"
+        ),
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -316,5 +336,29 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="kpi")
+    """Console-script entry point: the one place that handles signals and stray exceptions.
+
+    Exit codes: 0 ok, 1 a user error (or not enough memory), 2 usage, 3 a bug,
+    128 + the signal's number when stopped by SIGINT (130), SIGHUP (129) or
+    SIGTERM (143).
+    """
+    from kpi import signals
+
+    signals.install()
+    try:
+        app(prog_name="kpi")
+    except signals.Interrupted as stop:
+        if stop.written is not None:
+            line = f"error: {stop.written}: interrupted by {stop.name} after the file was written in full"
+        else:
+            line = f"error: interrupted by {stop.name}: stopped, no results file written or changed"
+        err_console.print(Text(line), soft_wrap=True)
+        sys.exit(stop.exit_code)
+    except MemoryError:
+        _out_of_memory()
+        sys.exit(1)
+    except Exception as exc:  # outside a command's guard (rendering, imports): still one line
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        _internal_error(exc)
+        sys.exit(3)

@@ -44,7 +44,16 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+_holding = 0
+_pending: int | None = None
+
+
 def _stop(signum: int, frame: FrameType | None) -> None:
+    global _pending
+    if _holding:  # inside held(): remember it, raise when the block is done
+        if _pending is None:
+            _pending = signum
+        return
     for other in STOPPING:
         signal.signal(other, signal.SIG_IGN)
     raise Interrupted(signum)
@@ -58,9 +67,25 @@ def install() -> None:
 
 @contextmanager
 def held() -> Iterator[None]:
-    """Delay the stopping signals until the block is done (they are delivered right after)."""
+    """Delay the stopping signals until the block is done; one that came is raised at its end.
+
+    Blocking the signals in this thread is not enough: another thread (numpy's
+    BLAS threads, say) may take a signal sent to the process, and Python then
+    runs the handler in the main thread at once. So :func:`_stop` also defers
+    while a block is held. Without our handlers (the library used alone) the
+    mask still delays Python's own SIGINT handling where it can.
+    """
+    global _holding, _pending
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    _holding += 1
     try:
         yield
     finally:
+        _holding -= 1
+        # Unblocking runs a handler for a signal that was blocked meanwhile, right here.
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if not _holding and _pending is not None:
+            signum, _pending = _pending, None
+            for other in STOPPING:
+                signal.signal(other, signal.SIG_IGN)
+            raise Interrupted(signum)
