@@ -8,9 +8,13 @@ a traceback.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import io
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -34,8 +38,103 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+# Any console, no traceback: a console that cannot show a character (ASCII, or
+# GBK on a Chinese Windows) gets it spelled in ASCII, or "?" when there is no
+# spelling, instead of a UnicodeEncodeError. _configure_streams() sets this up
+# once, from main() and from the root callback (so in-process runs get it too);
+# the library never prints.
+_SPELLED = {
+    "ρ": "rho",
+    "Σ": "sum",
+    "σ": "sigma",
+    "α": "alpha",
+    "β": "beta",
+    "Δ": "delta",
+    "µ": "u",
+    "μ": "u",
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "×": "x",
+    "÷": "/",
+    "±": "+/-",
+    "→": "->",
+    "←": "<-",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "≈": "~",
+    "…": "...",
+    "·": ".",
+    "•": "*",
+    "▸": ">",
+    "§": "section ",
+    "√": "sqrt",
+    "∞": "inf",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "✓": "ok",
+    "✗": "x",
+}
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    except LookupError:
+        return True
+    return True
+
+
+def _spelled(char: str, encoding: str) -> str:
+    if char in _SPELLED:
+        return _SPELLED[char]
+    folded = unicodedata.normalize("NFKC", char)  # full-width Ｄ, subscript ᵢ ₂ …
+    if folded != char and _encodes(folded, encoding):
+        return folded
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+    if plain:
+        return plain
+    # A wide character (汉字) takes two columns: two marks keep the tables aligned.
+    return "??" if unicodedata.east_asian_width(char) in ("W", "F") else "?"
+
+
+def _spell_error(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler ``kpi-spell``: unencodable characters in ASCII words, else "?"/"??"."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(_spelled(char, error.encoding) for char in text), error.end
+
+
+codecs.register_error("kpi-spell", _spell_error)
+
+
+def _configure_streams() -> None:
+    """Make stdout and stderr spell what their encoding cannot show (see _SPELLED)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) != "kpi-spell":
+            with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+                reconfigure(errors="kpi-spell")
+
+
+class _Console(Console):
+    """JSON keeps every character: escaped (``\\u4eba``) when the console cannot show it."""
+
+    def print_json(self, json: str | None = None, *, data: Any = None, **options: Any) -> None:
+        if "ensure_ascii" not in options:
+            options["ensure_ascii"] = not _encodes(json or "", self.encoding)
+        super().print_json(json, data=data, **options)
+
+
+out_console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
 
 T = TypeVar("T")
 
@@ -333,6 +432,7 @@ def _root(
     ] = False,
 ) -> None:
     """kpi — the four-number KPI appraisal calculator."""
+    _configure_streams()
 
 
 def main() -> None:
@@ -344,6 +444,7 @@ def main() -> None:
     """
     from kpi import signals
 
+    _configure_streams()
     signals.install()
     try:
         app(prog_name="kpi")
