@@ -187,6 +187,8 @@ def _guard(as_json: bool, action: Callable[[], T]) -> T:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except MemoryError as exc:
+        if os.environ.get("KPI_DEBUG"):
+            raise
         _out_of_memory()
         raise typer.Exit(1) from exc
     except Exception as exc:  # a bug, not a user mistake: say so without a traceback
@@ -456,6 +458,8 @@ def main() -> None:
         err_console.print(Text(line), soft_wrap=True)
         sys.exit(stop.exit_code)
     except MemoryError:
+        if os.environ.get("KPI_DEBUG"):
+            raise
         _out_of_memory()
         sys.exit(1)
     except Exception as exc:  # outside a command's guard (rendering, imports): still one line

@@ -22,6 +22,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 class FileProblem(Exception):
@@ -98,12 +99,26 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise _not_regular(file, opened.st_mode)
         _check_size(opened.st_size, limit)
         try:
-            data = stream.read(limit + 1)
+            data = _read_at_most(stream, limit + 1, opened.st_size + 1)
         except OSError as exc:
             raise FileProblem(f"cannot read the file: {describe_os_error(exc)}", "os") from None
     if len(data) > limit:
         raise FileProblem(f"the file grew past the {_mib(limit)} limit while it was read", "size")
     return data
+
+
+def _read_at_most(stream: BinaryIO, most: int, expected: int) -> bytes:
+    """Up to ``most`` bytes; the first read asks for the expected size only (a read of
+    ``n`` bytes allocates ``n`` at once, and the limit is far above most files)."""
+    parts: list[bytes] = []
+    total = 0
+    while total < most:
+        chunk = stream.read(min(max(expected - total, 1 << 20), most - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _mib(size: int) -> str:
@@ -114,4 +129,7 @@ def _mib(size: int) -> str:
 
 def _check_size(size: int, limit: int) -> None:
     if size > limit:
-        raise FileProblem(f"the file is {_mib(size)}, more than the {_mib(limit)} this tool reads", "size")
+        shown, most = _mib(size), _mib(limit)
+        if shown == most:  # close to the limit: say it in bytes
+            shown, most = f"{size:,} bytes", f"{limit:,} bytes"
+        raise FileProblem(f"the file is {shown}, more than the {most} this tool reads", "size")

@@ -45,6 +45,7 @@ import python_calamine as calamine
 
 from kpi.errors import InputError
 from kpi.files import FileProblem, read_regular
+from kpi.io.memory import check_memory, out_of_memory
 from kpi.io.ooxml_parts import is_date1904, sheet_members
 from kpi.io.safety import (
     ACCEPTED_SUFFIXES,
@@ -127,6 +128,7 @@ def open_source(path: str | Path) -> Source:
 def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     """An OLE2 container: a legacy .xls, or an encrypted (password-protected) .xlsx."""
     check_ole2(path, data)
+    check_memory(path, len(data))  # a BIFF workbook is not compressed: its size is its data
     warnings = []
     if suffix != ".xls":
         warnings.append(f"{path} is a legacy .xls workbook with a {suffix} name; read it as .xls")
@@ -144,6 +146,7 @@ def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
     with archive:
         infos = archive.infolist()
         check_declared_sizes(path, infos)
+        check_memory(path, sum(i.file_size for i in infos if i.filename.lower().endswith(".xml")))
         scans_by_member = scan_members(path, archive, infos)
         members = sheet_members(archive)
         date1904 = is_date1904(archive, members.get("", ""))
@@ -158,6 +161,8 @@ def _calamine_open(path: str, data: bytes) -> calamine.CalamineWorkbook:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
         raise input_error(path, PASSWORD) from exc
+    except MemoryError:
+        raise out_of_memory(path) from None
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise input_error(path, f"the workbook cannot be read ({exc}): {RESAVE}") from exc
 
@@ -199,6 +204,8 @@ def load_grid(source: Source, name: str) -> Grid:
         merged = [(a, b, c, d) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
     except InputError:
         raise
+    except MemoryError:
+        raise out_of_memory(source.path, name) from None
     except Exception as exc:
         raise input_error(source.path, f"sheet {name} cannot be read ({exc}): {RESAVE}", sheet=name) from exc
     if scan is not None:

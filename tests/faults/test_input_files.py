@@ -8,6 +8,7 @@ in-process cases run under an alarm, so a regression fails instead of hanging.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from support.worked import Worked
 from typer.testing import CliRunner
 
 from kpi.cli import app
+from kpi.files import FileProblem, _read_at_most, read_regular
 from kpi.rules.loader import MAX_NODES, MAX_RULES_BYTES, MAX_SCALAR_CHARS
 
 runner = CliRunner()
@@ -167,8 +169,8 @@ def test_rules_file_over_the_size_limit_is_refused_unread(worked: Worked) -> Non
     code, output = validate(worked.input, big)
     assert code == 1
     assert error_lines(output) == [
-        f"error: {big}: the file is 1 MiB, more than the 1 MiB this tool reads as a rules file "
-        "(a real one is a few KB)"
+        f"error: {big}: the file is {big.stat().st_size:,} bytes, more than the 1,048,576 bytes "
+        "this tool reads as a rules file (a real one is a few KB)"
     ]
     assert time.monotonic() - started < 30
 
@@ -204,3 +206,17 @@ def test_rules_name_of_a_megabyte_is_refused(worked: Worked) -> None:
     huge = worked.rules_variant("\nname: ", "\nname: " + "名" * 1024**2, name="huge.yaml")
     code, output = validate(worked.input, huge)
     assert code == 1 and "a rules file (a real one is a few KB)" in output
+
+
+def test_read_regular_bounds(tmp_path: Path) -> None:
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"x" * 1000)
+    assert read_regular(path, 1000) == b"x" * 1000
+    with pytest.raises(
+        FileProblem, match="the file is 1,000 bytes, more than the 999 bytes this tool reads"
+    ) as caught:
+        read_regular(path, 999)
+    assert caught.value.reason == "size"
+    # A file that grows while it is read: the read stops one byte past the limit.
+    assert _read_at_most(io.BytesIO(b"y" * 5000), most=2001, expected=1001) == b"y" * 2001
+    assert _read_at_most(io.BytesIO(b"y" * 10), most=2001, expected=1001) == b"y" * 10
