@@ -146,8 +146,10 @@ def _check_output(out: Path, force: bool, inputs: Iterable[Path], suffix: str, w
     # The only sure test of a folder: create a file there (read-only mounts, full
     # inode tables, quotas and name limits all show up here, before the run).
     fd, probe = tempfile.mkstemp(prefix=_temp_prefix(out), suffix=".tmp", dir=folder)
-    os.close(fd)
-    os.unlink(probe)
+    try:
+        os.close(fd)
+    finally:
+        os.unlink(probe)
 
 
 def write_atomically(out: Path, write: Callable[[Path], None], *, force: bool = False) -> None:
