@@ -26,6 +26,7 @@ import copy
 import io
 import json
 import random
+import re
 import struct
 import sys
 import zipfile
@@ -644,6 +645,29 @@ def _hostile(base_bytes: bytes) -> list[tuple[str, bytes, str | None, list[str]]
     ]
 
 
+def _crafted_cells(base_bytes: bytes) -> list[tuple[str, bytes, str, str, list[str]]]:
+    """(file name, content, sheet, cell, words) of cells no spreadsheet program writes.
+
+    Excel, WPS and openpyxl stop a cell's text at 32,767 characters, so the
+    longer one is put into the sheet XML directly; it would otherwise end in a
+    results cell that Excel cuts or refuses.
+    """
+    sheet = zipfile.ZipFile(io.BytesIO(base_bytes)).read(SHEET1).decode()
+    cell = re.search(r'<c r="B5"[^>]*>.*?</c>', sheet)
+    assert cell is not None, "B5 of 人员 is a name in BASE"
+    long_name = f'<c r="B5" t="inlineStr"><is><t>{"刘芳" * 20_000}</t></is></c>'
+    too_long = sheet[: cell.start()] + long_name + sheet[cell.end() :]
+    return [
+        (
+            "text_too_long.xlsx",
+            _replace_member(base_bytes, SHEET1, too_long.encode()),
+            "人员",
+            "B5",
+            ["姓名", "40,000 characters", "32,767"],
+        )
+    ]
+
+
 def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     """The manifest entries and the file contents, by file name."""
     files: dict[str, bytes] = {"base.xlsx": xlsx_bytes(BASE)}
@@ -678,6 +702,9 @@ def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     for name, content, sheet, words in _hostile(files["base.xlsx"]):
         files[name] = content
         manifest.append(entry(name, sheet, None, words))
+    for name, content, sheet, cell, words in _crafted_cells(files["base.xlsx"]):
+        files[name] = content
+        manifest.append(entry(name, sheet, cell, words))
     return manifest, files
 
 

@@ -223,6 +223,14 @@ FAULTS = [
         ("UTF-8",),
         encoding="gbk",
     ),
+    Fault(
+        # A 5,000-character name would end in a results cell; one value holds at most 4,096.
+        "value-too-long",
+        "name: 青岛高新区功能区KPI考核办法",
+        "name: 青岛高新区功能区KPI考核办法" + "长" * 5000,
+        "name: 青岛",
+        ("5,015 characters", "4,096"),
+    ),
 ]
 
 
