@@ -23,6 +23,10 @@ indicators    id str, name str, level str, department str, direction str
 city_rankings indicator str, weight Decimal, rank int, participants int, row int
 city_shares   indicator str, department str, share Decimal, row int
 vetoes        target str, item str, date datetime.date, note str|None, row int
+service_requests
+              id str, company str, handler str (a 工号), kind str (a key of
+              service.resolve_days), received date, responded date|None,
+              resolved date|None, row int; dates are not limited to the period
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ SHEET_KEYS = (
     "city_rankings",
     "city_shares",
     "vetoes",
+    "service_requests",
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -62,6 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "city_rankings": ("indicator", "weight", "rank", "participants"),
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date", "note"),
+    "service_requests": ("id", "company", "handler", "kind", "received", "responded", "resolved"),
 }
 
 
@@ -83,6 +89,7 @@ class Inputs:
     city_rankings: pd.DataFrame
     city_shares: pd.DataFrame
     vetoes: pd.DataFrame
+    service_requests: pd.DataFrame = field(default_factory=lambda: empty_frame("service_requests"))
     sheets: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

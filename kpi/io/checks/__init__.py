@@ -15,7 +15,7 @@ per module:
 * :mod:`~kpi.io.checks.checker` — typing, reporting and the checks all sheets use;
 * :mod:`~kpi.io.checks.people`, :mod:`~kpi.io.checks.departments`,
   :mod:`~kpi.io.checks.indicators`, :mod:`~kpi.io.checks.city`,
-  :mod:`~kpi.io.checks.events` — the sheet checks.
+  :mod:`~kpi.io.checks.events`, :mod:`~kpi.io.checks.service` — the sheet checks.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from kpi.io.checks.events import check_points, check_vetoes
 from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
 from kpi.io.checks.people import check_people
+from kpi.io.checks.service import check_service_requests
 from kpi.io.inputs import COLUMNS, empty_frame
 from kpi.io.tables import Table
 from kpi.periods import Period
@@ -63,6 +64,7 @@ def check_all(
     rankings = check_city_rankings(checker, checked)
     check_city_shares(checker, checked, rankings)
     check_vetoes(checker, checked)
+    check_service_requests(checker, checked)
     check_department_components(checker, checked)
     if problems:
         return {}
