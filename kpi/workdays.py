@@ -31,6 +31,7 @@ from datetime import date
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 #: Kinds of noted days: skipped (not working) or counted on a weekend (make-up).
 WEEKEND = "weekend"
@@ -56,9 +57,15 @@ BLANK = np.iinfo(np.int64).min
 
 
 def day_numbers(days: Iterable[date | None]) -> np.ndarray:
-    """An int64 array of day numbers; a blank (None) becomes :data:`BLANK`."""
-    values = np.array(list(days), dtype="datetime64[D]")
-    return np.where(np.isnat(values), BLANK, values.astype(np.int64))
+    """An int64 array of day numbers; a blank (None) becomes :data:`BLANK`.
+
+    Converted once per distinct date: a column of 100,000 dates holds a few hundred.
+    """
+    codes, uniques = pd.factorize(
+        pd.Series(list(days) if not isinstance(days, pd.Series) else days, dtype=object)
+    )
+    numbers = np.array([day_number(u) for u in uniques], dtype=np.int64)
+    return np.where(codes < 0, BLANK, numbers[np.maximum(codes, 0)] if numbers.size else BLANK)
 
 
 @cache
@@ -180,7 +187,11 @@ class WorkCalendar:
         at = np.array([day_number(n.day) for n in listed], dtype=np.int64)
         lo = np.searchsorted(at, after, side="right")
         hi = np.searchsorted(at, upto, side="right")
-        return [tuple(listed[a:b]) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+        # Few distinct stretches occur: each becomes a tuple once.
+        width = len(listed) + 1
+        spans, inverse = np.unique(lo * width + hi, return_inverse=True)
+        made = [tuple(listed[s // width : s % width]) for s in spans.tolist()]
+        return [made[k] for k in inverse.reshape(-1).tolist()]
 
     def _working(self, days: np.ndarray, weekday: np.ndarray) -> np.ndarray:
         return np.isin(days, self._on) | ((weekday < 5) & ~np.isin(days, self._off))

@@ -25,6 +25,7 @@ derived events, each with the request it came from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,16 @@ def _objects(values: object) -> pd.Series:
 
 def _flags(late: np.ndarray, counted: np.ndarray) -> pd.Series:
     """是/否 where the deadline lies in the period, blank (None) where it does not."""
-    return _objects([bool(x) if c else None for x, c in zip(late.tolist(), counted.tolist(), strict=True)])
+    flags = np.full(late.size, None, dtype=object)
+    flags[counted] = late[counted]  # stored as Python bools
+    return _objects(flags)
+
+
+def _pick(table: Sequence[object], index: np.ndarray) -> pd.Series:
+    """``table[index[i]]`` for each i, as an object column (a few distinct values, many rows)."""
+    values = np.empty(len(table), dtype=object)
+    values[:] = table
+    return _objects(values[index])
 
 
 def service_outcome(requests: pd.DataFrame, service: Service, period: Period) -> ServiceOutcome:
@@ -77,7 +87,7 @@ def service_outcome(requests: pd.DataFrame, service: Service, period: Period) ->
     responded = day_numbers(requests["responded"])
     resolved = day_numbers(requests["resolved"])
     respond_n = np.full(n, service.respond_days, dtype=np.int64)
-    resolve_n = np.array([service.resolve_days[k] for k in requests["kind"]], dtype=np.int64)
+    resolve_n = requests["kind"].map(service.resolve_days).to_numpy(dtype=np.int64, na_value=0)
     respond_by = calendar.deadlines(received, respond_n)
     resolve_by = calendar.deadlines(received, resolve_n)
 
@@ -103,7 +113,13 @@ def service_outcome(requests: pd.DataFrame, service: Service, period: Period) ->
 
     keep = np.flatnonzero(respond_in | resolve_in)
     shown = requests.iloc[keep]
-    listed = [",".join(codes[check] for check in CHECKS if fires[check][k]) or None for k in keep.tolist()]
+    # Which checks fired, as bits (late_response 1, late_resolution 2, on_time 4): 8 outcomes.
+    fired = np.zeros(keep.size, dtype=np.int64)
+    for bit, check in enumerate(CHECKS):
+        fired |= fires[check][keep].astype(np.int64) << bit
+    outcomes = [tuple(c for bit, c in enumerate(CHECKS) if k >> bit & 1) for k in range(8)]
+    listed = [",".join(str(codes[c]) for c in checks) or None for checks in outcomes]
+    answered_by = np.where(responded[keep] != BLANK, 0, np.where(resolved[keep] != BLANK, 1, 2))
     detail = pd.DataFrame(
         {
             "id": _objects(shown["id"].to_numpy()),
@@ -117,24 +133,19 @@ def service_outcome(requests: pd.DataFrame, service: Service, period: Period) ->
             "resolve_by": _objects(_dates(resolve_by[keep])),
             "resolved": _objects(shown["resolved"].to_numpy()),
             "late_resolution": _flags(resolution_late[keep], resolve_in[keep]),
-            "codes": _objects(listed),
+            "codes": _pick(listed, fired),
             # What explain shows beside the published columns.
             "row": shown["row"].to_numpy(dtype=np.int64),
             "respond_days": respond_n[keep],
             "resolve_days": resolve_n[keep],
-            "answered_by": _objects(
-                [
-                    "responded" if a != BLANK else "resolved" if b != BLANK else None
-                    for a, b in zip(responded[keep].tolist(), resolved[keep].tolist(), strict=True)
-                ]
-            ),
+            "answered_by": _pick(["responded", "resolved", None], answered_by),
             "response_late": response_late[keep],
             "resolution_late": resolution_late[keep],
             "respond_in_period": respond_in[keep],
             "resolve_in_period": resolve_in[keep],
             "respond_notes": _objects(calendar.notes(received[keep], respond_by[keep])),
             "resolve_notes": _objects(calendar.notes(received[keep], resolve_by[keep])),
-            "events": _objects([tuple(check for check in CHECKS if fires[check][k]) for k in keep.tolist()]),
+            "events": _pick(list(outcomes), fired),
         }
     )
     detail = detail.sort_values("id", kind="stable", ignore_index=True)
@@ -153,16 +164,16 @@ def _events(
         hit = np.flatnonzero(fires[check])
         if hit.size == 0:
             continue
-        ids = requests["id"].to_numpy()[hit]
+        ids = _objects(requests["id"].to_numpy()[hit])
         parts.append(
             pd.DataFrame(
                 {
-                    "date": _objects(_dates(on[check][hit])),
+                    "day": on[check][hit],
                     "target": _objects(requests["handler"].to_numpy()[hit]),
                     "code": _objects([codes[check]] * hit.size),
                     "points": _objects([None] * hit.size),
-                    "reason": _objects([f"{REASON} {i}" for i in ids]),
-                    "request": _objects(ids),
+                    "reason": REASON + " " + ids,
+                    "request": ids,
                     "row": requests["row"].to_numpy(dtype=np.int64)[hit],
                     "check": _objects([check] * hit.size),
                     "order": order,
@@ -172,7 +183,8 @@ def _events(
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
     frame = pd.concat(parts, ignore_index=True)
-    frame = frame.sort_values(["date", "request", "order"], kind="stable", ignore_index=True)
+    frame = frame.sort_values(["day", "request", "order"], kind="stable", ignore_index=True)
+    frame["date"] = _objects(_dates(frame["day"].to_numpy()))
     return frame[list(EVENT_COLUMNS)]
 
 
