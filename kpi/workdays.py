@@ -29,9 +29,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from kpi.rules.schema import ServiceCalendar
 
 #: Kinds of noted days: skipped (not working) or counted on a weekend (make-up).
 WEEKEND = "weekend"
@@ -125,6 +129,11 @@ class WorkCalendar:
         # The working-day count over [_start, _start + len(_count)), built on demand.
         self._start = 0
         self._count = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def of(cls, calendar: ServiceCalendar) -> WorkCalendar:
+        """The calendar a rules file's ``service.calendar`` describes."""
+        return cls(calendar.holidays or (), calendar.workdays or (), calendar.statutory)
 
     # one day -------------------------------------------------------------------------
 

@@ -51,11 +51,6 @@ class ServiceOutcome:
     events: pd.DataFrame
 
 
-def calendar_of(service: Service) -> WorkCalendar:
-    cal = service.calendar
-    return WorkCalendar(cal.holidays or (), cal.workdays or (), cal.statutory)
-
-
 def _dates(numbers: np.ndarray) -> np.ndarray:
     """Day numbers → an object array of ``datetime.date``."""
     return np.asarray(numbers, dtype=np.int64).astype("datetime64[D]").astype(object)
@@ -81,7 +76,7 @@ def _pick(table: Sequence[object], index: np.ndarray) -> pd.Series:
 
 def service_outcome(requests: pd.DataFrame, service: Service, period: Period) -> ServiceOutcome:
     """Deadlines, checks and derived events of every request (SPEC §8, 5.0)."""
-    calendar = calendar_of(service)
+    calendar = WorkCalendar.of(service.calendar)
     n = len(requests)
     received = day_numbers(requests["received"])
     responded = day_numbers(requests["responded"])

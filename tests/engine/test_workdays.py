@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import numpy as np
+from support.service import walk
 
 from kpi.workdays import (
     HOLIDAY,
@@ -109,15 +110,6 @@ def test_notes_name_the_skipped_and_counted_days() -> None:
     own = WorkCalendar([D(2024, 7, 10)], [D(2024, 7, 13)], statutory=False)
     (notes,) = own.notes(np.array([day_number(D(2024, 7, 8))]), np.array([day_number(D(2024, 7, 15))]))
     assert [(n.day.day, n.kind) for n in notes] == [(10, HOLIDAY), (13, WORKDAY), (14, WEEKEND)]
-
-
-def walk(cal: WorkCalendar, day: date, n: int) -> date:
-    """wd(d, n) by stepping one day at a time (the definition, not the vectorised search)."""
-    found = 0
-    while found < n:
-        day += timedelta(days=1)
-        found += cal.is_working(day)
-    return day
 
 
 def test_many_requests_at_once_match_walking_day_by_day() -> None:

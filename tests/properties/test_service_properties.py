@@ -19,6 +19,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.rules import BASE
+from support.service import walk
 
 from kpi.engine.points import net_points, points_ledger
 from kpi.engine.service import service_outcome, with_service_events
@@ -147,14 +148,6 @@ def test_a_later_request_never_raises_points(
     # The published net (capped, rounded) cannot rise either.
     cap = r.points.person_cap
     assert max(-cap.deduct, min(cap.add, after[handler])) <= max(-cap.deduct, min(cap.add, before[handler]))
-
-
-def walk(cal: WorkCalendar, day: date, n: int) -> date:
-    found = 0
-    while found < n:
-        day += timedelta(days=1)
-        found += cal.is_working(day)
-    return day
 
 
 @SETTINGS

@@ -8,12 +8,13 @@ Excel would save it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 
+from kpi.workdays import WorkCalendar
 from support.worked import WORKED_QUARTER
 
 #: The three service codes added to the worked quarter's catalogue.
@@ -67,3 +68,12 @@ def service_workbook(
                     cell.number_format = "yyyy-mm-dd"
     book.save(path)
     return path
+
+
+def walk(calendar: WorkCalendar, day: date, n: int) -> date:
+    """wd(d, n) by stepping one day at a time: the definition, not the vectorised search."""
+    found = 0
+    while found < n:
+        day += timedelta(days=1)
+        found += calendar.is_working(day)
+    return day

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 
 from kpi.errors import Location
 from kpi.io.checks.checker import Checker
@@ -68,13 +69,13 @@ def _not_before(c: Checker, later: Field, received: Field) -> None:
 
 
 def _statutory_years(c: Checker, f: dict[str, Field], service: Service) -> None:
-    calendar = WorkCalendar((), (), statutory=True)
-    assert calendar.known is not None
+    calendar = WorkCalendar.of(service.calendar)
+    assert calendar.known is not None  # statutory: true
     first, last = calendar.known
     received = f["received"]
-    kinds = f["kind"].cells()
+    days = pd.Series(f["kind"].cells(), dtype=object).map(service.resolve_days)
     start = day_numbers(received.cells())
-    valid = (start != BLANK) & np.array([k in service.resolve_days for k in kinds], dtype=bool)
+    valid = (start != BLANK) & days.notna().to_numpy()
     known = f"it knows {first.year}–{last.year}"
     early = valid & (start + 1 < day_number(first))
     c.report(
@@ -91,19 +92,17 @@ def _statutory_years(c: Checker, f: dict[str, Field], service: Service) -> None:
     if rows.size == 0:
         return
     respond = calendar.deadlines(start[rows], np.full(rows.size, service.respond_days))
-    resolve = calendar.deadlines(
-        start[rows], np.array([service.resolve_days[kinds[i]] for i in rows], dtype=np.int64)
-    )
+    resolve = calendar.deadlines(start[rows], days.to_numpy()[rows].astype(np.int64))
     period = (day_number(c.period.first_day), day_number(c.period.last_day))
     end = day_number(last)
     deadlines = {"回应时限 (respond_days)": respond, "办结时限 (resolve_days)": resolve}
     published = np.zeros(rows.size, dtype=bool)
-    for days in deadlines.values():
-        published |= (days >= period[0]) & (days <= period[1])
+    for found in deadlines.values():
+        published |= (found >= period[0]) & (found <= period[1])
     over: dict[int, tuple[str, date]] = {}
-    for what, days in deadlines.items():
-        for k in np.flatnonzero(published & (days > end)):
-            over.setdefault(int(rows[k]), (what, from_number(int(days[k]))))
+    for what, found in deadlines.items():
+        for k in np.flatnonzero(published & (found > end)):
+            over.setdefault(int(rows[k]), (what, from_number(int(found[k]))))
     c.report(
         received.table,
         "received",
