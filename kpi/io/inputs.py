@@ -67,13 +67,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "city_rankings": ("indicator", "weight", "rank", "participants"),
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date", "note"),
+}
+
+#: Optional sheets beyond SPEC §3 (企业诉求, SPEC §8): absent or empty gives an empty
+#: frame. Kept apart from :data:`COLUMNS`, so code that walks the §3 sheets is unchanged.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "service_requests": ("id", "company", "handler", "kind", "received", "responded", "resolved"),
 }
 
 
 def empty_frame(sheet: str) -> pd.DataFrame:
-    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS[sheet], "row")})
+    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决/企业诉求)."""
+    columns = COLUMNS[sheet] if sheet in COLUMNS else EXTRA_COLUMNS[sheet]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, "row")})
 
 
 @dataclass

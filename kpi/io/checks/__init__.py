@@ -32,7 +32,7 @@ from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
 from kpi.io.checks.people import check_people
 from kpi.io.checks.service import check_service_requests
-from kpi.io.inputs import COLUMNS, empty_frame
+from kpi.io.inputs import COLUMNS, EXTRA_COLUMNS, empty_frame
 from kpi.io.tables import Table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -69,7 +69,8 @@ def check_all(
     if problems:
         return {}
     return {
-        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {})) for key in COLUMNS
+        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {}))
+        for key in (*COLUMNS, *EXTRA_COLUMNS)
     }
 
 
@@ -82,7 +83,7 @@ def _frame(
     """The sheet's frame in the shape :mod:`kpi.io.inputs` documents."""
     if fields is None or table is None or len(table) == 0:
         return empty_frame(key)
-    data = {column: fields[column].cells() for column in COLUMNS[key]}
+    data = {column: fields[column].cells() for column in {**COLUMNS, **EXTRA_COLUMNS}[key]}
     data.update(overrides)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
     frame["row"] = table.rows.astype(np.int64)
