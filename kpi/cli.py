@@ -274,7 +274,9 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     _print_lines(warning_lines(inputs.warnings, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
-    out_console.print(Text(f"{input}: ok ({people} people, {events} point events)"))
+    requests = len(inputs.service_requests)
+    listed = f", {requests} service requests" if requests else ""
+    out_console.print(Text(f"{input}: ok ({people} people, {events} point events{listed})"))
 
 
 @app.command()
