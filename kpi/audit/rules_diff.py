@@ -34,12 +34,13 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9).
+#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9, evaluations §5.11).
 PARTS = (
     "points",
     "coefficients",
     "indicators",
     "city weighting",
+    "evaluations",
     "departments",
     "leaders",
     "individuals",
@@ -65,6 +66,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "indicators":                 ("indicators", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.rank_score":       ("city weighting", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.leader_in_charge": ("city weighting", "leaders", "grades", "bonus"),
+    "weighting.leader_in_charge.evaluation": ("evaluations", "leaders", "grades", "bonus"),
+    "weighting.main_leader":      ("leaders", "grades", "bonus"),
     "department":                 _DOWNSTREAM_OF_DEPARTMENTS,
     "individual":                 ("individuals", "grades", "bonus"),
     "roles.main_leader":          ("leaders", "individuals", "grades", "bonus"),
@@ -78,6 +81,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "grades":                     ("grades", "bonus"),
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
+    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS),
 }
 # fmt: on
 
