@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi.engine.evaluation import Evaluations
 from kpi.io.inputs import Inputs
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -42,6 +43,11 @@ class Results:
     bonus: pd.DataFrame
     quotas: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Evaluation rows, groups and scores (empty without evaluations).
+    evaluations: Evaluations = field(default_factory=Evaluations)
+    #: Individuals' (band, department) → (quota, the department grade that set it),
+    #: for bands with quota_by_department_grade.
+    quota_sources: dict[tuple[str, str], tuple[Decimal, str]] = field(default_factory=dict)
 
     @property
     def rules(self) -> Rules:

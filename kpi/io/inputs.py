@@ -23,6 +23,13 @@ indicators    id str, name str, level str, department str, direction str
 city_rankings indicator str, weight Decimal, rank int, participants int, row int
 city_shares   indicator str, department str, share Decimal, row int
 vetoes        target str, item str, date datetime.date, note str|None, row int
+evaluations   target str, rater_group str, rater str|None, score Decimal|None,
+              vote str|None, row int (exactly one of score and vote is given)
+
+Later additions to the workbook stay out of :data:`COLUMNS` (the sheets every
+period has): the optional sheet 测评 (``evaluations``, empty when absent) and
+the optional 指标 column 计分曲线 (``curve``), which is in the indicators frame
+only when the sheet has it (:data:`OPTIONAL_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ SHEET_KEYS = (
     "city_rankings",
     "city_shares",
     "vetoes",
+    "evaluations",
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,10 +72,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "vetoes": ("target", "item", "date", "note"),
 }
 
+#: The optional 测评 sheet's columns.
+EVALUATION_COLUMNS = ("target", "rater_group", "rater", "score", "vote")
+
+#: Columns a frame carries only when its sheet has them.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"indicators": ("curve",)}
+
 
 def empty_frame(sheet: str) -> pd.DataFrame:
-    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS[sheet], "row")})
+    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决/测评)."""
+    columns = EVALUATION_COLUMNS if sheet == "evaluations" else COLUMNS[sheet]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, "row")})
 
 
 @dataclass
@@ -83,6 +98,7 @@ class Inputs:
     city_rankings: pd.DataFrame
     city_shares: pd.DataFrame
     vetoes: pd.DataFrame
+    evaluations: pd.DataFrame = field(default_factory=lambda: empty_frame("evaluations"))
     sheets: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

@@ -195,6 +195,7 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "bonus": ("绩效奖金", "bonus"),
     "points_ledger": ("点数明细", "points_ledger"),
     "indicator_detail": ("指标明细", "indicator_detail"),
+    "evaluation_detail": ("测评明细", "evaluation_detail"),
     "run_info": ("运行信息", "run_info"),
 }
 
@@ -228,6 +229,8 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
 
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     """Every sheet of the results workbook, in SPEC §6 order."""
+    from kpi.report.additions import with_additions  # it builds on this module's columns
+
     frames = {
         "individuals": (results.individuals, INDIVIDUALS),
         "departments": (results.departments, DEPARTMENTS),
@@ -236,6 +239,7 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
         "points_ledger": (results.points_ledger, POINTS_LEDGER),
         "indicator_detail": (results.indicator_detail, INDICATOR_DETAIL),
     }
+    frames = with_additions(frames, results)
     sheets = [
         Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
         for key, (frame, columns) in frames.items()
