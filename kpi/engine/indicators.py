@@ -85,6 +85,8 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         "effective_weight",
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
+    for name in CURVE_COLUMNS:  # text with blanks: kept as Python values, not a string dtype
+        frame[name] = pd.Series([r[name] for r in records], dtype=object, index=frame.index)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 
 
