@@ -120,11 +120,9 @@ def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
         return Evaluations()
     groups = list(ev.groups)
     votes = ev.votes or {}
-    scores = evaluations["score"].to_numpy(dtype=object)
-    ballots = evaluations["vote"].to_numpy(dtype=object)
-    values = np.array(
-        [s if pd.notna(s) else votes[v] for s, v in zip(scores, ballots, strict=True)], dtype=object
-    )
+    given = evaluations["score"].notna().to_numpy()
+    values = evaluations["score"].to_numpy(dtype=object).copy()
+    values[~given] = evaluations["vote"][~given].map(votes).to_numpy(dtype=object)
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=True)  # ascending scores
     scale = max(_places(u) for u in uniques)
     factor = Decimal(10) ** scale
