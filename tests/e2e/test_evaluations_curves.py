@@ -373,3 +373,23 @@ def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Pa
     assert "ρ K3 事故: 反向 with actual 0, so ρ lies above every point of curve 增长型" in b.stdout
     interpolation = "g K4 = y₀ + (y₁ − y₀) × (ρ − x₀) / (x₁ − x₀) = "
     assert interpolation + "0 + (100 − 0) × (1/3 − 0) / (1 − 0) = 100/3" in b.stdout
+
+
+def test_rules_diff_shows_the_impact_of_an_evaluation_weight(
+    case: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    # individual.weights.evaluation 0.2 → 0: E still exists but weighs nothing, so
+    # P1 = r2((27.18 + 50) / 0.8) = 96.48 (was 94.74), P3 = 96.48 (was 91.18) and
+    # P7 = r2((18 + 50) / 0.8) = 85.00. In 甲部 (2 places of 优秀) P4 97.73 keeps one;
+    # P1, P2, P3 tie at 96.48 and P1 takes the last place by id: P1 良好 → 优秀
+    # (bonus 1000 → 1200), P2 优秀 → 良好 (1200 → 1000).
+    source, rules, _ = case
+    new = tmp_path / "new.yaml"
+    old_weights = "weights: {department: 0.3, personal: 0.5, evaluation: 0.2}"
+    new.write_text(RULES.replace(old_weights, old_weights.replace("0.2}", "0}")), encoding="utf-8")
+    result = run_kpi("rules", "diff", rules, new, "--data", source, "--period", "2024Q3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "individual.weights.evaluation: 0.2 → 0  (touches: individuals, grades, bonus)"
+    assert "  P1 P1: 1000 → 1200 (+200), 良好 → 优秀" in lines
+    assert "  P2 P2: 1200 → 1000 (-200), 优秀 → 良好" in lines
