@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9, evaluations §5.11).
+#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9; evaluations feed departments).
 PARTS = (
     "points",
     "coefficients",

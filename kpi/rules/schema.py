@@ -128,7 +128,7 @@ RankScore = Annotated[TableRankScore | LinearRankScore | PercentileRankScore, Fi
 class LeaderInChargeWeights(_Model):
     zone: NonNeg
     departments: NonNeg
-    evaluation: NonNeg | None = None  # §9: absent = 0
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> LeaderInChargeWeights:
@@ -161,7 +161,7 @@ class Weighting(_Model):
 class DepartmentWeights(_Model):
     indicators: NonNeg
     city: NonNeg
-    evaluation: NonNeg | None = None  # §9: absent = 0
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
 
 class Department(_Model):
@@ -171,7 +171,7 @@ class Department(_Model):
 class IndividualWeights(_Model):
     department: NonNeg
     personal: NonNeg
-    evaluation: NonNeg | None = None  # §9: absent = 0; a by_role entry's own key counts
+    evaluation: NonNeg | None = None  # absent = 0; a by_role entry's own key counts
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> IndividualWeights:
@@ -231,7 +231,7 @@ class Band(_Model):
     name: Label
     min: Decimal
     quota: Fraction | None = None
-    #: §13: an individual's quota by the grade of the individual's department.
+    #: An individual's quota by the grade of the individual's department.
     quota_by_department_grade: dict[Label, Fraction] | None = None
     factor: NonNeg
 
@@ -264,7 +264,7 @@ class Grades(_Model):
 
     @model_validator(mode="after")
     def _quota_by_department_grade(self) -> Grades:
-        """§13: allowed with ``quota_scope: department`` only, and listing every band."""
+        """Allowed with ``quota_scope: department`` only, and listing every band."""
         names = [b.name for b in self.bands]
         for i, band in enumerate(self.bands):
             by_grade = band.quota_by_department_grade

@@ -43,9 +43,9 @@ def check_department_components(c: Checker, checked: Checked) -> None:
     """SPEC §5.4: a department with neither indicators nor city shares cannot be scored.
 
     Skipped while 指标 or 市级分工 is missing, or names a department that is not
-    in 部门: those problems come first and may be the cause. With evaluations
-    (§9), a department whose evaluation is kept (a group with ``min_raters``
-    rows) is scored on it.
+    in 部门: those problems come first and may be the cause. With evaluations,
+    a department whose evaluation is kept (a group with ``min_raters`` rows)
+    is scored on it.
     """
     departments = checked.fields.get("departments")
     if departments is None or checked.departments is None:
