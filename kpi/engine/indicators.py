@@ -60,9 +60,10 @@ def _plain_score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
 
 def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Every indicator with ρ, the cap, the late flag, s_k and e_k, ordered by id."""
-    records = []
+    records: list[dict[str, Any]] = []
     multipliers = rules.indicators.level_multiplier
-    for row in indicators.to_dict("records"):
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in indicators.to_dict("records")]
+    for row in rows:
         multiplier = multipliers[row["level"]]
         records.append(
             {

@@ -130,7 +130,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         where=inputs.location("people"),
     )
     by_department = rules.grades.quota_scope == "department"
-    sizes = individuals["department"].value_counts().to_dict() if by_department else {"": len(individuals)}
+    sizes: dict[str, int] = (
+        {str(k): int(v) for k, v in individuals["department"].value_counts().items()}
+        if by_department
+        else {"": len(individuals)}
+    )
     department_grades = dict(zip(departments["department"], departments["grade"], strict=True))
     quota_of = individual_quota(rules, department_grades)
     individual_grading = grade_population(

@@ -31,7 +31,7 @@ def _point(point: tuple[Any, ...]) -> str:
     return f"[{show(point[0])}, {show(point[1])}]"
 
 
-def curve_steps(section: Section, ind: dict[str, Any], cite: Cite) -> None:
+def curve_steps(section: Section, ind: dict[Any, Any], cite: Cite) -> None:
     """ρ (not clamped), g(ρ) from the curve and s = r2(g × factor) for one indicator."""
     name, mode, how = ind["curve"], ind["curve_mode"], ind["curve_how"]
     ratio: Fraction | None = ind["ratio_exact"]

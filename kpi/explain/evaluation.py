@@ -8,8 +8,7 @@ count, kept sum, mean and weight — and writes them as facts and checkable step
 from __future__ import annotations
 
 from decimal import Decimal
-
-import pandas as pd
+from typing import Any
 
 from kpi.engine.results import Results
 from kpi.explain.model import Explanation, show
@@ -21,11 +20,10 @@ MAX_LISTED_SCORES = 40
 MAX_CITED_ROWS = 10
 
 
-def _ballot(row: dict[str, object]) -> str:
+def _ballot(row: dict[Any, Any]) -> str:
     """A score as given: ``85`` or ``85 (称职)`` for a vote."""
     value = row["value"]
-    assert isinstance(value, Decimal)
-    return f"{show(value)} ({row['vote']})" if row["score"] is None or pd.isna(row["score"]) else show(value)
+    return show(value) if isinstance(row["score"], Decimal) else f"{show(value)} ({row['vote']})"
 
 
 def evaluation_section(ex: Explanation, results: Results, cite: Cite, target: str) -> Decimal | None:
