@@ -119,23 +119,20 @@ def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
     if ev is None or evaluations.empty:
         return Evaluations()
     groups = list(ev.groups)
-    votes = ev.votes or {}
     given = evaluations["score"].notna().to_numpy()
     values = evaluations["score"].to_numpy(dtype=object).copy()
-    values[~given] = evaluations["vote"][~given].map(votes).to_numpy(dtype=object)
+    values[~given] = evaluations["vote"][~given].map(ev.votes or {}).to_numpy(dtype=object)
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=True)  # ascending scores
     scale = max(_places(u) for u in uniques)
-    factor = Decimal(10) ** scale
-    as_int = np.array([int(u * factor) for u in uniques], dtype=object)
+    as_int = np.array([int(u.scaleb(scale)) for u in uniques], dtype=object)
     if scale <= _INT64_SCALE_LIMIT:
         as_int = as_int.astype(np.int64)
-
     targets, target_names = pd.factorize(evaluations["target"], sort=True)  # code point order
-    rank = {g: i for i, g in enumerate(groups)}
-    group = evaluations["rater_group"].map(rank).to_numpy(dtype=np.int64)
+    group = evaluations["rater_group"].map({g: i for i, g in enumerate(groups)}).to_numpy(dtype=np.int64)
     sheet_row = evaluations["row"].to_numpy(dtype=np.int64)
     order = np.lexsort((sheet_row, codes, group, targets))
 
+    # Groups are runs of the sorted rows; a row's position in its run decides its fate.
     t, g = targets[order], group[order]
     n = len(order)
     first = np.ones(n, dtype=bool)
@@ -146,23 +143,17 @@ def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
     position = np.arange(n) - starts[which]
     counted = size >= ev.min_raters
     kept = counted[which] & (position >= ev.trim) & (position < size[which] - ev.trim)
-    trimmed = counted[which] & ~kept
 
     value = as_int[codes[order]]
-    zero = np.zeros(1, dtype=value.dtype)[0]
-    sums = np.add.reduceat(np.where(kept, value, zero), starts)
+    sums = np.add.reduceat(np.where(kept, value, np.zeros(1, dtype=value.dtype)[0]), starts)
     kept_n = np.where(counted, size - 2 * ev.trim, 0)
-
-    # G in cents, one exact division per kept group.
-    sums_obj = sums.astype(object)
-    denominators = kept_n[counted].astype(object) * (10**scale)
-    mean_cents = _half_up(sums_obj[counted] * 100, denominators)
+    mean_cents = _half_up(  # G in cents: one exact division per kept group
+        sums.astype(object)[counted] * 100, kept_n[counted].astype(object) * 10**scale
+    )
     means: list[Decimal | None] = [None] * len(starts)
-    for i, m in zip(np.flatnonzero(counted), _decimals(mean_cents, 2), strict=True):
-        means[i] = m
-
+    for i, mean in zip(np.flatnonzero(counted), _decimals(mean_cents, 2), strict=True):
+        means[i] = mean
     group_of = g[starts]
-    weights = [ev.groups[groups[k]] for k in group_of]
     detail = pd.DataFrame(
         {
             "target": pd.Series(target_names[t[starts]], dtype=object),
@@ -170,46 +161,50 @@ def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
             "count": size.astype(np.int64),
             "trimmed": np.where(counted, 2 * ev.trim, 0).astype(np.int64),
             "kept": kept_n.astype(np.int64),
-            "kept_sum": pd.Series(_decimals(sums_obj, scale), dtype=object),
+            "kept_sum": pd.Series(_decimals(sums.astype(object), scale), dtype=object),
             "mean": pd.Series(means, dtype=object),
-            "weight": pd.Series(weights, dtype=object),
+            "weight": pd.Series([ev.groups[groups[k]] for k in group_of], dtype=object),
             "counted": counted,
         }
     )
-
-    # E in cents, one exact division per target: Σ w G / Σ w with w scaled to integers.
-    w_scale = max(_places(w) for w in ev.groups.values())
-    w_int = {k: int(ev.groups[name] * Decimal(10) ** w_scale) for k, name in enumerate(groups)}
-    kept_groups = np.flatnonzero(counted)
-    owner = t[starts][kept_groups]
-    w = np.array([w_int[k] for k in group_of[kept_groups]], dtype=object)
-    weighted = w * mean_cents
-    bounds = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.array([], int)
-    num = np.add.reduceat(weighted, bounds) if len(bounds) else weighted[:0]
-    den = np.add.reduceat(w, bounds) if len(bounds) else w[:0]
-    e_cents = _half_up(num, den) if len(bounds) else num
-    exact = [EXACT.divide(Decimal(int(a)), Decimal(int(b) * 100)) for a, b in zip(num, den, strict=True)]
-    result = pd.DataFrame(
-        {
-            "target": pd.Series(target_names[owner[bounds]] if len(bounds) else [], dtype=object),
-            "evaluation_exact": pd.Series(exact, dtype=object),
-            "evaluation_score": pd.Series(_decimals(e_cents, 2), dtype=object),
-        }
-    )
-
+    owners = t[starts][counted]
+    scores = _target_scores(owners, target_names, group_of[counted], mean_cents, ev.groups)
     source = evaluations.iloc[order].reset_index(drop=True)
     rows = pd.DataFrame(
         {
-            "target": source["target"],
-            "rater_group": source["rater_group"],
-            "rater": source["rater"],
-            "score": source["score"],
-            "vote": source["vote"],
+            **{c: source[c] for c in ("target", "rater_group", "rater", "score", "vote")},
             "value": pd.Series(values[order], dtype=object),
             "row": source["row"],
             "position": position.astype(np.int64),
-            "trimmed": trimmed,
+            "trimmed": counted[which] & ~kept,
             "kept": kept,
         }
     )
-    return Evaluations(rows=rows, detail=detail, scores=result)
+    return Evaluations(rows=rows, detail=detail, scores=scores)
+
+
+def _target_scores(
+    owners: np.ndarray,
+    target_names: pd.Index,
+    groups: np.ndarray,
+    mean_cents: np.ndarray,
+    weights: dict[str, Decimal],
+) -> pd.DataFrame:
+    """E per target from its kept groups (``owners`` sorted, one entry per kept group):
+    Σ w G / Σ w with the weights scaled to integers, one exact division per target."""
+    if not len(owners):
+        return _empty(SCORE_COLUMNS)
+    names = list(weights)
+    w_scale = max(_places(w) for w in weights.values())
+    w = np.array([int(weights[names[k]].scaleb(w_scale)) for k in groups], dtype=object)
+    bounds = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    num = np.add.reduceat(w * mean_cents, bounds)
+    den = np.add.reduceat(w, bounds)
+    exact = [EXACT.divide(Decimal(int(a)), Decimal(int(b) * 100)) for a, b in zip(num, den, strict=True)]
+    return pd.DataFrame(
+        {
+            "target": pd.Series(target_names[owners[bounds]], dtype=object),
+            "evaluation_exact": pd.Series(exact, dtype=object),
+            "evaluation_score": pd.Series(_decimals(_half_up(num, den), 2), dtype=object),
+        }
+    )
