@@ -37,12 +37,13 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9).
+#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9; evaluations feed departments).
 PARTS = (
     "points",
     "coefficients",
     "indicators",
     "city weighting",
+    "evaluations",
     "departments",
     "leaders",
     "individuals",
@@ -68,6 +69,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "indicators":                 ("indicators", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.rank_score":       ("city weighting", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.leader_in_charge": ("city weighting", "leaders", "grades", "bonus"),
+    "weighting.leader_in_charge.evaluation": ("evaluations", "leaders", "grades", "bonus"),
+    "weighting.main_leader":      ("leaders", "grades", "bonus"),
     "department":                 _DOWNSTREAM_OF_DEPARTMENTS,
     "individual":                 ("individuals", "grades", "bonus"),
     "roles.main_leader":          ("leaders", "individuals", "grades", "bonus"),
@@ -82,6 +85,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
     "service":                    ("points", "leaders", "individuals", "grades", "bonus"),
+    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS),
 }
 # fmt: on
 

@@ -21,9 +21,10 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "city_shares": ("市级分工", "city_shares"),
     "vetoes": ("否决", "vetoes"),
     "service_requests": ("企业诉求", "service_requests"),
+    "evaluations": ("测评", "evaluations"),
 }
 
-OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests"})
+OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests", "evaluations"})
 
 COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "people": {
@@ -57,6 +58,7 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "weight": ("权重", "weight"),
         "deadline": ("截止日期", "deadline"),
         "completed_on": ("完成日期", "completed_on"),
+        "curve": ("计分曲线", "curve"),
     },
     "city_rankings": {
         "indicator": ("指标", "indicator"),
@@ -83,6 +85,13 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "received": ("受理日期", "received"),
         "responded": ("回应日期", "responded"),
         "resolved": ("办结日期", "resolved"),
+    },
+    "evaluations": {
+        "target": ("对象", "target"),
+        "rater_group": ("评价方", "rater_group"),
+        "rater": ("评价人", "rater"),
+        "score": ("分数", "score"),
+        "vote": ("等次", "vote"),
     },
 }
 

@@ -55,6 +55,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date"),
     "service_requests": ("id", "company", "handler", "kind", "received"),
+    "evaluations": ("target", "rater_group"),
 }
 
 

@@ -88,6 +88,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         city_shares=frames["city_shares"],
         vetoes=frames["vetoes"],
         service_requests=frames["service_requests"],
+        evaluations=frames["evaluations"],
         sheets=sheets,
         columns={
             (key, column): found.letter

@@ -209,6 +209,7 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "points_ledger": ("点数明细", "points_ledger"),
     "indicator_detail": ("指标明细", "indicator_detail"),
     "service_detail": ("诉求明细", "service_detail"),
+    "evaluation_detail": ("测评明细", "evaluation_detail"),
     "run_info": ("运行信息", "run_info"),
 }
 
@@ -242,6 +243,8 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
 
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     """Every sheet of the results workbook, in SPEC §6 order."""
+    from kpi.report.additions import with_additions  # it builds on this module's columns
+
     frames = {
         "individuals": (results.individuals, INDIVIDUALS),
         "departments": (results.departments, DEPARTMENTS),
@@ -252,6 +255,7 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     }
     if results.service_detail is not None:  # only when the rules have `service` (SPEC §8)
         frames["service_detail"] = (results.service_detail, SERVICE_DETAIL)
+    frames = with_additions(frames, results)
     sheets = [
         Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
         for key, (frame, columns) in frames.items()
