@@ -19,6 +19,9 @@ change's key path wins (``*`` matches any key or band name). The parts are
 listed downstream as far as a change can travel — a city-weighting change moves
 department scores, hence leaders' and members' scores, hence grades, hence
 bonuses. Metadata (name, version, source, effective_from) touches no number.
+The service section (SPEC §8) makes points events for the people handling
+requests, so it moves their points and everything downstream of a person's
+points; calendar lists compare as sets, one change per date.
 """
 
 from __future__ import annotations
@@ -34,12 +37,13 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9).
+#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9; evaluations feed departments).
 PARTS = (
     "points",
     "coefficients",
     "indicators",
     "city weighting",
+    "evaluations",
     "departments",
     "leaders",
     "individuals",
@@ -65,6 +69,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "indicators":                 ("indicators", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.rank_score":       ("city weighting", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.leader_in_charge": ("city weighting", "leaders", "grades", "bonus"),
+    "weighting.leader_in_charge.evaluation": ("evaluations", "leaders", "grades", "bonus"),
+    "weighting.main_leader":      ("leaders", "grades", "bonus"),
     "department":                 _DOWNSTREAM_OF_DEPARTMENTS,
     "individual":                 ("individuals", "grades", "bonus"),
     "roles.main_leader":          ("leaders", "individuals", "grades", "bonus"),
@@ -78,6 +84,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "grades":                     ("grades", "bonus"),
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
+    "service":                    ("points", "leaders", "individuals", "grades", "bonus"),
+    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS),
 }
 # fmt: on
 

@@ -1,7 +1,7 @@
 """Score one period: the engine's single entry point, wiring the numbers in order.
 
-points → indicators → city weighting → vetoes → departments → leaders →
-individuals → grades → bonus. Each step is a pure function of the frames
+(service requests →) points → indicators → city weighting → vetoes → evaluations →
+departments → leaders → individuals → grades → bonus. Each step is a pure function of the frames
 before it; this module only joins them and collects warnings.
 """
 
@@ -15,12 +15,15 @@ import pandas as pd
 from kpi.engine.bonus import bonus_table
 from kpi.engine.columns import objects
 from kpi.engine.departments import department_scores
+from kpi.engine.evaluation import evaluation_scores
 from kpi.engine.grades import Grading, grade_population, quota_table
 from kpi.engine.indicators import department_indicator_scores, indicator_detail
 from kpi.engine.individuals import individual_scores
 from kpi.engine.leaders import leader_scores
 from kpi.engine.points import net_points, points_ledger
+from kpi.engine.quotas import individual_quota, quota_sources
 from kpi.engine.results import Results
+from kpi.engine.service import service_outcome, with_service_events
 from kpi.engine.veto import veto_causes
 from kpi.engine.weighting import (
     city_detail,
@@ -68,7 +71,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     leaders_roster, individuals_roster = split_roster(inputs.people, rules_file)
     warnings = list(inputs.warnings)
 
-    ledger = points_ledger(inputs.points, rules)
+    service = (
+        service_outcome(inputs.service_requests, rules.service, period) if rules.service is not None else None
+    )
+    events = inputs.points if service is None else with_service_events(inputs.points, service.events)
+    ledger = points_ledger(events, rules)
     person_points = net_points(
         ledger,
         list(inputs.people["id"]),
@@ -89,6 +96,8 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     zone = zone_score(city)
     terms = department_city_scores(city, inputs.city_shares)
     dept_vetoes, person_vetoes = veto_causes(inputs.vetoes, individuals_roster, inputs.departments, rules)
+    evaluations = evaluation_scores(inputs.evaluations, rules)
+    evaluation = evaluations.score_of()
 
     departments = department_scores(
         inputs,
@@ -97,6 +106,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         city_scores_by_department(terms),
         dept_p,
         dept_vetoes,
+        evaluation,
     )
     bands_at = Location(rules_file.path, line=rules_file.line_of("grades", "bands"))
 
@@ -113,7 +123,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     warnings += dept_grading.warnings
     departments = _graded(departments, dept_grading, key="department")
 
-    leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules)
+    leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules, evaluation)
     leader_grading = grade_population(leaders, rules, "leader", where=bands_at, band_at=band_at)
     warnings += leader_grading.warnings
     leaders = _graded(leaders, leader_grading)
@@ -124,13 +134,17 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         person_p,
         person_vetoes,
         rules,
+        evaluation,
+        where=inputs.location("people"),
     )
     by_department = rules.grades.quota_scope == "department"
-    sizes = (
+    sizes: dict[str, int] = (
         {str(k): int(v) for k, v in individuals["department"].value_counts().items()}
         if by_department
         else {"": len(individuals)}
     )
+    department_grades = dict(zip(departments["department"], departments["grade"], strict=True))
+    quota_of = individual_quota(rules, department_grades)
     individual_grading = grade_population(
         individuals.assign(quota_group=individuals["department"]),
         rules,
@@ -138,6 +152,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         group_sizes=sizes if by_department else None,
         where=bands_at,
         band_at=band_at,
+        quota_of=quota_of,
     )
     warnings += individual_grading.warnings
     individuals = _graded(individuals, individual_grading)
@@ -196,7 +211,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         quotas={
             "departments": quota_table(rules, {"": len(departments)}),
             "leaders": quota_table(rules, {"": len(leaders)}),
-            "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}),
+            "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}, quota_of),
         },
         warnings=sort_problems(warnings, tuple(inputs.sheets.values())),
+        service_detail=None if service is None else service.detail,
+        service_events=None if service is None else service.events,
+        evaluations=evaluations,
+        quota_sources=quota_sources(rules, department_grades, [str(k) for k in sizes]),
     )

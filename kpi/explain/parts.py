@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi.engine.results import Results
 from kpi.explain.model import Explanation, show
+from kpi.explain.service import derived_counts, events_note, service_event_facts
 from kpi.explain.sources import Cite, num, total
 
 MAX_LISTED_EVENTS = 200
@@ -44,6 +45,12 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
             cite.row("points", int(event["row"])),
             "" if value is not None else cite.rule("points", "events", event["code"], "points"),
         )
+    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # SPEC §8 events
+        if shown == MAX_LISTED_EVENTS:
+            section.fact("… and more events from 企业诉求 (see 诉求明细)")
+            break
+        section.fact(*fact)
+    derived = derived_counts(results, target)
     ledger = results.points_ledger[results.points_ledger["target"] == target]
     for row in ledger.to_dict("records"):
         cap = row["code_cap"]
@@ -52,7 +59,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
                 f"{row['code']} Σ",
                 row["counted"],
                 expression=num(row["raw_total"]),
-                note=f"{row['events']} event(s)",
+                note=events_note(row["events"], derived.get(row["code"], 0)),
             )
         else:
             section.step(
@@ -60,7 +67,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
                 row["counted"],
                 formula="clamp(Σ, −max_per_period, max_per_period)",
                 expression=f"clamp({num(row['raw_total'])}, {num(-cap)}, {num(cap)})",
-                note=f"{row['events']} event(s)",
+                note=events_note(row["events"], derived.get(row["code"], 0)),
                 sources=[cite.rule("points", "events", row["code"], "max_per_period")],
             )
     frame = results.person_points if person else results.department_points
@@ -130,8 +137,18 @@ def grade_section(
     tried = [] if row["vetoed"] else range(reached, graded + 1)
     for i in tried:
         b = bands[i]
-        if b.quota is None:
+        by_grade = results.quota_sources.get((b.name, str(row["quota_group"])))
+        if population == "individuals" and by_grade is not None:
+            quota, department_grade = by_grade
+            section.fact(
+                f"{row['quota_group']} is graded {department_grade}: the quota of {b.name} is {show(quota)}",
+                cite.rule("grades", "bands", i, "quota_by_department_grade", department_grade),
+            )
+            key = "quota_by_department_grade"
+        elif b.quota is None:
             continue
+        else:
+            quota, key = b.quota, "quota"
         n = int(row["quota_n"])
         places = results.quotas[population].get((b.name, str(row["quota_group"])), 0)
         group = f" in {row['quota_group']}" if row["quota_group"] else ""
@@ -139,9 +156,9 @@ def grade_section(
             f"quota places of {b.name}{group}",
             places,
             formula=f"{rules.grades.quota_rounding}(n × quota)",
-            expression=f"{rules.grades.quota_rounding}({n} × {num(b.quota)})",
+            expression=f"{rules.grades.quota_rounding}({n} × {num(quota)})",
             sources=[
-                cite.rule("grades", "bands", i, "quota"),
+                cite.rule("grades", "bands", i, key),
                 cite.rule("grades", "quota_rounding"),
             ],
         )

@@ -20,9 +20,11 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "city_rankings": ("市级排名", "city_rankings"),
     "city_shares": ("市级分工", "city_shares"),
     "vetoes": ("否决", "vetoes"),
+    "service_requests": ("企业诉求", "service_requests"),
+    "evaluations": ("测评", "evaluations"),
 }
 
-OPTIONAL_SHEETS = frozenset({"points", "vetoes"})
+OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests", "evaluations"})
 
 COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "people": {
@@ -56,6 +58,7 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "weight": ("权重", "weight"),
         "deadline": ("截止日期", "deadline"),
         "completed_on": ("完成日期", "completed_on"),
+        "curve": ("计分曲线", "curve"),
     },
     "city_rankings": {
         "indicator": ("指标", "indicator"),
@@ -73,6 +76,22 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "item": ("事项", "item"),
         "date": ("日期", "date"),
         "note": ("说明", "note"),
+    },
+    "service_requests": {
+        "id": ("编号", "id"),
+        "company": ("企业", "company"),
+        "handler": ("负责人", "handler"),
+        "kind": ("类别", "kind"),
+        "received": ("受理日期", "received"),
+        "responded": ("回应日期", "responded"),
+        "resolved": ("办结日期", "resolved"),
+    },
+    "evaluations": {
+        "target": ("对象", "target"),
+        "rater_group": ("评价方", "rater_group"),
+        "rater": ("评价人", "rater"),
+        "score": ("分数", "score"),
+        "vote": ("等次", "vote"),
     },
 }
 

@@ -22,11 +22,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from kpi.errors import Location, OutputError
 from kpi.periods import Period
 from kpi.report.output import check_output, write_atomically
 from kpi.report.summary import Summary
 from kpi.report.tables import Sheet
-from kpi.report.xlsx import FormSpec, Highlight, SheetSpec, write_xlsx
+from kpi.report.xlsx import MAX_CELL_CHARS, CellTooLong, FormSpec, Highlight, SheetSpec, write_xlsx
 from kpi.report.xlsx_chart import letter
 
 #: Cell kind → number format of the writer (every other kind: General).
@@ -184,5 +185,16 @@ def save_workbook(
     check_output(out, force=force, inputs=inputs)
     created = datetime.combine(period.last_day, time())
     dated = [s if s.period else replace(s, period=str(period)) for s in sheets]
-    write_atomically(out, lambda temp: write_workbook(temp, dated, lang, created))
+
+    def write(temp: Path) -> None:
+        try:
+            write_workbook(temp, dated, lang, created)
+        except CellTooLong as exc:
+            raise OutputError.single(
+                f"a text of {exc.length:,} characters, more than the {MAX_CELL_CHARS:,} an Excel "
+                "cell can hold: shorten it where it comes from",
+                Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
+            ) from None
+
+    write_atomically(out, write, force=force)
     return out

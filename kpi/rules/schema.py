@@ -13,6 +13,7 @@ line (the out-of-order band, the role listed twice) rather than at the section.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -20,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -63,10 +65,44 @@ class Coefficients(_Model):
     role: dict[Label, NonNeg] | None = None
 
 
+#: One point of a scoring curve: [x, y], both ≥ 0.
+CurvePoint = Annotated[list[NonNeg], Field(min_length=2, max_length=2)]
+
+
+class Curve(_Model):
+    """A scoring curve: the completion ratio ρ mapped to a score through points [x, y]."""
+
+    mode: Literal["linear", "step"]
+    points: list[CurvePoint]
+
+
 class Indicators(_Model):
     level_multiplier: dict[Label, NonNeg]
     cap: Positive
     late_factor: NonNeg
+    curves: dict[Label, Curve] | None = None
+
+    @field_validator("curves")
+    @classmethod
+    def _curve_points(cls, curves: dict[str, Curve] | None) -> dict[str, Curve] | None:
+        for name, curve in (curves or {}).items():
+            need = 2 if curve.mode == "linear" else 1
+            if len(curve.points) < need:
+                raise PydanticCustomError(
+                    "curve_points",
+                    f"indicators.curves.{name}: a {curve.mode} curve needs at least {need} point"
+                    f"{'s' if need > 1 else ''} [x, y], got {len(curve.points)}",
+                    {"at": (name, "points")},
+                )
+            for i, (before, after) in enumerate(pairwise(curve.points), start=1):
+                if not after[0] > before[0]:
+                    raise PydanticCustomError(
+                        "curve_order",
+                        f"indicators.curves.{name}: x values must be strictly increasing, but point {i + 1} "
+                        f"has x {after[0]} after x {before[0]}",
+                        {"at": (name, "points", i)},
+                    )
+        return curves
 
 
 class TableRankScore(_Model):
@@ -94,22 +130,40 @@ RankScore = Annotated[TableRankScore | LinearRankScore | PercentileRankScore, Fi
 class LeaderInChargeWeights(_Model):
     zone: NonNeg
     departments: NonNeg
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> LeaderInChargeWeights:
-        if self.zone + self.departments == 0:
+        if self.evaluation is None and self.zone + self.departments == 0:
             raise ValueError("zone and departments weights cannot both be 0")
+        if self.zone + self.departments + (self.evaluation or 0) == 0:
+            raise ValueError("zone, departments and evaluation weights cannot all be 0")
+        return self
+
+
+class MainLeaderWeights(_Model):
+    """A main leader's score as a blend of the zone score and the evaluation score."""
+
+    zone: NonNeg
+    evaluation: NonNeg | None = None  # absent = 0
+
+    @model_validator(mode="after")
+    def _not_both_zero(self) -> MainLeaderWeights:
+        if self.zone + (self.evaluation or 0) == 0:
+            raise ValueError("zone and evaluation weights cannot both be 0")
         return self
 
 
 class Weighting(_Model):
     rank_score: RankScore
     leader_in_charge: LeaderInChargeWeights
+    main_leader: MainLeaderWeights | None = None  # absent: L = Z + P (v1)
 
 
 class DepartmentWeights(_Model):
     indicators: NonNeg
     city: NonNeg
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
 
 class Department(_Model):
@@ -119,12 +173,19 @@ class Department(_Model):
 class IndividualWeights(_Model):
     department: NonNeg
     personal: NonNeg
+    evaluation: NonNeg | None = None  # absent = 0; a by_role entry's own key counts
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> IndividualWeights:
-        if self.department + self.personal == 0:
+        if self.evaluation is None and self.department + self.personal == 0:
             raise PydanticCustomError(
                 "weights_zero", "department and personal weights cannot both be 0", {"at": ()}
+            )
+        if self.department + self.personal + (self.evaluation or 0) == 0:
+            raise PydanticCustomError(
+                "weights_zero",
+                "department, personal and evaluation weights cannot all be 0",
+                {"at": ()},
             )
         return self
 
@@ -172,6 +233,8 @@ class Band(_Model):
     name: Label
     min: Decimal
     quota: Fraction | None = None
+    #: An individual's quota by the grade of the individual's department.
+    quota_by_department_grade: dict[Label, Fraction] | None = None
     factor: NonNeg
 
 
@@ -201,6 +264,40 @@ class Grades(_Model):
                 )
         return bands
 
+    @model_validator(mode="after")
+    def _quota_by_department_grade(self) -> Grades:
+        """Allowed with ``quota_scope: department`` only, and listing every band."""
+        names = [b.name for b in self.bands]
+        for i, band in enumerate(self.bands):
+            by_grade = band.quota_by_department_grade
+            if by_grade is None:
+                continue
+            at = ("bands", i, "quota_by_department_grade")
+            if self.quota_scope != "department":
+                raise PydanticCustomError(
+                    "quota_scope",
+                    f"band {band.name}: quota_by_department_grade needs quota_scope: department "
+                    f"(individual quotas per department), not {self.quota_scope}",
+                    {"at": at},
+                )
+            unknown = [g for g in by_grade if g not in names]
+            if unknown:
+                raise PydanticCustomError(
+                    "unknown_band",
+                    f"band {band.name}: quota_by_department_grade names {unknown[0]!r}, which is "
+                    f"not a band of grades.bands ({', '.join(names)})",
+                    {"at": (*at, unknown[0])},
+                )
+            missing = [n for n in names if n not in by_grade]
+            if missing:
+                raise PydanticCustomError(
+                    "missing_band",
+                    f"band {band.name}: quota_by_department_grade must list every band; "
+                    f"missing {', '.join(missing)}",
+                    {"at": at},
+                )
+        return self
+
 
 class Bonus(_Model):
     mode: Literal["pool", "fixed"]
@@ -221,6 +318,85 @@ class Bonus(_Model):
                 "whole_yuan", f"bonus.pool must be whole yuan, got {self.pool}", {"at": ("pool",)}
             )
         return self
+
+
+# Service requests (SPEC §8) ------------------------------------------------------------
+
+
+def _whole_days(value: object) -> object:
+    """A count of working days: a whole number (2.0 is 2), never true/false or text."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _day(value: object) -> object:
+    """Refuse numbers, which pydantic would read as Unix timestamps (0 → 1970-01-01)."""
+    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+#: Working days: whole, ≥ 0, and at most about four years' worth (a safety limit).
+WholeDays = Annotated[int, Field(ge=0, le=1000), BeforeValidator(_whole_days)]
+Day = Annotated[date, BeforeValidator(_day)]
+
+
+class ServiceCalendar(_Model):
+    statutory: StrictBool
+    holidays: list[Day] | None = None
+    workdays: list[Day] | None = None
+
+    @model_validator(mode="after")
+    def _off_or_on(self) -> ServiceCalendar:
+        holidays = set(self.holidays or ())
+        both = [(i, d) for i, d in enumerate(self.workdays or ()) if d in holidays]
+        if both:
+            days = ", ".join(dict.fromkeys(d.isoformat() for _, d in both))
+            raise PydanticCustomError(
+                "day_both",
+                f"{days} listed in both service.calendar.holidays and service.calendar.workdays: "
+                "a day is either a day off or a working day; remove it from one list",
+                {"at": ("workdays", both[0][0])},
+            )
+        return self
+
+
+class Evaluation(_Model):
+    """Evaluations (民主测评, 共建共评): rater groups and their weights, optional votes, trimming."""
+
+    groups: Annotated[dict[Label, Positive], Field(min_length=1)]
+    votes: dict[Label, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
+    trim: Annotated[int, Field(ge=0)]
+    min_raters: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _enough_raters(self) -> Evaluation:
+        least = 2 * self.trim + 1
+        if self.min_raters < least:
+            raise PydanticCustomError(
+                "min_raters",
+                f"evaluation.min_raters must be at least 2 × trim + 1 = {least}, got "
+                f"{self.min_raters}: trim {self.trim} drops the {self.trim} lowest and the "
+                f"{self.trim} highest scores of a group, and at least one must be left",
+                {"at": ("min_raters",)},
+            )
+        return self
+
+
+class ServiceEvents(_Model):
+    late_response: Label
+    late_resolution: Label
+    on_time: Label | None = None
+
+
+class Service(_Model):
+    respond_days: WholeDays
+    resolve_days: Annotated[dict[Label, WholeDays], Field(min_length=1)]
+    calendar: ServiceCalendar
+    events: ServiceEvents
 
 
 class Rules(_Model):
@@ -246,6 +422,8 @@ class Rules(_Model):
     grades: Grades
     veto: Veto
     bonus: Bonus
+    service: Service | None = None
+    evaluation: Evaluation | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -278,6 +456,27 @@ class Rules(_Model):
                 {"at": ("max_grade",)},
             )
         return veto
+
+    @field_validator("service")
+    @classmethod
+    def _service_codes_are_events(cls, service: Service | None, info: ValidationInfo) -> Service | None:
+        points = info.data.get("points")
+        if service is None or points is None:  # points has its own problems
+            return service
+        codes = service.events.model_dump(exclude_none=True)
+        unknown = [key for key, code in codes.items() if code not in points.events]
+        if unknown:
+            listed = " and ".join(f"service.events.{key} '{codes[key]}'" for key in unknown)
+            verb = "is not a code" if len(unknown) == 1 else "are not codes"
+            close = difflib.get_close_matches(codes[unknown[0]], list(points.events), n=1)
+            hint = f" — did you mean '{close[0]}'?" if close else ""
+            raise PydanticCustomError(
+                "unknown_code",
+                f"{listed} {verb} of points.events ({', '.join(points.events)}){hint}: "
+                "a service event must be in the catalogue; add it to points.events or correct the code",
+                {"at": ("events", unknown[0])},
+            )
+        return service
 
     # Convenience look-ups used by the engine ---------------------------------
 

@@ -26,7 +26,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from kpi.report.xlsx import HIGHLIGHT, MAIN_NS, STYLE, FormSpec, Highlight, SheetSpec, _letter, write_xlsx
+from kpi.report.xlsx import (
+    HIGHLIGHT,
+    MAIN_NS,
+    STYLE,
+    CellTooLong,
+    FormSpec,
+    Highlight,
+    SheetSpec,
+    _letter,
+    write_xlsx,
+)
 from kpi.report.xlsx_chart import Chart, Series, Span
 
 CREATED = datetime(2024, 3, 31)
@@ -774,15 +784,27 @@ def test_cell_of_exactly_the_excel_limit_is_written_whole(tmp_path: Path) -> Non
     assert openpyxl_rows(path)[1] == [text]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="no guard: a cell over Excel's 32,767-character limit is written whole, and Excel "
-    "truncates or 'repairs' the file; expected a ValueError at write time",
-)
 def test_cell_over_the_excel_limit_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write(tmp_path, spec([["x" * (MAX_CELL_CHARS + 1)]]))
+
+
+TOO_LONG = "x" * (MAX_CELL_CHARS + 1)
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        FormSpec("汇总", [[("a", "text")], [(None, "text"), (TOO_LONG, "box:text")]], [9.0]),
+        SheetSpec("奖金", ["h"], ["text"], [9.0], [["ok"]], 1, totals=[[TOO_LONG]]),
+    ],
+    ids=["form", "total-row"],
+)
+def test_text_over_the_limit_in_a_form_or_a_total_row_is_located(tmp_path: Path, sheet: Any) -> None:
+    with pytest.raises(CellTooLong) as raised:
+        write(tmp_path, sheet)
+    expected = ("汇总", 2, "B") if isinstance(sheet, FormSpec) else ("奖金", 3, "A")
+    assert (raised.value.sheet, raised.value.row, raised.value.column) == expected
 
 
 @pytest.mark.parametrize(
