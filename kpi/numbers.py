@@ -1,4 +1,4 @@
-"""Exact decimal helpers: the only place rounding is defined (SPEC §2).
+"""Exact decimal helpers: the only place rounding is defined (method §5).
 
 Python's ``round`` rounds half to even and binary floats cannot hold 0.35, so
 every published number goes through :func:`r2` or :func:`round0` on a Decimal.

@@ -1,4 +1,4 @@
-"""Department scores D_d (SPEC §5.4, §7 "Scores").
+"""Department scores D_d (method §6.4, §9 "Scores").
 
 D_d = r2(Σ W_c X_c / Σ W_c) over the components that exist (indicators I_d,
 city C_d, and with evaluations the evaluation score E_d, weight

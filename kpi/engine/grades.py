@@ -1,4 +1,4 @@
-"""Ranks and grades (等次) with quotas (SPEC §2, §5.8, §7 "Grades and ranks").
+"""Ranks and grades (等次) with quotas (method §5, §6.8, §9 "Grades and ranks").
 
 Members are walked once in the deterministic order (score descending, id
 ascending). Each takes the highest band its score reaches; a band with a quota

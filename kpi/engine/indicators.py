@@ -1,4 +1,4 @@
-"""指标数 — indicator scores and each department's indicator score (SPEC §5.2, §7).
+"""指标数 — indicator scores and each department's indicator score (method §6.2, §9).
 
 Indicators number in the hundreds or thousands, so each is computed as a
 Decimal in a comprehension; every row keeps the ratio before and after the cap,

@@ -1,4 +1,4 @@
-"""Individual scores S (SPEC §5.6, §7 "Scores").
+"""Individual scores S (method §6.6, §9 "Scores").
 
 Q = r2(base_score + P); S = r2((w_dep D_d + w_per Q) / (w_dep + w_per)) with
 the weights of ``individual.by_role[职务]`` (exact text) or ``individual.weights``;

@@ -1,4 +1,4 @@
-"""Leader scores L (SPEC §5.5).
+"""Leader scores L (method §6.5).
 
 Main leaders follow the zone: L = Z + P. A leader in charge blends the zone
 with the mean of the departments in its charge (sheet 部门):

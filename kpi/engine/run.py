@@ -57,7 +57,7 @@ def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataF
 
 
 def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
-    """Compute every published number of SPEC §5 for one validated workbook.
+    """Compute every published number of method §6 for one validated workbook.
 
     All arithmetic runs in a 60-digit decimal context, so no product or sum of
     input values is ever rounded before a published step rounds it.

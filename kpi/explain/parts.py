@@ -45,7 +45,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
             cite.row("points", int(event["row"])),
             "" if value is not None else cite.rule("points", "events", event["code"], "points"),
         )
-    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # SPEC §8 events
+    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # method §6.0 events
         if shown == MAX_LISTED_EVENTS:
             section.fact("… and more events from 企业诉求 (see 诉求明细)")
             break

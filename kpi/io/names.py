@@ -1,4 +1,4 @@
-"""Sheet and column names of the input workbook (SPEC §3), Chinese and English.
+"""Sheet and column names of the input workbook (method §3), Chinese and English.
 
 Matching is on :func:`normalize_name` (NFKC, strip, casefold) so ``工号 ``,
 ``ＩＤ`` and ``Id`` all find the ``id`` column. The first name of each pair is the
@@ -101,7 +101,7 @@ _SPACE = re.compile(r"\s+")
 def normalize_name(text: str) -> str:
     """NFKC + strip + casefold; inner line breaks and spaces are dropped too.
 
-    SPEC §7 says strip only; header cells typed in Excel often carry a line
+    method §9 says strip only; header cells typed in Excel often carry a line
     break (Alt+Enter) or a space inside (``绩效 基数``), which users expect to
     match, and no two accepted names differ only by white space.
     """

@@ -1,4 +1,4 @@
-"""The published tables of SPEC §6, built from :class:`~kpi.engine.results.Results`.
+"""The published tables of method §7, built from :class:`~kpi.engine.results.Results`.
 
 One definition of every sheet and column (key, Chinese and English header, cell
 kind) serves the results workbook, ``--json`` and ``verify``, so the three
@@ -210,7 +210,7 @@ RUN_INFO_LABELS: dict[str, tuple[str, str]] = {
     "warning": ("警告", "warning"),
 }
 
-#: Sheet titles (zh, en) in SPEC §6 order.
+#: Sheet titles (zh, en) in method §7 order.
 SHEET_TITLES: dict[str, tuple[str, str]] = {
     "individuals": ("个人得分", "individuals"),
     "departments": ("部门得分", "departments"),
@@ -272,7 +272,7 @@ def marks(results: Results, lang: str) -> dict[str, str]:
 
 
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
-    """Every sheet of the results workbook, in SPEC §6 order."""
+    """Every sheet of the results workbook, in method §7 order."""
     from kpi.report.additions import with_additions  # it builds on this module's columns
 
     frames = {
@@ -283,7 +283,7 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
         "points_ledger": (results.points_ledger, POINTS_LEDGER),
         "indicator_detail": (results.indicator_detail, INDICATOR_DETAIL),
     }
-    if results.service_detail is not None:  # only when the rules have `service` (SPEC §8)
+    if results.service_detail is not None:  # only when the rules have `service` (method §6.0)
         frames["service_detail"] = (results.service_detail, SERVICE_DETAIL)
     frames = with_additions(frames, results)
     marked = marks(results, lang)

@@ -1,4 +1,4 @@
-"""The results workbook (SPEC §6): published tables → :mod:`kpi.report.xlsx` sheets.
+"""The results workbook (method §7): published tables → :mod:`kpi.report.xlsx` sheets.
 
 How a cell looks is declared once per cell kind (:data:`FORMATS`,
 :data:`HIGHLIGHTS`), so any sheet — a new one included — gets it by naming its

@@ -1,4 +1,4 @@
-"""The rules schema (SPEC §4 and §7 "Rules") as pydantic models.
+"""The rules schema (method §4 and §9 "Rules") as pydantic models.
 
 Every model forbids unknown keys, so a typo like ``quata`` is an error rather
 than a silently ignored rule. Numbers are :class:`~decimal.Decimal` built from
@@ -320,7 +320,7 @@ class Bonus(_Model):
         return self
 
 
-# Service requests (SPEC §8) ------------------------------------------------------------
+# Service requests (method §6.0) ------------------------------------------------------------
 
 
 def _whole_days(value: object) -> object:

@@ -22,7 +22,7 @@ _LAUGHS = "laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 )
 
 
-#: A valid service section (SPEC §8) appended after the last line; its faults edit it.
+#: A valid service section (method §6.0) appended after the last line; its faults edit it.
 _LAST = "  include_leaders: false\n"
 _SERVICE = (
     _LAST + "service:\n"

@@ -1,6 +1,6 @@
 """The worked quarter of tests/data/worked_quarter, end to end through the CLI.
 
-Every expected number below is derived by hand from SPEC §5 (and agrees with
+Every expected number below is derived by hand from method §6 (and agrees with
 WORKED.md, which derives the same numbers in more words). ``r2`` rounds half
 away from zero; every step uses the rounded value of the step before it.
 
@@ -66,7 +66,7 @@ def run(
 
 
 def test_sheet_names(run: Run) -> None:
-    # SPEC §6: the 汇总 sheet first, then seven sheets in this order, zh names by default,
+    # method §7: the 汇总 sheet first, then seven sheets in this order, zh names by default,
     # English with --lang en.
     expected = {
         "zh": ["汇总", "个人得分", "部门得分", "领导得分", "绩效奖金", "点数明细", "指标明细", "运行信息"],

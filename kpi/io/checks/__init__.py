@@ -1,4 +1,4 @@
-"""Type checks of each sheet's cells and their cross-references (SPEC §3, §5.4, §7).
+"""Type checks of each sheet's cells and their cross-references (method §3, §6.4, §9).
 
 Every check adds located problems to one :class:`~kpi.errors.Collector`, so a
 workbook's faults are all reported in one run. A cell that fails its type

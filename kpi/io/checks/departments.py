@@ -1,7 +1,7 @@
 """Checks of sheet 部门: its 分管领导 against 人员, and that each department can be scored.
 
 Both need other sheets read first (人员's leader kinds; 指标 and 市级分工), so
-they run after those sheets' own checks (SPEC §5.4).
+they run after those sheets' own checks (method §6.4).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]
 
 
 def check_department_components(c: Checker, checked: Checked) -> None:
-    """SPEC §5.4: a department with neither indicators nor city shares cannot be scored.
+    """method §6.4: a department with neither indicators nor city shares cannot be scored.
 
     Skipped while 指标 or 市级分工 is missing, or names a department that is not
     in 部门: those problems come first and may be the cause. With evaluations,
