@@ -364,5 +364,6 @@ def _charts(
     charts = [
         Chart(title, categories, series, (0, start - 1), (WIDTH, start - 1 + CHART_ROWS), number_format)
         for (title, categories, series, number_format), start in zip(plans, starts, strict=True)
+        if categories.last >= categories.first  # nothing to chart (no department): no chart
     ]
     return charts, page_break
