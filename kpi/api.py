@@ -36,10 +36,29 @@ def check_effective(rules_file: RulesFile, period: Period) -> None:
         )
 
 
+def check_statutory(rules_file: RulesFile, period: Period) -> None:
+    """``service.calendar.statutory: true`` needs a statutory holiday table for the period's year."""
+    service = rules_file.rules.service
+    if service is None or not service.calendar.statutory:
+        return
+    from kpi.workdays import statutory_years
+
+    first, last = statutory_years()
+    if not first <= period.year <= last:
+        raise RulesError.single(
+            f"service.calendar.statutory is true, but the statutory holiday table of this kpi knows "
+            f"the years {first}–{last} only, not {period.year}: list that year's holidays and make-up "
+            "working days in service.calendar.holidays and workdays with statutory: false, or use a "
+            "kpi release whose table knows the year",
+            Location(rules_file.path, line=rules_file.line_of("service", "calendar", "statutory")),
+        )
+
+
 def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tuple[Inputs, RulesFile]:
     """Load the rules, check they govern ``period``, then read and validate the workbook."""
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
+    check_statutory(rules_file, period)
     return read_workbook(input_path, rules_file.rules, period), rules_file
 
 
@@ -68,6 +87,7 @@ def write_template(
     check_output(Path(out), force=force, inputs=inputs)
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
+    check_statutory(rules_file, period)
     template = make_template(rules_file, period, lang=lang, previous=previous)
     save_template(template, Path(out), force=force, inputs=inputs)
     return template

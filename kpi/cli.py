@@ -8,8 +8,13 @@ a traceback.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import io
 import json
 import os
+import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -33,8 +38,103 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+# Any console, no traceback: a console that cannot show a character (ASCII, or
+# GBK on a Chinese Windows) gets it spelled in ASCII, or "?" when there is no
+# spelling, instead of a UnicodeEncodeError. _configure_streams() sets this up
+# once, from main() and from the root callback (so in-process runs get it too);
+# the library never prints.
+_SPELLED = {
+    "ρ": "rho",
+    "Σ": "sum",
+    "σ": "sigma",
+    "α": "alpha",
+    "β": "beta",
+    "Δ": "delta",
+    "µ": "u",
+    "μ": "u",
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "×": "x",
+    "÷": "/",
+    "±": "+/-",
+    "→": "->",
+    "←": "<-",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "≈": "~",
+    "…": "...",
+    "·": ".",
+    "•": "*",
+    "▸": ">",
+    "§": "section ",
+    "√": "sqrt",
+    "∞": "inf",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "✓": "ok",
+    "✗": "x",
+}
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    except LookupError:
+        return True
+    return True
+
+
+def _spelled(char: str, encoding: str) -> str:
+    if char in _SPELLED:
+        return _SPELLED[char]
+    folded = unicodedata.normalize("NFKC", char)  # full-width Ｄ, subscript ᵢ ₂ …
+    if folded != char and _encodes(folded, encoding):
+        return folded
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+    if plain:
+        return plain
+    # A wide character (汉字) takes two columns: two marks keep the tables aligned.
+    return "??" if unicodedata.east_asian_width(char) in ("W", "F") else "?"
+
+
+def _spell_error(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler ``kpi-spell``: unencodable characters in ASCII words, else "?"/"??"."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(_spelled(char, error.encoding) for char in text), error.end
+
+
+codecs.register_error("kpi-spell", _spell_error)
+
+
+def _configure_streams() -> None:
+    """Make stdout and stderr spell what their encoding cannot show (see _SPELLED)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) != "kpi-spell":
+            with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+                reconfigure(errors="kpi-spell")
+
+
+class _Console(Console):
+    """JSON keeps every character: escaped (``\\u4eba``) when the console cannot show it."""
+
+    def print_json(self, json: str | None = None, *, data: Any = None, **options: Any) -> None:
+        if "ensure_ascii" not in options:
+            options["ensure_ascii"] = not _encodes(json or "", self.encoding)
+        super().print_json(json, data=data, **options)
+
+
+out_console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
 
 T = TypeVar("T")
 
@@ -46,8 +146,10 @@ def _period(text: str) -> Period:
         raise typer.BadParameter(str(exc)) from exc
 
 
-InputArg = Annotated[Path, typer.Argument(metavar="INPUT", help="Input workbook (.xlsx, .xlsm or .xls).")]
-RulesOpt = Annotated[Path, typer.Option("--rules", "-r", help="Rules file (YAML).")]
+InputArg = Annotated[
+    Path, typer.Argument(metavar="INPUT", readable=False, help="Input workbook (.xlsx, .xlsm or .xls).")
+]
+RulesOpt = Annotated[Path, typer.Option("--rules", "-r", readable=False, help="Rules file (YAML).")]
 PeriodOpt = Annotated[
     Period,
     typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
@@ -84,16 +186,37 @@ def _guard(as_json: bool, action: Callable[[], T]) -> T:
         raise AssertionError("unreachable") from error
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
+    except MemoryError as exc:
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        _out_of_memory()
+        raise typer.Exit(1) from exc
     except Exception as exc:  # a bug, not a user mistake: say so without a traceback
         if os.environ.get("KPI_DEBUG"):
             raise
-        err_console.print(
-            Text(
-                f"internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug in kpi, not in your files. Rerun with KPI_DEBUG=1 and report it."
-            )
-        )
+        _internal_error(exc)
         raise typer.Exit(3) from exc
+
+
+def _internal_error(exc: BaseException) -> None:
+    message = " ".join(str(exc).split())  # one line, whatever the exception holds
+    err_console.print(
+        Text(
+            f"internal error: {type(exc).__name__}: {message} (a bug in kpi, not in your files: "
+            "rerun with KPI_DEBUG=1 and report it)"
+        ),
+        soft_wrap=True,
+    )
+
+
+def _out_of_memory() -> None:
+    err_console.print(
+        Text(
+            "error: not enough memory to finish; nothing written (close other programs, raise "
+            "the memory limit, or split the workbook)"
+        ),
+        soft_wrap=True,
+    )
 
 
 @app.command()
@@ -101,7 +224,9 @@ def score(
     input: InputArg,
     rules: RulesOpt,
     period: PeriodOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Results workbook to write (.xlsx).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", readable=False, help="Results workbook to write (.xlsx).")
+    ],
     lang: LangOpt = "zh",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
@@ -130,7 +255,7 @@ def score(
     _print_lines(warning_lines(results.warnings, lang), err_console)
     if not quiet:
         out_console.print(summary(results, lang))
-        out_console.print(Text(f"wrote {out}"))
+        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 @app.command()
@@ -149,7 +274,9 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     _print_lines(warning_lines(inputs.warnings, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
-    out_console.print(Text(f"{input}: ok ({people} people, {events} point events)"))
+    requests = len(inputs.service_requests)
+    listed = f", {requests} service requests" if requests else ""
+    out_console.print(Text(f"{input}: ok ({people} people, {events} point events{listed})"))
 
 
 @app.command()
@@ -181,12 +308,15 @@ def explain(
 def template(
     rules: RulesOpt,
     period: PeriodOpt,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Blank input workbook to write (.xlsx).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", readable=False, help="Blank input workbook to write (.xlsx).")
+    ],
     previous: Annotated[
         Path | None,
         typer.Option(
             "--from",
             metavar="INPUT",
+            readable=False,
             help="Last period's input: carry over 人员, 部门, 指标, 市级排名 and 市级分工.",
         ),
     ] = None,
@@ -227,7 +357,7 @@ app.add_typer(rules_app, name="rules")
 
 @rules_app.command("check")
 def rules_check(
-    path: Annotated[Path, typer.Argument(help="Rules file (YAML).")], as_json: JsonOpt = False
+    path: Annotated[Path, typer.Argument(readable=False, help="Rules file (YAML).")], as_json: JsonOpt = False
 ) -> None:
     """Validate a rules file alone."""
     from kpi.rules.loader import load_rules
@@ -252,13 +382,17 @@ def rules_check(
 
 @rules_app.command("diff")
 def rules_diff(
-    old: Annotated[Path, typer.Argument(help="The rules in force (YAML).")],
-    new: Annotated[Path, typer.Argument(help="The proposed rules (YAML).")],
-    data: Annotated[Path | None, typer.Option("--data", help="Score this workbook under both rules.")] = None,
+    old: Annotated[Path, typer.Argument(readable=False, help="The rules in force (YAML).")],
+    new: Annotated[Path, typer.Argument(readable=False, help="The proposed rules (YAML).")],
+    data: Annotated[
+        Path | None, typer.Option("--data", readable=False, help="Score this workbook under both rules.")
+    ] = None,
     period: Annotated[
         Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the impact workbook.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", readable=False, help="Write the impact workbook.")
+    ] = None,
     lang: LangOpt = "zh",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
@@ -304,7 +438,7 @@ def rules_diff(
         out_console.print()
         _print_lines(render_impact(result))
     if out is not None:
-        out_console.print(Text(f"wrote {out}"))
+        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 @rules_app.command("schema")
@@ -317,8 +451,10 @@ def rules_schema() -> None:
 
 @app.command()
 def verify(
-    results: Annotated[Path, typer.Argument(help="A results workbook written by kpi score.")],
-    input: Annotated[Path, typer.Option("--input", "-i", help="The input workbook it was scored from.")],
+    results: Annotated[Path, typer.Argument(readable=False, help="A results workbook written by kpi score.")],
+    input: Annotated[
+        Path, typer.Option("--input", "-i", readable=False, help="The input workbook it was scored from.")
+    ],
     rules: RulesOpt,
     as_json: JsonOpt = False,
 ) -> None:
@@ -351,8 +487,36 @@ def _root(
     ] = False,
 ) -> None:
     """kpi — the four-number KPI appraisal calculator."""
+    _configure_streams()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="kpi")
+    """Console-script entry point: the one place that handles signals and stray exceptions.
+
+    Exit codes: 0 ok, 1 a user error (or not enough memory), 2 usage, 3 a bug,
+    128 + the signal's number when stopped by SIGINT (130), SIGHUP (129) or
+    SIGTERM (143).
+    """
+    from kpi import signals
+
+    _configure_streams()
+    signals.install()
+    try:
+        app(prog_name="kpi")
+    except signals.Interrupted as stop:
+        if stop.written is not None:
+            line = f"error: {stop.written}: interrupted by {stop.name} after the file was written in full"
+        else:
+            line = f"error: interrupted by {stop.name}: stopped, no results file written or changed"
+        err_console.print(Text(line), soft_wrap=True)
+        sys.exit(stop.exit_code)
+    except MemoryError:
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        _out_of_memory()
+        sys.exit(1)
+    except Exception as exc:  # outside a command's guard (rendering, imports): still one line
+        if os.environ.get("KPI_DEBUG"):
+            raise
+        _internal_error(exc)
+        sys.exit(3)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +85,49 @@ def test_validate_json_lists_every_fault_sorted() -> None:
     for error, fault in zip(errors, case["all"], strict=True):
         assert error["file"] == str(book)
         assert all(w in error["message"] for w in fault["words"])
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+def _dev_zero(path: Path) -> Path:
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def _stuck(signum: int, frame: object) -> None:
+    raise TimeoutError("kpi is still reading after 60 s")
+
+
+#: Faults that cannot be committed as files, made at run time: (maker, words).
+RUNTIME: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
+    "fifo.xlsx": (_fifo, ["a named pipe (FIFO)", "not a regular file"]),
+    "dev_zero_link.xlsx": (_dev_zero, ["a character device", "/dev/zero", "not a regular file"]),
+}
+
+
+@pytest.mark.parametrize("name", list(RUNTIME))
+def test_score_refuses_a_workbook_that_is_no_file(name: str, tmp_path: Path) -> None:
+    """Like the corpus: exit 1, an error line at the file, nothing written (and no hang)."""
+    make, words = RUNTIME[name]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    book = make(folder / name)
+    out = tmp_path / "results.xlsx"
+    rules = CORPUS / "rules.yaml"
+    previous = signal.signal(signal.SIGALRM, _stuck)
+    signal.alarm(60)  # a reader that blocks on the pipe fails the test instead of hanging it
+    try:
+        result = runner.invoke(
+            app, ["score", str(book), "--rules", str(rules), "--period", "2024Q3", "--out", str(out)]
+        )
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(f"error: {book}: ")]
+    assert any(all(w in line for w in words) for line in lines), result.output
+    assert not out.exists()

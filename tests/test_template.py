@@ -17,6 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
+from support.service import SERVICE, service_rules
 from support.template import SMALL_QUARTER, fill, rows_of
 from support.worked import Worked
 from typer.testing import CliRunner
@@ -229,6 +230,37 @@ def test_without_role_coefficients_other_roles_only_warn(worked: Worked, tmp_pat
     assert dv.formula1 == '"党工委书记,管委会主任,管委会副主任,部长"' and dv.errorStyle == "warning"
 
 
+def test_service_requests_sheet_when_the_rules_have_a_service_section(tmp_path: Path) -> None:
+    rules = service_rules(tmp_path / "service.yaml")
+    out = tmp_path / "service.xlsx"
+    api.write_template(rules, Q4, out)
+    book = book_of(out)
+    assert book.sheetnames == [*ZH_SHEETS, "企业诉求"]
+    ws = ws_of(book, "企业诉求")
+    assert [c.value for c in ws[1]] == ["编号", "企业", "负责人", "类别", "受理日期", "回应日期", "办结日期"]
+    assert ws.freeze_panes == "A2"
+    got = {sqref: (dv.type, dv.formula1, dv.errorStyle) for sqref, dv in validations(ws).items()}
+    # Request dates may lie outside the period: formatted as dates, not limited.
+    assert got == {
+        "C2:C1000": ("list", "人员!$A$2:$A$1000", "stop"),
+        "D2:D1000": ("list", '"一般,特殊"', "stop"),
+    }
+    assert [ws.column_dimensions[c].number_format for c in "EFG"] == ["yyyy-mm-dd"] * 3
+    rows = instruction_rows(out)
+    table = table_after(rows, ("工作表", "列", "必填", "类型", "可选值或范围", "示例", "说明"))
+    by_column = {(r[0], r[1]): r for r in table}
+    assert by_column[("企业诉求", "类别")][2:6] == (
+        "是",
+        "文本",
+        "一般 5 个工作日办结、特殊 10 个工作日办结（规则 service.resolve_days）",
+        "一般",
+    )
+    assert by_column[("企业诉求", "办结日期")][2:5] == ("否", "日期", None)
+    assert ("企业诉求", "否") in [r[:2] for r in table_after(rows, ("工作表", "必需", "说明"))]
+    # The service codes are in the event table too.
+    assert ("S03", "诉求按时办结", "0.5", "—") in table_after(rows, ("代码", "名称", "默认点数", "每期上限"))
+
+
 # 填表说明 ------------------------------------------------------------------------------------
 
 
@@ -333,6 +365,13 @@ def test_rules_not_yet_in_force_are_refused(worked: Worked, tmp_path: Path) -> N
     rules = worked.rules_variant("base_score: 100", "effective_from: 2025-01-01\nbase_score: 100")
     with pytest.raises(RulesError, match="take effect on 2025-01-01"):
         api.write_template(rules, Q4, tmp_path / "t.xlsx")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_year_the_statutory_table_does_not_know_is_refused(tmp_path: Path) -> None:
+    rules = service_rules(tmp_path / "statutory.yaml", SERVICE.replace("statutory: false", "statutory: true"))
+    with pytest.raises(RulesError, match="statutory holiday table"):
+        api.write_template(rules, Period.parse("2031Q1"), tmp_path / "t.xlsx")
     assert not (tmp_path / "t.xlsx").exists()
 
 

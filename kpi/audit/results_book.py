@@ -9,6 +9,7 @@ for whether a cell still holds the value that was published (:func:`matches`).
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -20,6 +21,8 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi.errors import KpiError, Location
+from kpi.files import FileProblem, read_regular
+from kpi.io.safety import MAX_FILE_BYTES
 from kpi.numbers import from_float
 from kpi.periods import Period
 from kpi.report.tables import SHEET_TITLES, run_info_label
@@ -51,9 +54,12 @@ def read_book(path: str | Path) -> dict[str, list[Row]]:
     """
     name = str(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise ResultsError.single("results workbook not found", Location(name)) from None
+        data = read_regular(path, MAX_FILE_BYTES)
+    except FileProblem as problem:
+        message = "results workbook not found" if problem.reason == "missing" else str(problem)
+        raise ResultsError.single(message, Location(name)) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise ResultsError.single(
             f"cannot read the results workbook ({exc}): give the .xlsx that kpi score wrote",

@@ -19,6 +19,9 @@ change's key path wins (``*`` matches any key or band name). The parts are
 listed downstream as far as a change can travel — a city-weighting change moves
 department scores, hence leaders' and members' scores, hence grades, hence
 bonuses. Metadata (name, version, source, effective_from) touches no number.
+The service section (SPEC §8) makes points events for the people handling
+requests, so it moves their points and everything downstream of a person's
+points; calendar lists compare as sets, one change per date.
 """
 
 from __future__ import annotations
@@ -78,6 +81,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "grades":                     ("grades", "bonus"),
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
+    "service":                    ("points", "leaders", "individuals", "grades", "bonus"),
 }
 # fmt: on
 

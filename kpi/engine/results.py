@@ -43,6 +43,10 @@ class Results:
     bonus: pd.DataFrame
     quotas: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    #: 诉求明细 with what explain shows (SPEC §8); None when the rules have no ``service``.
+    service_detail: pd.DataFrame | None = None
+    #: The points events derived from the requests, each with its request (编号 and row).
+    service_events: pd.DataFrame | None = None
 
     @property
     def rules(self) -> Rules:

@@ -1,6 +1,6 @@
 """Score one period: the engine's single entry point, wiring the numbers in order.
 
-points → indicators → city weighting → vetoes → departments → leaders →
+(service requests →) points → indicators → city weighting → vetoes → departments → leaders →
 individuals → grades → bonus. Each step is a pure function of the frames
 before it; this module only joins them and collects warnings.
 """
@@ -21,6 +21,7 @@ from kpi.engine.individuals import individual_scores
 from kpi.engine.leaders import leader_scores
 from kpi.engine.points import net_points, points_ledger
 from kpi.engine.results import Results
+from kpi.engine.service import service_outcome, with_service_events
 from kpi.engine.veto import veto_causes
 from kpi.engine.weighting import (
     city_detail,
@@ -68,7 +69,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     leaders_roster, individuals_roster = split_roster(inputs.people, rules_file)
     warnings = list(inputs.warnings)
 
-    ledger = points_ledger(inputs.points, rules)
+    service = (
+        service_outcome(inputs.service_requests, rules.service, period) if rules.service is not None else None
+    )
+    events = inputs.points if service is None else with_service_events(inputs.points, service.events)
+    ledger = points_ledger(events, rules)
     person_points = net_points(
         ledger,
         list(inputs.people["id"]),
@@ -199,4 +204,6 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
             "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}),
         },
         warnings=sort_problems(warnings, tuple(inputs.sheets.values())),
+        service_detail=None if service is None else service.detail,
+        service_events=None if service is None else service.events,
     )

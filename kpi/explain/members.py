@@ -13,6 +13,7 @@ from kpi.engine.results import Results
 from kpi.errors import KpiError, Location
 from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
+from kpi.explain.service import service_section
 from kpi.explain.sources import Cite, num, weighted_mean_expression
 from kpi.io.names import COLUMN_NAMES
 from kpi.numbers import r6
@@ -248,6 +249,7 @@ def _individual(results: Results, pid: str, lang: str) -> Explanation:
     rules = results.rules
     ex = Explanation(pid, "individual", f"{pid} {row['name']}  ({results.period})", lang)
     _roster(ex, results, cite, pid)
+    service_section(ex, results, cite, pid)
     points = points_section(ex, results, cite, pid, person=True)
     section = ex.section("个人得分 personal score")
     section.step(
@@ -315,6 +317,7 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
         expression=weighted_mean_expression(zip(city["weight"], city["rank_score"], strict=True)),
         exact=results.zone_exact,
     )
+    service_section(ex, results, cite, pid)
     points = points_section(ex, results, cite, pid, person=True)
     section = ex.section("领导得分 leader score")
     if row["departments"]:

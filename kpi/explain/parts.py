@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi.engine.results import Results
 from kpi.explain.model import Explanation, show
+from kpi.explain.service import derived_counts, events_note, service_event_facts
 from kpi.explain.sources import Cite, num, total
 
 MAX_LISTED_EVENTS = 200
@@ -44,6 +45,12 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
             cite.row("points", int(event["row"])),
             "" if value is not None else cite.rule("points", "events", event["code"], "points"),
         )
+    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # SPEC §8 events
+        if shown == MAX_LISTED_EVENTS:
+            section.fact("… and more events from 企业诉求 (see 诉求明细)")
+            break
+        section.fact(*fact)
+    derived = derived_counts(results, target)
     ledger = results.points_ledger[results.points_ledger["target"] == target]
     for row in ledger.to_dict("records"):
         cap = row["code_cap"]
@@ -52,7 +59,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
                 f"{row['code']} Σ",
                 row["counted"],
                 expression=num(row["raw_total"]),
-                note=f"{row['events']} event(s)",
+                note=events_note(row["events"], derived.get(row["code"], 0)),
             )
         else:
             section.step(
@@ -60,7 +67,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
                 row["counted"],
                 formula="clamp(Σ, −max_per_period, max_per_period)",
                 expression=f"clamp({num(row['raw_total'])}, {num(-cap)}, {num(cap)})",
-                note=f"{row['events']} event(s)",
+                note=events_note(row["events"], derived.get(row["code"], 0)),
                 sources=[cite.rule("points", "events", row["code"], "max_per_period")],
             )
     frame = results.person_points if person else results.department_points

@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpi.io.xml_scan import Unreadable
 from kpi.numbers import from_float, plain
+from kpi.report.xlsx import MAX_CELL_CHARS, excel_length
 
 TEXT, NUMBER, INTEGER, DATE = "text", "number", "integer", "date"
 
@@ -68,6 +69,11 @@ def shown(value: Any) -> str:
 def to_text(value: Any) -> str:
     """Text, stripped; a number is its plain digits (工号 1001 → '1001', never '1001.0')."""
     if isinstance(value, str):
+        if len(value) > MAX_CELL_CHARS // 2 and excel_length(value) > MAX_CELL_CHARS:
+            raise CellError(
+                f"holds {excel_length(value):,} characters, more than the {MAX_CELL_CHARS:,} an "
+                "Excel cell can hold (the file was not saved by Excel or WPS): shorten it"
+            )
         return value.strip()
     if isinstance(value, Unreadable):
         raise CellError(value.reason)

@@ -23,6 +23,10 @@ indicators    id str, name str, level str, department str, direction str
 city_rankings indicator str, weight Decimal, rank int, participants int, row int
 city_shares   indicator str, department str, share Decimal, row int
 vetoes        target str, item str, date datetime.date, note str|None, row int
+service_requests
+              id str, company str, handler str (a 工号), kind str (a key of
+              service.resolve_days), received date, responded date|None,
+              resolved date|None, row int; dates are not limited to the period
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ SHEET_KEYS = (
     "city_rankings",
     "city_shares",
     "vetoes",
+    "service_requests",
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -64,10 +69,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "vetoes": ("target", "item", "date", "note"),
 }
 
+#: Optional sheets beyond SPEC §3 (企业诉求, SPEC §8): absent or empty gives an empty
+#: frame. Kept apart from :data:`COLUMNS`, so code that walks the §3 sheets is unchanged.
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "service_requests": ("id", "company", "handler", "kind", "received", "responded", "resolved"),
+}
+
 
 def empty_frame(sheet: str) -> pd.DataFrame:
-    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*COLUMNS[sheet], "row")})
+    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决/企业诉求)."""
+    columns = COLUMNS[sheet] if sheet in COLUMNS else EXTRA_COLUMNS[sheet]
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, "row")})
 
 
 @dataclass
@@ -83,6 +95,7 @@ class Inputs:
     city_rankings: pd.DataFrame
     city_shares: pd.DataFrame
     vetoes: pd.DataFrame
+    service_requests: pd.DataFrame = field(default_factory=lambda: empty_frame("service_requests"))
     sheets: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)

@@ -20,9 +20,10 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "city_rankings": ("市级排名", "city_rankings"),
     "city_shares": ("市级分工", "city_shares"),
     "vetoes": ("否决", "vetoes"),
+    "service_requests": ("企业诉求", "service_requests"),
 }
 
-OPTIONAL_SHEETS = frozenset({"points", "vetoes"})
+OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests"})
 
 COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "people": {
@@ -73,6 +74,15 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "item": ("事项", "item"),
         "date": ("日期", "date"),
         "note": ("说明", "note"),
+    },
+    "service_requests": {
+        "id": ("编号", "id"),
+        "company": ("企业", "company"),
+        "handler": ("负责人", "handler"),
+        "kind": ("类别", "kind"),
+        "received": ("受理日期", "received"),
+        "responded": ("回应日期", "responded"),
+        "resolved": ("办结日期", "resolved"),
     },
 }
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,8 @@ from typing import Any
 import python_calamine as calamine
 
 from kpi.errors import InputError, Location, Problem
+from kpi.files import FileProblem, read_regular
+from kpi.io.memory import check_memory, out_of_memory
 from kpi.io.ooxml_parts import is_date1904, sheet_members
 from kpi.io.safety import (
     ACCEPTED_SUFFIXES,
@@ -94,12 +97,8 @@ def open_source(path: str | Path) -> Source:
     """Check and open ``path``; an :class:`InputError` says what is wrong with the file."""
     shown = str(path)
     file = Path(path)
-    if not file.exists():
-        raise input_error(shown, f"file not found: {shown}")
-    if file.is_dir():
-        raise input_error(shown, f"{shown} is a folder, not a workbook: give the .xlsx file")
     suffix = file.suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
+    if suffix not in ACCEPTED_SUFFIXES and os.path.exists(file) and not os.path.isdir(file):
         hint = (
             " (a .csv file holds one sheet; the input needs the sheets 人员, 部门, 点数, 指标, "
             "市级排名, 市级分工, 否决 in one workbook)"
@@ -111,17 +110,15 @@ def open_source(path: str | Path) -> Source:
             f"expected an Excel workbook (.xlsx, .xlsm or .xls), got '{file.name}'{hint}: "
             "save the workbook as .xlsx",
         )
-    size = file.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise input_error(
-            shown,
-            f"the file is {size / 1024**2:.0f} MB, more than the {MAX_FILE_BYTES // 1024**2} MB "
-            "this tool reads: remove unused sheets, images or formatting",
-        )
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise input_error(shown, f"cannot read the file: {exc.strerror or exc}") from exc
+        data = read_regular(file, MAX_FILE_BYTES)
+    except FileProblem as problem:
+        if problem.reason == "missing":
+            raise input_error(shown, f"file not found: {shown}") from None
+        if problem.reason == "folder":
+            raise input_error(shown, f"{shown} is a folder, not a workbook: give the .xlsx file") from None
+        hint = ": remove unused sheets, images or formatting" if problem.reason == "size" else ""
+        raise input_error(shown, f"{problem}{hint}") from None
     sha = hashlib.sha256(data).hexdigest()
     if container(shown, file.name, data) == "ole2":
         return _open_ole2(shown, sha, data, suffix)
@@ -131,6 +128,7 @@ def open_source(path: str | Path) -> Source:
 def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     """An OLE2 container: a legacy .xls, or an encrypted (password-protected) .xlsx."""
     check_ole2(path, data)
+    check_memory(path, len(data))  # a BIFF workbook is not compressed: its size is its data
     warnings = []
     if suffix != ".xls":
         warnings.append(
@@ -150,6 +148,7 @@ def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
     with archive:
         infos = archive.infolist()
         check_declared_sizes(path, infos)
+        check_memory(path, sum(i.file_size for i in infos if i.filename.lower().endswith(".xml")))
         scans_by_member = scan_members(path, archive, infos)
         members = sheet_members(archive)
         date1904 = is_date1904(archive, members.get("", ""))
@@ -164,6 +163,8 @@ def _calamine_open(path: str, data: bytes) -> calamine.CalamineWorkbook:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError as exc:
         raise input_error(path, PASSWORD) from exc
+    except MemoryError:
+        raise out_of_memory(path) from None
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise input_error(path, f"the workbook cannot be read ({exc}): {RESAVE}") from exc
 
@@ -205,6 +206,8 @@ def load_grid(source: Source, name: str) -> Grid:
         merged = [(a, b, c, d) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
     except InputError:
         raise
+    except MemoryError:
+        raise out_of_memory(source.path, name) from None
     except Exception as exc:
         raise input_error(source.path, f"sheet {name} cannot be read ({exc}): {RESAVE}", sheet=name) from exc
     if scan is not None:

@@ -54,6 +54,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "city_rankings": ("indicator", "weight", "rank", "participants"),
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date"),
+    "service_requests": ("id", "company", "handler", "kind", "received"),
 }
 
 

@@ -87,6 +87,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         city_rankings=frames["city_rankings"],
         city_shares=frames["city_shares"],
         vetoes=frames["vetoes"],
+        service_requests=frames["service_requests"],
         sheets=sheets,
         columns={
             (key, column): found.letter

@@ -133,15 +133,30 @@ INDICATOR_DETAIL = (
     _c("level_multiplier", "层级系数", "coef"),
     _c("effective_weight", "有效权重", "coef"),
 )
+SERVICE_DETAIL = (
+    _c("id", "编号"),
+    _c("company", "企业"),
+    _c("handler", "负责人"),
+    _c("kind", "类别"),
+    _c("received", "受理日期", "date"),
+    _c("respond_by", "回应时限", "date"),
+    _c("responded", "回应日期", "date"),
+    _c("late_response", "回应逾期", "flag"),
+    _c("resolve_by", "办结时限", "date"),
+    _c("resolved", "办结日期", "date"),
+    _c("late_resolution", "办结逾期", "flag"),
+    _c("codes", "生成事项"),
+)
 RUN_INFO = (_c("key", "项目"), _c("value", "内容"))
 
 KIND_LABELS = {
-    "zh": {"main_leader": "主要领导", "leader_in_charge": "分管领导", True: "是", False: "否"},
+    "zh": {"main_leader": "主要领导", "leader_in_charge": "分管领导", True: "是", False: "否", None: None},
     "en": {
         "main_leader": "main_leader",
         "leader_in_charge": "leader_in_charge",
         True: "yes",
         False: "no",
+        None: None,  # a flag that does not apply (诉求明细: a deadline outside the period)
     },
 }
 
@@ -193,6 +208,7 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "bonus": ("绩效奖金", "bonus"),
     "points_ledger": ("点数明细", "points_ledger"),
     "indicator_detail": ("指标明细", "indicator_detail"),
+    "service_detail": ("诉求明细", "service_detail"),
     "run_info": ("运行信息", "run_info"),
 }
 
@@ -234,6 +250,8 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
         "points_ledger": (results.points_ledger, POINTS_LEDGER),
         "indicator_detail": (results.indicator_detail, INDICATOR_DETAIL),
     }
+    if results.service_detail is not None:  # only when the rules have `service` (SPEC §8)
+        frames["service_detail"] = (results.service_detail, SERVICE_DETAIL)
     sheets = [
         Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
         for key, (frame, columns) in frames.items()

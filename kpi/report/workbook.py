@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime, time
 from pathlib import Path
 
+from kpi.errors import Location, OutputError
 from kpi.periods import Period
 from kpi.report.output import check_output, write_atomically
 from kpi.report.tables import Sheet
-from kpi.report.xlsx import SheetSpec, write_xlsx
+from kpi.report.xlsx import MAX_CELL_CHARS, CellTooLong, SheetSpec, write_xlsx
 
 FORMATS = {
     "score": "0.00",
@@ -67,5 +68,16 @@ def save_workbook(
     """
     check_output(out, force=force, inputs=inputs)
     created = datetime.combine(period.last_day, time())
-    write_atomically(out, lambda temp: write_workbook(temp, sheets, lang, created))
+
+    def write(temp: Path) -> None:
+        try:
+            write_workbook(temp, sheets, lang, created)
+        except CellTooLong as exc:
+            raise OutputError.single(
+                f"a text of {exc.length:,} characters, more than the {MAX_CELL_CHARS:,} an Excel "
+                "cell can hold: shorten it where it comes from",
+                Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
+            ) from None
+
+    write_atomically(out, write, force=force)
     return out

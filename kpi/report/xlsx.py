@@ -19,6 +19,9 @@ directly costs ~1 µs per cell. What this writer guarantees:
   is a ``ValueError`` while writing, never an unreadable file.
 * The bytes depend only on the content and the given creation time (fixed zip
   timestamps), so two runs over the same inputs give identical files.
+* No text longer than Excel's cell limit (:data:`MAX_CELL_CHARS`, counted in
+  UTF-16 units as Excel counts) is ever written: :class:`CellTooLong` names the
+  sheet and cell instead, and Excel never meets a cell it would cut or refuse.
 """
 
 from __future__ import annotations
@@ -78,6 +81,27 @@ _LOOKS_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 MAX_TITLE = 31
 
+#: Excel's limit on the text of one cell, in UTF-16 code units.
+MAX_CELL_CHARS = 32_767
+
+
+def excel_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it: characters beyond U+FFFF count twice."""
+    if len(text) * 2 <= MAX_CELL_CHARS:  # cannot be over the limit: skip the encoding
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+class CellTooLong(ValueError):
+    """A text longer than an Excel cell holds; where it is, once known."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(f"text of {length:,} characters")
+        self.length = length
+        self.sheet: str | None = None
+        self.row: int | None = None
+        self.column: str | None = None
+
 
 def _letter(index: int) -> str:
     letters = ""
@@ -89,6 +113,8 @@ def _letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
+    if len(value) > MAX_CELL_CHARS // 2 and excel_length(value) > MAX_CELL_CHARS:
+        raise CellTooLong(excel_length(value))
     if "_x" in value:  # a literal "_x0041_" must not be decoded by the reader
         value = _LOOKS_ESCAPED.sub(r"_x005F_\1", value)
     if not value.isprintable():  # cheap test; only then look for XML-illegal characters
@@ -182,7 +208,19 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
     stream.write("".join(parts).encode())
     buffer: list[str] = []
     for number, row in enumerate(sheet.rows, start=2):
-        buffer.append(_row(number, row, letters, styles))
+        try:
+            buffer.append(_row(number, row, letters, styles))
+        except CellTooLong as exc:
+            exc.sheet, exc.row = sheet.title, number
+            exc.column = next(
+                (
+                    letter
+                    for letter, value in zip(letters, row, strict=True)
+                    if value is not None and excel_length(str(value)) == exc.length
+                ),
+                None,
+            )
+            raise
         if len(buffer) >= 2000:
             stream.write("".join(buffer).encode())
             buffer.clear()

@@ -40,17 +40,33 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from kpi.errors import Collector, Location, RulesError
+from kpi.files import FileProblem, read_regular
 from kpi.rules.messages import KeyPath, _explain, _in, _line_of, _quote, _where
 from kpi.rules.schema import Rules
 
 #: Deeper nesting than any rules file needs; refusing it keeps the recursive
 #: composer and builder far from Python's recursion limit.
 MAX_DEPTH = 32
+#: A rules file is a few KB (the reference is 2.3 KB, 259 YAML nodes); parsing
+#: YAML in pure Python costs tens of microseconds per token, so the size, the
+#: number of values and the length of any one value are capped well above any
+#: real file and well below where reading would take seconds.
+MAX_RULES_BYTES = 1024**2
+MAX_NODES = 10_000
+#: Longest text of one value or key; a name or message is far shorter, and a
+#: result cell holds at most 32,767 characters.
+MAX_SCALAR_CHARS = 4_096
 
 _CORE = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_CORE + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
@@ -77,17 +93,17 @@ def load_rules(path: str | Path) -> RulesFile:
     """Read and validate a rules file; raise :class:`RulesError` listing every problem."""
     name = str(path)
     try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RulesError.single(f"rules file not found: {name}", Location(file=name)) from None
-    except IsADirectoryError:
-        raise RulesError.single(
-            f"{name} is a directory; give the path of a rules .yaml file", Location(file=name)
-        ) from None
-    except OSError as exc:
-        raise RulesError.single(
-            f"cannot read rules file: {exc.strerror or exc}", Location(file=name)
-        ) from None
+        data = read_regular(path, MAX_RULES_BYTES)
+    except FileProblem as problem:
+        if problem.reason == "missing":
+            message = f"rules file not found: {name}"
+        elif problem.reason == "folder":
+            message = f"{name} is a directory; give the path of a rules .yaml file"
+        elif problem.reason == "size":
+            message = f"{problem} as a rules file (a real one is a few KB)"
+        else:
+            message = str(problem)
+        raise RulesError.single(message, Location(file=name)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -129,8 +145,23 @@ def _compose(text: str, path: str) -> MappingNode:
     yaml = YAML(typ="rt")
     try:
         depth = 0
+        nodes = 0
         for event in yaml.parse(text):
             line = event.start_mark.line + 1
+            if isinstance(event, NodeEvent):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise RulesError.single(
+                        f"more than {MAX_NODES:,} YAML values: a rules file has a few hundred; "
+                        "is this the rules file?",
+                        Location(file=path, line=line),
+                    )
+            if isinstance(event, ScalarEvent) and len(event.value) > MAX_SCALAR_CHARS:
+                raise RulesError.single(
+                    f"a value of {len(event.value):,} characters, more than the {MAX_SCALAR_CHARS:,} "
+                    "a rules file allows in one value: shorten it",
+                    Location(file=path, line=line),
+                )
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
                 kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
                 raise RulesError.single(

@@ -13,6 +13,7 @@ line (the out-of-order band, the role listed twice) rather than at the section.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -20,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -223,6 +225,63 @@ class Bonus(_Model):
         return self
 
 
+# Service requests (SPEC §8) ------------------------------------------------------------
+
+
+def _whole_days(value: object) -> object:
+    """A count of working days: a whole number (2.0 is 2), never true/false or text."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _day(value: object) -> object:
+    """Refuse numbers, which pydantic would read as Unix timestamps (0 → 1970-01-01)."""
+    if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+#: Working days: whole, ≥ 0, and at most about four years' worth (a safety limit).
+WholeDays = Annotated[int, Field(ge=0, le=1000), BeforeValidator(_whole_days)]
+Day = Annotated[date, BeforeValidator(_day)]
+
+
+class ServiceCalendar(_Model):
+    statutory: StrictBool
+    holidays: list[Day] | None = None
+    workdays: list[Day] | None = None
+
+    @model_validator(mode="after")
+    def _off_or_on(self) -> ServiceCalendar:
+        holidays = set(self.holidays or ())
+        both = [(i, d) for i, d in enumerate(self.workdays or ()) if d in holidays]
+        if both:
+            days = ", ".join(dict.fromkeys(d.isoformat() for _, d in both))
+            raise PydanticCustomError(
+                "day_both",
+                f"{days} listed in both service.calendar.holidays and service.calendar.workdays: "
+                "a day is either a day off or a working day; remove it from one list",
+                {"at": ("workdays", both[0][0])},
+            )
+        return self
+
+
+class ServiceEvents(_Model):
+    late_response: Label
+    late_resolution: Label
+    on_time: Label | None = None
+
+
+class Service(_Model):
+    respond_days: WholeDays
+    resolve_days: Annotated[dict[Label, WholeDays], Field(min_length=1)]
+    calendar: ServiceCalendar
+    events: ServiceEvents
+
+
 class Rules(_Model):
     """A whole rules file.
 
@@ -246,6 +305,7 @@ class Rules(_Model):
     grades: Grades
     veto: Veto
     bonus: Bonus
+    service: Service | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -278,6 +338,27 @@ class Rules(_Model):
                 {"at": ("max_grade",)},
             )
         return veto
+
+    @field_validator("service")
+    @classmethod
+    def _service_codes_are_events(cls, service: Service | None, info: ValidationInfo) -> Service | None:
+        points = info.data.get("points")
+        if service is None or points is None:  # points has its own problems
+            return service
+        codes = service.events.model_dump(exclude_none=True)
+        unknown = [key for key, code in codes.items() if code not in points.events]
+        if unknown:
+            listed = " and ".join(f"service.events.{key} '{codes[key]}'" for key in unknown)
+            verb = "is not a code" if len(unknown) == 1 else "are not codes"
+            close = difflib.get_close_matches(codes[unknown[0]], list(points.events), n=1)
+            hint = f" — did you mean '{close[0]}'?" if close else ""
+            raise PydanticCustomError(
+                "unknown_code",
+                f"{listed} {verb} of points.events ({', '.join(points.events)}){hint}: "
+                "a service event must be in the catalogue; add it to points.events or correct the code",
+                {"at": ("events", unknown[0])},
+            )
+        return service
 
     # Convenience look-ups used by the engine ---------------------------------
 

@@ -78,5 +78,5 @@ def save_template(template: Template, out: Path, *, force: bool, inputs: list[Pa
     book = TemplateBook(template).build()
     created = datetime.combine(template.period.first_day, time())
     title = f"KPI input {template.period}"
-    write_atomically(out, lambda temp: write_book(book, temp, created, title))
+    write_atomically(out, lambda temp: write_book(book, temp, created, title), force=force)
     return out

@@ -313,9 +313,8 @@ class TemplateBook:
                 text += self.t("or_department", sheet=self.titles["departments"])
             return text
         separator = "、" if self.lang == "zh" else ", "
-        shown = [
-            f"{v} {label}" if label else v for v, label in zip(allowed.values, _labels(allowed), strict=True)
-        ]
+        labels = [pick(label, self.lang) for label in allowed.labels] or [""] * len(allowed.values)
+        shown = [f"{v} {label}" if label else v for v, label in zip(allowed.values, labels, strict=True)]
         if not allowed.source:
             return separator.join(shown)
         return self.t("rules_list", values=separator.join(shown), source=allowed.source)
@@ -414,10 +413,6 @@ def _append(ws: Worksheet, texts: list[str]) -> None:
 def _clean(text: str) -> str:
     """Characters XML cannot hold, as Excel's ``_xHHHH_`` escape."""
     return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-
-
-def _labels(allowed: RulesList) -> tuple[str, ...]:
-    return allowed.labels or ("",) * len(allowed.values)
 
 
 def _bound(bound: Bound, first_cell: str) -> DataValidation:

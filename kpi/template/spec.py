@@ -45,7 +45,7 @@ class RulesList:
     values: tuple[str, ...]
     source: str
     #: What each value means, shown beside it (an event code's name), or empty.
-    labels: tuple[str, ...] = ()
+    labels: tuple[Bilingual, ...] = ()
     #: False: Excel warns about another value but accepts it (a free-text column with usual values).
     strict: bool = True
 
@@ -167,7 +167,16 @@ def directions(rules: Rules, period: Period) -> Allowed:
 
 def event_codes(rules: Rules, period: Period) -> Allowed:
     events = rules.points.events
-    return RulesList(tuple(events), "points.events", tuple(e.name for e in events.values()))
+    return RulesList(tuple(events), "points.events", tuple((e.name, e.name) for e in events.values()))
+
+
+def request_kinds(rules: Rules, period: Period) -> Allowed | None:
+    """类别 of a service request, each with its working days to settle."""
+    if rules.service is None:
+        return None
+    days = rules.service.resolve_days
+    labels = tuple((f"{n} 个工作日办结", f"settled in {n} working days") for n in days.values())
+    return RulesList(tuple(days), "service.resolve_days", labels)
 
 
 def veto_items(rules: Rules, period: Period) -> Allowed:
@@ -254,7 +263,7 @@ def _text(example: str) -> Callable[[Rules, Period], str]:
     return lambda rules, period: example
 
 
-def _first(values: Callable[[Rules, Period], Allowed]) -> Callable[[Rules, Period], str]:
+def _first(values: Callable[[Rules, Period], Allowed | None]) -> Callable[[Rules, Period], str]:
     def example(rules: Rules, period: Period) -> str:
         allowed = values(rules, period)
         return allowed.values[0] if isinstance(allowed, RulesList) and allowed.values else ""
@@ -485,6 +494,49 @@ VETOES = SheetSpec(
     note=("每个一票否决事项一行；没有可不填", "one row per one-vote veto; may stay empty"),
 )
 
+SERVICE_REQUESTS = SheetSpec(
+    "service_requests",
+    (
+        ColumnSpec("id", "all", ("每条诉求一个编号，不能重复", "one per request, each once"), _text("SQ001")),
+        ColumnSpec(
+            "company",
+            "all",
+            ("提出诉求的企业", "the enterprise that made the request"),
+            _text("青岛某某科技有限公司"),
+        ),
+        ColumnSpec(
+            "handler",
+            "all",
+            ("负责人的工号（员工或领导）", "the 工号 of the person in charge (staff or leader)"),
+            _text("E001"),
+            _sheet("people", "id"),
+        ),
+        ColumnSpec(
+            "kind",
+            "all",
+            ("类别决定办结时限", "the kind sets the working days to settle"),
+            _first(request_kinds),
+            request_kinds,
+        ),
+        ColumnSpec(
+            "received",
+            "all",
+            (
+                "可早于本期：上期受理、时限落在本期的诉求也要列出",
+                "may lie before the period: list a request received earlier whose deadline falls in it",
+            ),
+            _first_day,
+        ),
+        ColumnSpec("responded", "optional", ("空白表示尚未回应", "blank: not answered yet"), _first_day),
+        ColumnSpec("resolved", "optional", ("空白表示尚未办结", "blank: not settled yet"), _last_day),
+    ),
+    when=lambda rules: rules.service is not None,
+    note=(
+        "每条企业诉求一行（规则有 service 部分时）；可以没有行",
+        "one row per enterprise request (rules with a service section); may have no rows",
+    ),
+)
+
 #: The sheets of the input workbook, in workbook order.
 SHEETS: tuple[SheetSpec, ...] = (
     PEOPLE,
@@ -494,6 +546,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     CITY_RANKINGS,
     CITY_SHARES,
     VETOES,
+    SERVICE_REQUESTS,
 )
 
 

@@ -7,6 +7,14 @@ out here so the corpus stands alone) with ONE fault, read with
 ``tests/bad_inputs/rules.yaml`` (a copy of that example's rules) for period
 2024Q3. ``multiple_faults.xlsx`` holds three faults and lists them all.
 
+The ``service_*`` workbooks add a 企业诉求 sheet (:data:`SERVICE_REQUESTS`) and
+are read with ``rules_service.yaml`` (the same rules plus a ``service``
+section), except ``service_without_rules``, whose point is that ``rules.yaml``
+has none.
+
+openpyxl stamps the time of writing into ``docProps/core.xml``, so a workbook
+whose sheets did not change keeps its committed bytes (:func:`main`).
+
 Manifest entry: ``file``; ``sheet`` and ``cell`` (e.g. ``"C14"``, or null for
 a sheet-, row- or file-level problem) of one problem that must be reported;
 ``words`` that its message must contain; ``period`` and ``rules`` to read it
@@ -26,6 +34,7 @@ import copy
 import io
 import json
 import random
+import re
 import struct
 import sys
 import zipfile
@@ -162,6 +171,17 @@ BASE: Sheets = {
         ["综合部", "全面从严治党", D(2024, 8, 15), "发生违反中央八项规定精神问题"],
     ],
 }
+
+
+#: 企业诉求 rows for the service faults, header first: on time, settled without a response date,
+#: and a request received last quarter whose settle deadline falls in this one.
+SERVICE_REQUESTS: list[list[Any]] = [
+    ["编号", "企业", "负责人", "类别", "受理日期", "回应日期", "办结日期"],
+    ["FW001", "青岛海尔", "E06", "一般", D(2024, 7, 5), D(2024, 7, 8), D(2024, 7, 12)],
+    ["FW002", "青岛啤酒", "E06", "特殊", D(2024, 8, 1), None, D(2024, 8, 9)],
+    ["FW003", "双星集团", "L02", "一般", D(2024, 6, 27), D(2024, 6, 28), D(2024, 7, 3)],
+]
+SERVICE_RULES = "rules_service.yaml"
 
 
 def write_book(path: Path, sheets: Sheets) -> Path:
@@ -539,6 +559,79 @@ CELL_FAULTS: list[tuple[str, Callable[[Sheets], None], str | None, str | None, l
     ("name_missing", _set("人员", "B6", "   "), "人员", "B6", ["姓名", "required"]),
 ]
 
+
+def service_base() -> Sheets:
+    return {**base(), "企业诉求": copy.deepcopy(SERVICE_REQUESTS)}
+
+
+# (file stem, fault, sheet, cell, words, rules) on service_base()
+SERVICE_FAULTS: list[tuple[str, Callable[[Sheets], None], str, str | None, list[str], str]] = [
+    (
+        "service_duplicate_id",
+        _set("企业诉求", "A4", "FW001"),
+        "企业诉求",
+        "A4",
+        ["编号", "'FW001'", "repeats row 2"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_unknown_handler",
+        _set("企业诉求", "C3", "E6"),
+        "企业诉求",
+        "C3",
+        ["负责人", "'E6'", "not a 工号 of sheet 人员", "did you mean 'E06'"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_unknown_kind",
+        _set("企业诉求", "D3", "特急"),
+        "企业诉求",
+        "D3",
+        ["类别", "'特急'", "service.resolve_days", "一般, 特殊"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_responded_before_received",
+        _set("企业诉求", "F2", D(2024, 7, 4)),
+        "企业诉求",
+        "F2",
+        ["回应日期 2024-07-04", "before 受理日期 2024-07-05"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_resolved_before_received",
+        _set("企业诉求", "G4", D(2024, 6, 20)),
+        "企业诉求",
+        "G4",
+        ["办结日期 2024-06-20", "before 受理日期 2024-06-27"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_date_unreadable",
+        _set("企业诉求", "E3", "8月1日"),
+        "企业诉求",
+        "E3",
+        ["受理日期", "'8月1日'", "not a date"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_handler_missing",
+        _set("企业诉求", "C2", None),
+        "企业诉求",
+        "C2",
+        ["负责人", "required"],
+        SERVICE_RULES,
+    ),
+    (
+        "service_without_rules",
+        lambda sheets: None,
+        "企业诉求",
+        None,
+        ["企业诉求", "3 service request(s)", "no service section"],
+        RULES,
+    ),
+]
+
 MULTIPLE = (
     "multiple_faults",
     _all(_set("点数", "C3", "X01"), _set("人员", "D4", "招商部"), _set("部门", "B3", "L09")),
@@ -644,9 +737,33 @@ def _hostile(base_bytes: bytes) -> list[tuple[str, bytes, str | None, list[str]]
     ]
 
 
-def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """The manifest entries and the file contents, by file name."""
-    files: dict[str, bytes] = {"base.xlsx": xlsx_bytes(BASE)}
+def _crafted_cells(base_bytes: bytes) -> list[tuple[str, bytes, str, str, list[str]]]:
+    """(file name, content, sheet, cell, words) of cells no spreadsheet program writes.
+
+    Excel, WPS and openpyxl stop a cell's text at 32,767 characters, so the
+    longer one is put into the sheet XML directly; it would otherwise end in a
+    results cell that Excel cuts or refuses.
+    """
+    sheet = zipfile.ZipFile(io.BytesIO(base_bytes)).read(SHEET1).decode()
+    cell = re.search(r'<c r="B5"[^>]*>.*?</c>', sheet)
+    assert cell is not None, "B5 of 人员 is a name in BASE"
+    long_name = f'<c r="B5" t="inlineStr"><is><t>{"刘芳" * 20_000}</t></is></c>'
+    too_long = sheet[: cell.start()] + long_name + sheet[cell.end() :]
+    return [
+        (
+            "text_too_long.xlsx",
+            _replace_member(base_bytes, SHEET1, too_long.encode()),
+            "人员",
+            "B5",
+            ["姓名", "40,000 characters", "32,767"],
+        )
+    ]
+
+
+def entries(base_bytes: bytes | None = None) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The manifest entries and the file contents, by file name (the hostile files are cut
+    from ``base_bytes``, the committed base.xlsx when its sheets are unchanged)."""
+    files: dict[str, bytes] = {"base.xlsx": base_bytes or xlsx_bytes(BASE)}
     manifest: list[dict[str, Any]] = []
 
     def entry(name: str, sheet: str | None, cell: str | None, words: list[str]) -> dict[str, Any]:
@@ -664,6 +781,11 @@ def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
         fault(sheets)
         files[f"{stem}.xlsx"] = xlsx_bytes(sheets)
         manifest.append(entry(f"{stem}.xlsx", sheet, cell, words))
+    for stem, fault, sheet, cell, words, rules in SERVICE_FAULTS:
+        sheets = service_base()
+        fault(sheets)
+        files[f"{stem}.xlsx"] = xlsx_bytes(sheets)
+        manifest.append({**entry(f"{stem}.xlsx", sheet, cell, words), "rules": rules})
     stem, fault, expected = MULTIPLE
     sheets = base()
     fault(sheets)
@@ -678,19 +800,40 @@ def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     for name, content, sheet, words in _hostile(files["base.xlsx"]):
         files[name] = content
         manifest.append(entry(name, sheet, None, words))
+    for name, content, sheet, cell, words in _crafted_cells(files["base.xlsx"]):
+        files[name] = content
+        manifest.append(entry(name, sheet, cell, words))
     return manifest, files
 
 
+def _same_workbook(old: bytes, new: bytes) -> bool:
+    """Equal but for the time openpyxl stamps into docProps/core.xml."""
+    try:
+        a, b = zipfile.ZipFile(io.BytesIO(old)), zipfile.ZipFile(io.BytesIO(new))
+        names = [i.filename for i in a.infolist()]
+        if names != [i.filename for i in b.infolist()]:
+            return False
+        return all(a.read(n) == b.read(n) for n in names if n != "docProps/core.xml")
+    except zipfile.BadZipFile:
+        return old == new
+
+
 def main(folder: Path = HERE) -> int:
-    manifest, files = entries()
+    committed = folder / "base.xlsx"
+    kept = committed.read_bytes() if committed.exists() else None
+    manifest, files = entries(kept if kept and _same_workbook(kept, xlsx_bytes(BASE)) else None)
     for old in [*folder.glob("*.xlsx"), *folder.glob("*.csv")]:
-        old.unlink()
+        if old.name not in files:
+            old.unlink()
     for name, content in files.items():
-        (folder / name).write_bytes(content)
+        path = folder / name
+        if path.exists() and _same_workbook(path.read_bytes(), content):
+            continue
+        path.write_bytes(content)
     (folder / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    print(f"wrote {len(files)} files and manifest.json ({len(manifest)} faults) to {folder}")
+    print(f"{len(files)} files (unchanged ones kept) and manifest.json ({len(manifest)} faults) in {folder}")
     return 0
 
 

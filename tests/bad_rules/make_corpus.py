@@ -22,6 +22,27 @@ _LAUGHS = "laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 )
 
 
+#: A valid service section (SPEC §8) appended after the last line; its faults edit it.
+_LAST = "  include_leaders: false\n"
+_SERVICE = (
+    _LAST + "service:\n"
+    "  respond_days: 1\n"
+    "  resolve_days: {一般: 5, 特殊: 10}\n"
+    "  calendar:\n"
+    "    statutory: false\n"
+    "    holidays: [2024-10-01, 2024-10-02]\n"
+    "    workdays: [2024-10-12]\n"
+    "  events: {late_response: B01, late_resolution: B02}\n"
+)
+
+
+def _service(old: str, new: str) -> str:
+    """The service section with one edit."""
+    if _SERVICE.count(old) != 1:
+        raise ValueError(f"{old!r} must occur once in the service section")
+    return _SERVICE.replace(old, new)
+
+
 @dataclass(frozen=True)
 class Fault:
     """Replace ``old`` (once in the reference) by ``new``; blame the line holding ``marker``."""
@@ -222,6 +243,42 @@ FAULTS = [
         "name:",
         ("UTF-8",),
         encoding="gbk",
+    ),
+    Fault(
+        # A 5,000-character name would end in a results cell; one value holds at most 4,096.
+        "value-too-long",
+        "name: 青岛高新区功能区KPI考核办法",
+        "name: 青岛高新区功能区KPI考核办法" + "长" * 5000,
+        "name: 青岛",
+        ("5,015 characters", "4,096"),
+    ),
+    Fault(
+        "service-date-in-both-lists",
+        _LAST,
+        _service("workdays: [2024-10-12]", "workdays: [2024-10-12, 2024-10-02]"),
+        "workdays:",
+        ("2024-10-02", "both", "service.calendar.holidays"),
+    ),
+    Fault(
+        "service-unknown-event-code",
+        _LAST,
+        _service("late_response: B01", "late_response: S01"),
+        "late_response",
+        ("service.events.late_response", "'S01'", "points.events"),
+    ),
+    Fault(
+        "service-fractional-days",
+        _LAST,
+        _service("respond_days: 1", "respond_days: 1.5"),
+        "respond_days",
+        ("service.respond_days", "whole number", "1.5"),
+    ),
+    Fault(
+        "service-negative-days",
+        _LAST,
+        _service("一般: 5", "一般: -5"),
+        "resolve_days",
+        ("service.resolve_days.一般", "≥ 0", "-5"),
     ),
 ]
 

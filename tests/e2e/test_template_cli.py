@@ -11,7 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support.template import SMALL_QUARTER, fill, fill_column
+from support.service import service_rules
+from support.template import SMALL_QUARTER, SMALL_REQUESTS, fill, fill_column
 
 from .helpers import run_kpi
 
@@ -39,6 +40,18 @@ def test_a_filled_in_template_passes_validate(rules: Path, tmp_path: Path, lang:
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip() == f"{out}: ok (4 people, 2 point events)"
     assert checked.stderr == ""
+
+
+def test_a_filled_in_template_with_service_requests_passes_validate(tmp_path: Path) -> None:
+    rules = service_rules(tmp_path / "service.yaml")
+    out = tmp_path / "2024Q4.xlsx"
+    made = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip().endswith("否决, 企业诉求")
+    fill(out, {**SMALL_QUARTER, "service_requests": SMALL_REQUESTS})
+    checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{out}: ok (4 people, 2 point events")
 
 
 def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, worked_quarter: Path) -> None:

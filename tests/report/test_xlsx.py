@@ -499,12 +499,6 @@ def test_cell_of_exactly_the_excel_limit_is_written_whole(tmp_path: Path) -> Non
     assert openpyxl_rows(path)[1] == [text]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="no guard: a cell over Excel's 32,767-character limit is written whole, and Excel "
-    "truncates or 'repairs' the file; expected a ValueError at write time",
-)
 def test_cell_over_the_excel_limit_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write(tmp_path, spec([["x" * (MAX_CELL_CHARS + 1)]]))

@@ -79,6 +79,27 @@ SMALL_QUARTER: dict[str, list[dict[str, Any]]] = {
 }
 
 
+#: Requests for the service rules of tests/support/service.py (one received last quarter).
+SMALL_REQUESTS: list[dict[str, Any]] = [
+    {
+        "id": "SQ001",
+        "company": "青岛某某科技有限公司",
+        "handler": "E01",
+        "kind": "一般",
+        "received": date(2024, 10, 8),
+        "responded": date(2024, 10, 8),
+        "resolved": date(2024, 10, 10),
+    },
+    {
+        "id": "SQ002",
+        "company": "某某生物公司",
+        "handler": "L02",
+        "kind": "特殊",
+        "received": date(2024, 9, 27),
+    },
+]
+
+
 def sheet(book: openpyxl.Workbook, key: str, lang: str = "zh") -> Worksheet:
     ws = book[SHEET_NAMES[key][1 if lang == "en" else 0]]
     assert isinstance(ws, Worksheet)

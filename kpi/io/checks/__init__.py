@@ -15,7 +15,7 @@ per module:
 * :mod:`~kpi.io.checks.checker` — typing, reporting and the checks all sheets use;
 * :mod:`~kpi.io.checks.people`, :mod:`~kpi.io.checks.departments`,
   :mod:`~kpi.io.checks.indicators`, :mod:`~kpi.io.checks.city`,
-  :mod:`~kpi.io.checks.events` — the sheet checks.
+  :mod:`~kpi.io.checks.events`, :mod:`~kpi.io.checks.service` — the sheet checks.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from kpi.io.checks.events import check_points, check_vetoes
 from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
 from kpi.io.checks.people import check_people
-from kpi.io.inputs import COLUMNS, empty_frame
+from kpi.io.checks.service import check_service_requests
+from kpi.io.inputs import COLUMNS, EXTRA_COLUMNS, empty_frame
 from kpi.io.tables import Table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -63,11 +64,13 @@ def check_all(
     rankings = check_city_rankings(checker, checked)
     check_city_shares(checker, checked, rankings)
     check_vetoes(checker, checked)
+    check_service_requests(checker, checked)
     check_department_components(checker, checked)
     if problems:
         return {}
     return {
-        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {})) for key in COLUMNS
+        key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {}))
+        for key in (*COLUMNS, *EXTRA_COLUMNS)
     }
 
 
@@ -80,7 +83,7 @@ def _frame(
     """The sheet's frame in the shape :mod:`kpi.io.inputs` documents."""
     if fields is None or table is None or len(table) == 0:
         return empty_frame(key)
-    data = {column: fields[column].cells() for column in COLUMNS[key]}
+    data = {column: fields[column].cells() for column in {**COLUMNS, **EXTRA_COLUMNS}[key]}
     data.update(overrides)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
     frame["row"] = table.rows.astype(np.int64)

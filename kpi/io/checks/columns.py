@@ -41,6 +41,15 @@ KINDS: dict[str, dict[str, str]] = {
     },
     "city_shares": {"indicator": TEXT, "department": TEXT, "share": NUMBER},
     "vetoes": {"target": TEXT, "item": TEXT, "date": DATE, "note": TEXT},
+    "service_requests": {
+        "id": TEXT,
+        "company": TEXT,
+        "handler": TEXT,
+        "kind": TEXT,
+        "received": DATE,
+        "responded": DATE,
+        "resolved": DATE,
+    },
 }
 
 #: Values required on every row; 部门/岗位类别 (staff only) and 目标值 (not 评分)
@@ -53,6 +62,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "city_rankings": ("indicator", "weight", "rank", "participants"),
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date"),
+    "service_requests": ("id", "company", "handler", "kind", "received"),
 }
 
 #: Which columns' type errors wait for the sheet check (they may not apply to a row).

@@ -1,0 +1,91 @@
+"""SIGINT, SIGTERM and SIGHUP stop a run through an exception, so every cleanup runs.
+
+Python's default for SIGTERM and SIGHUP is to die on the spot, which left a
+half-written temporary file beside the results. The ``kpi`` command installs
+:func:`install`: the first of these signals raises :class:`Interrupted` where
+the program is (``finally`` blocks remove temporary files) and the command
+exits with ``128 + signal number`` (130 for Ctrl-C, 143 for SIGTERM, 129 for
+SIGHUP) after one line on stderr. Later signals are ignored so that they cannot
+cut the cleanup short.
+
+The library never installs handlers; it only holds these signals (:func:`held`)
+for the instant a finished file is moved into place, so that a run is either
+stopped before its results exist or after they are complete.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Interrupted(BaseException):
+    """A stopping signal arrived; like KeyboardInterrupt, not an error of the run.
+
+    ``written`` is set when the results file had already been placed, whole.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.written: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+_holding = 0
+_pending: int | None = None
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    global _pending
+    if _holding:  # inside held(): remember it, raise when the block is done
+        if _pending is None:
+            _pending = signum
+        return
+    for other in STOPPING:
+        signal.signal(other, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def install() -> None:
+    """Make SIGINT, SIGTERM and SIGHUP raise :class:`Interrupted` (main thread only)."""
+    for signum in STOPPING:
+        signal.signal(signum, _stop)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Delay the stopping signals until the block is done; one that came is raised at its end.
+
+    Blocking the signals in this thread is not enough: another thread (numpy's
+    BLAS threads, say) may take a signal sent to the process, and Python then
+    runs the handler in the main thread at once. So :func:`_stop` also defers
+    while a block is held. Without our handlers (the library used alone) the
+    mask still delays Python's own SIGINT handling where it can.
+    """
+    global _holding, _pending
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    _holding += 1
+    try:
+        yield
+    finally:
+        _holding -= 1
+        # Unblocking runs a handler for a signal that was blocked meanwhile, right here.
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if not _holding and _pending is not None:
+            signum, _pending = _pending, None
+            for other in STOPPING:
+                signal.signal(other, signal.SIG_IGN)
+            raise Interrupted(signum)
