@@ -2,7 +2,7 @@
 
     python benchmarks/generate.py --people 50000 --events 1000000 --out benchmarks/out/big.xlsx
 
-The workbook follows SPEC §3 and agrees with rules/qingdao-hitech-2024.yaml (event
+The workbook follows method §3 and agrees with rules/qingdao-hitech-2024.yaml (event
 codes A01 A02 B01 B02, post categories 招商/企业服务/综合保障, roles 部长/副部长/职员,
 levels 国家/省/市, vetoes 全面从严治党/安全生产), so a benchmark measures scoring,
 not error reporting. Its shape scales with ``--people``: one department per 50

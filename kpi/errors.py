@@ -133,11 +133,11 @@ class KpiError(Exception):
 
 
 class InputError(KpiError):
-    """The input workbook is unreadable or breaks SPEC §3."""
+    """The input workbook is unreadable or breaks method §3."""
 
 
 class RulesError(KpiError):
-    """The rules file is unreadable or breaks SPEC §4."""
+    """The rules file is unreadable or breaks method §4."""
 
 
 class OutputError(KpiError):

@@ -1,4 +1,4 @@
-"""Exact decimal helpers: the only place rounding is defined (SPEC §2).
+"""Exact decimal helpers: the only place rounding is defined (method §5).
 
 Python's ``round`` rounds half to even and binary floats cannot hold 0.35, so
 every published number goes through :func:`r2` or :func:`round0` on a Decimal.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 #: Ratios (ρ) are shown, never published as a step, with at most 6 decimals.
@@ -24,6 +25,20 @@ EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 def r2(x: Decimal) -> Decimal:
     """Round to 2 decimals, half away from zero (Excel ROUND): 89.995 → 90.00."""
     return EXACT.quantize(x, CENT)
+
+
+def r2_exact(x: Fraction) -> Decimal:
+    """:func:`r2` of an exact fraction, with no decimal step before it: 1/8 → 0.13, −1/8 → −0.13."""
+    cents = abs(x) * 100
+    whole = math.floor(cents + Fraction(1, 2))
+    return Decimal(-whole if x < 0 else whole).scaleb(-2)
+
+
+def cents_half_up(numerator: int, denominator: int) -> int:
+    """round2 of numerator/denominator (denominator > 0), in whole cents, exactly."""
+    quotient, rest = divmod(abs(numerator) * 100, denominator)
+    cents = quotient + (1 if 2 * rest >= denominator else 0)
+    return -cents if numerator < 0 else cents
 
 
 def round0(x: Decimal) -> Decimal:

@@ -2,7 +2,7 @@
 
 The sample is the workbook a new user scores first (``kpi score samples/2024Q3.xlsx
 --rules rules/qingdao-hitech-2024.yaml --period 2024Q3``), so it has to look like a
-real zone's quarter and still exercise every rule of SPEC §4–§5: per-code caps,
+real zone's quarter and still exercise every rule of method §4–§6: per-code caps,
 person and department caps, explicit points overriding defaults, late and
 over-achieving indicators, 反向 and 评分 indicators, a department with no
 indicators, a city indicator nobody shares, a cascading department veto and a
@@ -35,7 +35,7 @@ PERIOD_END = date(2024, 9, 30)
 CREATED = datetime(2024, 10, 8, 9, 0, 0)
 DEFAULT_OUT = Path(__file__).resolve().with_name("2024Q3.xlsx")
 
-# The values of rules/qingdao-hitech-2024.yaml (SPEC §4) the sample must agree with.
+# The values of rules/qingdao-hitech-2024.yaml (method §4) the sample must agree with.
 EVENT_DEFAULTS = {"A01": 2, "A02": 3, "B01": -1, "B02": -2}
 POST_CATEGORIES = ("招商", "企业服务", "综合保障")
 STAFF_ROLES = ("部长", "副部长", "职员")
@@ -107,7 +107,7 @@ GIVEN_NAMES = tuple(_GIVEN_NAMES_TEXT.split())
 
 # ---------------------------------------------------------------------------
 # Indicators, city rankings, shares, vetoes: written out by hand because each
-# row is a case someone will recompute from the SPEC.
+# row is a case someone will recompute from docs/method.md.
 # ---------------------------------------------------------------------------
 
 D = date  # short alias for the table below

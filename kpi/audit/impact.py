@@ -7,7 +7,7 @@ of the same period (the old and the new rules), reading only published values �
 it recomputes nothing, so every figure matches the two results workbooks.
 
 A person who is in the bonus population on one side only counts as paid 0 on
-the other. Everything comes in a deterministic order: populations as in SPEC §6,
+the other. Everything comes in a deterministic order: populations as in method §7,
 members by score descending then id (the new scores, else the old ones).
 
 This module only computes: the data it returns is defined in
@@ -121,7 +121,7 @@ def _population(population: str, old: Results, new: Results) -> list[MemberImpac
 
 
 def _order(member: MemberImpact) -> tuple[Decimal, str]:
-    """Score descending (new score, else old), then id by code point (SPEC §2)."""
+    """Score descending (new score, else old), then id by code point (method §5)."""
     side = member.new or member.old
     assert side is not None
     return (-side.score, member.id)

@@ -15,7 +15,7 @@ from typing import Any
 from kpi.errors import Problem
 from kpi.periods import Period
 
-#: Populations in SPEC §6 order.
+#: Populations in method §7 order.
 POPULATIONS = ("departments", "leaders", "individuals")
 
 

@@ -13,13 +13,13 @@ published numbers that can move — not which lines were re-indented. So the
 * an entry added or removed as a whole (an event code, a band, a coefficient)
   is one change carrying its whole value, not one change per field.
 
-Each change names the parts of the computation (SPEC §5) it can move, from the
+Each change names the parts of the computation (method §6) it can move, from the
 table :data:`TOUCHES` below: the longest pattern that is a prefix of the
 change's key path wins (``*`` matches any key or band name). The parts are
 listed downstream as far as a change can travel — a city-weighting change moves
 department scores, hence leaders' and members' scores, hence grades, hence
 bonuses. Metadata (name, version, source, effective_from) touches no number.
-The service section (SPEC §8) makes points events for the people handling
+The service section (method §6.0) makes points events for the people handling
 requests, so it moves their points and everything downstream of a person's
 points; calendar lists compare as sets, one change per date.
 """
@@ -37,12 +37,13 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (SPEC §5.1–§5.9).
+#: The parts of the computation, in pipeline order (method §6.1–§6.9; evaluations feed departments).
 PARTS = (
     "points",
     "coefficients",
     "indicators",
     "city weighting",
+    "evaluations",
     "departments",
     "leaders",
     "individuals",
@@ -68,6 +69,8 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "indicators":                 ("indicators", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.rank_score":       ("city weighting", *_DOWNSTREAM_OF_DEPARTMENTS),
     "weighting.leader_in_charge": ("city weighting", "leaders", "grades", "bonus"),
+    "weighting.leader_in_charge.evaluation": ("evaluations", "leaders", "grades", "bonus"),
+    "weighting.main_leader":      ("leaders", "grades", "bonus"),
     "department":                 _DOWNSTREAM_OF_DEPARTMENTS,
     "individual":                 ("individuals", "grades", "bonus"),
     "roles.main_leader":          ("leaders", "individuals", "grades", "bonus"),
@@ -82,6 +85,7 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
     "service":                    ("points", "leaders", "individuals", "grades", "bonus"),
+    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS),
 }
 # fmt: on
 

@@ -1,4 +1,4 @@
-"""绩效奖金 — bonus pay (SPEC §5.9, §7 "Bonus").
+"""绩效奖金 — bonus pay (method §6.9, §9 "Bonus").
 
 u = bonus_base × post_coef × role_coef × grade_factor × months/period_months is
 kept as an exact :class:`~fractions.Fraction` (months/3 is not a finite

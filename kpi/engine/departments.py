@@ -1,7 +1,9 @@
-"""Department scores D_d (SPEC §5.4, §7 "Scores").
+"""Department scores D_d (method §6.4, §9 "Scores").
 
 D_d = r2(Σ W_c X_c / Σ W_c) over the components that exist (indicators I_d,
-city C_d), then + department points, then the veto cap. Each row keeps every
+city C_d, and with evaluations the evaluation score E_d, weight
+``department.weights.evaluation``, absent = 0), then + department points, then
+the veto cap. Each row keeps every
 step so members' 部门得分 and ``explain`` read the same published values.
 """
 
@@ -25,10 +27,13 @@ def department_scores(
     city_scores: dict[str, Exact],
     points: dict[str, Decimal],
     vetoes: Causes,
+    evaluation: dict[str, Decimal] | None = None,
 ) -> pd.DataFrame:
-    """One row per department (sheet order) with indicator_score, city_score, weighted,
-    points, after_points, vetoed, veto_causes and score."""
+    """One row per department (sheet order) with indicator_score, city_score,
+    evaluation_score, weighted, points, after_points, vetoed, veto_causes and score."""
     weights = rules.department.weights
+    w_evaluation = weights.evaluation or Decimal(0)
+    scores_e = evaluation or {}
     rows = []
     problems = []
     for name, leader, row in zip(
@@ -40,14 +45,17 @@ def department_scores(
         i_exact, c_exact = indicator_scores.get(name), city_scores.get(name)
         i_d = i_exact.value if i_exact else None
         c_d = c_exact.value if c_exact else None
-        terms = [(w, x) for w, x in ((weights.indicators, i_d), (weights.city, c_d)) if x is not None]
+        e_d = scores_e.get(name)
+        components = ((weights.indicators, i_d), (weights.city, c_d), (w_evaluation, e_d))
+        terms = [(w, x) for w, x in components if x is not None]
         exact = exact_mean(terms) if terms else None
         if exact is None:
+            evaluations = " or an evaluation (测评)" if rules.evaluation is not None else ""
             problems.append(
                 Problem(
                     inputs.location("departments", int(row), "department"),
                     f"department {name} has no score: it needs indicators (指标) or city shares "
-                    f"(市级分工) with a non-zero weight in department.weights",
+                    f"(市级分工){evaluations} with a non-zero weight in department.weights",
                 )
             )
             continue
@@ -65,6 +73,8 @@ def department_scores(
                 "city_score": c_d,
                 "w_indicators": weights.indicators if i_d is not None else None,
                 "w_city": weights.city if c_d is not None else None,
+                "evaluation_score": e_d,
+                "w_evaluation": w_evaluation if e_d is not None else None,
                 "weighted_exact": exact,
                 "weighted": weighted,
                 "points": p_d,

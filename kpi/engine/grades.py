@@ -1,4 +1,4 @@
-"""Ranks and grades (等次) with quotas (SPEC §2, §5.8, §7 "Grades and ranks").
+"""Ranks and grades (等次) with quotas (method §5, §6.8, §9 "Grades and ranks").
 
 Members are walked once in the deterministic order (score descending, id
 ascending). Each takes the highest band its score reaches; a band with a quota
@@ -58,9 +58,13 @@ def _band_by_score(score: Decimal, bands: list[Band]) -> int | None:
     return next((i for i, b in enumerate(bands) if score >= b.min), None)
 
 
-def _first_open_band(bands: list[Band], start: int) -> int | None:
+#: The quota of band i for quota group g (None: the band has no quota there).
+QuotaOf = Callable[[int, str], Decimal | None]
+
+
+def _first_open_band(bands: list[Band], start: int, quota: QuotaOf, group: str) -> int | None:
     """The first band at or below ``start`` without a quota (a vetoed member's landing)."""
-    return next((i for i in range(start, len(bands)) if bands[i].quota is None), None)
+    return next((i for i in range(start, len(bands)) if quota(i, group) is None), None)
 
 
 def grade_population(
@@ -70,6 +74,7 @@ def grade_population(
     group_sizes: dict[str, int] | None = None,
     where: Location | None = None,
     band_at: Callable[[int], Location] | None = None,
+    quota_of: QuotaOf | None = None,
 ) -> Grading:
     """Rank and grade one population.
 
@@ -79,10 +84,13 @@ def grade_population(
     order with rank, band (by score), grade, quota_group, quota_n, quota_place
     and grade_note. ``where`` locates grades.bands in the rules file for the
     errors a band layout can cause; ``band_at(i)`` locates band i for the
-    warnings (a tie at its quota cut, a score below every band).
+    warnings (a tie at its quota cut, a score below every band). ``quota_of`` gives a band's quota per quota
+    group (individual quotas set by the department's grade); without it every
+    group has the band's own ``quota``.
     """
     located = band_at or (lambda _: where or Location())
     bands = rules.grades.bands
+    quota_at: QuotaOf = quota_of or (lambda i, _group: bands[i].quota)
     rounding = rules.grades.quota_rounding
     ordered = sorted(
         zip(
@@ -118,7 +126,7 @@ def grade_population(
         place = None
         if vetoed:
             capped = max(reached, cap_index)
-            index = _first_open_band(bands, capped)
+            index = _first_open_band(bands, capped, quota_at, group)
             if index is None:
                 raise ComputeError.single(
                     f"{population} {member_id} is vetoed but no band without a quota lies at "
@@ -128,8 +136,8 @@ def grade_population(
             if index != reached:
                 note = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
         else:
-            while index is not None and bands[index].quota is not None:
-                quota = bands[index].quota
+            while index is not None and quota_at(index, group) is not None:
+                quota = quota_at(index, group)
                 assert quota is not None
                 places = quota_places(sizes[group], quota, rounding)
                 if used[(index, group)] < places:
@@ -155,7 +163,7 @@ def grade_population(
                 )
             if index != reached:
                 note = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
-            if bands[index].quota is not None:
+            if quota_at(index, group) is not None:
                 used[(index, group)] += 1
                 place = used[(index, group)]
                 last_admitted[(index, group)] = (member_id, score)
@@ -188,12 +196,16 @@ def grade_population(
     return Grading(frame, warnings)
 
 
-def quota_table(rules: Rules, sizes: dict[str, int]) -> dict[tuple[str, str], int]:
+def quota_table(
+    rules: Rules, sizes: dict[str, int], quota_of: QuotaOf | None = None
+) -> dict[tuple[str, str], int]:
     """(band, group) → n_q for every quota band, for explain and the terminal summary."""
     rounding = rules.grades.quota_rounding
+    bands = rules.grades.bands
+    quota_at: QuotaOf = quota_of or (lambda i, _group: bands[i].quota)
     return {
-        (band.name, group): quota_places(n, band.quota, rounding)
-        for band in rules.grades.bands
-        if band.quota is not None
+        (band.name, group): quota_places(n, quota, rounding)
+        for i, band in enumerate(bands)
         for group, n in sizes.items()
+        if (quota := quota_at(i, group)) is not None
     }

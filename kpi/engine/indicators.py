@@ -1,8 +1,9 @@
-"""指标数 — indicator scores and each department's indicator score (SPEC §5.2, §7).
+"""指标数 — indicator scores and each department's indicator score (method §6.2, §9).
 
 Indicators number in the hundreds or thousands, so each is computed as a
 Decimal in a comprehension; every row keeps the ratio before and after the cap,
-the late flag and the factor, which ``指标明细`` and ``explain`` publish.
+the late flag and the factor, which ``指标明细`` and ``explain`` publish. An
+indicator whose 计分曲线 names a curve is scored on it (:mod:`kpi.engine.curves`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpi.engine.curves import CURVE_COLUMNS, score_on_curve
 from kpi.engine.grouping import weighted_means
 from kpi.numbers import ONE, ZERO, Exact, clamp, div, r2
 from kpi.rules.schema import Rules
@@ -20,6 +22,13 @@ HUNDRED = Decimal(100)
 
 
 def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
+    curve = row.get("curve")
+    if isinstance(curve, str) and curve:
+        return score_on_curve(row, curve, rules)
+    return {**_plain_score(row, rules), **dict.fromkeys(CURVE_COLUMNS)}
+
+
+def _plain_score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
     cap = rules.indicators.cap
     direction = row["direction"]
     if direction == "评分":
@@ -51,9 +60,9 @@ def _score(row: dict[str, Any], rules: Rules) -> dict[str, Any]:
 
 def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Every indicator with ρ, the cap, the late flag, s_k and e_k, ordered by id."""
-    records = []
+    records: list[dict[str, Any]] = []
     multipliers = rules.indicators.level_multiplier
-    rows: list[dict[str, Any]] = indicators.to_dict("records")  # type: ignore[assignment]  # str columns
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in indicators.to_dict("records")]
     for row in rows:
         multiplier = multipliers[row["level"]]
         records.append(
@@ -65,7 +74,8 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             }
         )
     columns = [
-        *indicators.columns,
+        *(c for c in indicators.columns if c not in CURVE_COLUMNS),
+        *CURVE_COLUMNS,
         "ratio",
         "ratio_capped",
         "late",
@@ -76,6 +86,8 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         "effective_weight",
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
+    for name in CURVE_COLUMNS:  # text with blanks: kept as Python values, not a string dtype
+        frame[name] = pd.Series([r[name] for r in records], dtype=object, index=frame.index)
     return frame.sort_values("id", kind="stable", ignore_index=True)
 
 

@@ -1,4 +1,4 @@
-"""点数 — instant add/deduct points (SPEC §5.1, §7 "Points").
+"""点数 — instant add/deduct points (method §6.1, §9 "Points").
 
 Events can number in the millions, so this module never loops over them in
 Python. Every event's points (a Decimal, or the code's default when blank) are
@@ -37,7 +37,7 @@ def _scaled(values: pd.Series, scale: int) -> pd.Series:
 
 
 def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """One row per (target, code): events, raw_total, code_cap, counted (SPEC §6 点数明细).
+    """One row per (target, code): events, raw_total, code_cap, counted (method §7 点数明细).
 
     Rows are ordered by target then code (code point order) so the ledger is
     deterministic whatever the order of the input rows.

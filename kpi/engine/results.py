@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi.engine.evaluation import Evaluations
 from kpi.errors import Problem
 from kpi.io.inputs import Inputs
 from kpi.periods import Period
@@ -43,10 +44,15 @@ class Results:
     bonus: pd.DataFrame
     quotas: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
-    #: 诉求明细 with what explain shows (SPEC §8); None when the rules have no ``service``.
+    #: 诉求明细 with what explain shows (method §6.0); None when the rules have no ``service``.
     service_detail: pd.DataFrame | None = None
     #: The points events derived from the requests, each with its request (编号 and row).
     service_events: pd.DataFrame | None = None
+    #: Evaluation rows, groups and scores (empty without evaluations).
+    evaluations: Evaluations = field(default_factory=Evaluations)
+    #: Individuals' (band, department) → (quota, the department grade that set it),
+    #: for bands with quota_by_department_grade.
+    quota_sources: dict[tuple[str, str], tuple[Decimal, str]] = field(default_factory=dict)
 
     @property
     def rules(self) -> Rules:

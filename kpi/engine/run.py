@@ -1,7 +1,7 @@
 """Score one period: the engine's single entry point, wiring the numbers in order.
 
-(service requests →) points → indicators → city weighting → vetoes → departments → leaders →
-individuals → grades → bonus. Each step is a pure function of the frames
+(service requests →) points → indicators → city weighting → vetoes → evaluations →
+departments → leaders → individuals → grades → bonus. Each step is a pure function of the frames
 before it; this module only joins them and collects warnings.
 """
 
@@ -15,11 +15,13 @@ import pandas as pd
 from kpi.engine.bonus import bonus_table
 from kpi.engine.columns import objects
 from kpi.engine.departments import department_scores
+from kpi.engine.evaluation import evaluation_scores
 from kpi.engine.grades import Grading, grade_population, quota_table
 from kpi.engine.indicators import department_indicator_scores, indicator_detail
 from kpi.engine.individuals import individual_scores
 from kpi.engine.leaders import leader_scores
 from kpi.engine.points import net_points, points_ledger
+from kpi.engine.quotas import individual_quota, quota_sources
 from kpi.engine.results import Results
 from kpi.engine.service import service_outcome, with_service_events
 from kpi.engine.veto import veto_causes
@@ -55,7 +57,7 @@ def _graded(scored: pd.DataFrame, grading: Grading, key: str = "id") -> pd.DataF
 
 
 def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
-    """Compute every published number of SPEC §5 for one validated workbook.
+    """Compute every published number of method §6 for one validated workbook.
 
     All arithmetic runs in a 60-digit decimal context, so no product or sum of
     input values is ever rounded before a published step rounds it.
@@ -94,6 +96,8 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     zone = zone_score(city)
     terms = department_city_scores(city, inputs.city_shares)
     dept_vetoes, person_vetoes = veto_causes(inputs.vetoes, individuals_roster, inputs.departments, rules)
+    evaluations = evaluation_scores(inputs.evaluations, rules)
+    evaluation = evaluations.score_of()
 
     departments = department_scores(
         inputs,
@@ -102,6 +106,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         city_scores_by_department(terms),
         dept_p,
         dept_vetoes,
+        evaluation,
     )
     bands_at = Location(rules_file.path, line=rules_file.line_of("grades", "bands"))
 
@@ -118,7 +123,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
     warnings += dept_grading.warnings
     departments = _graded(departments, dept_grading, key="department")
 
-    leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules)
+    leaders = leader_scores(leaders_roster, departments, zone, person_p, person_vetoes, rules, evaluation)
     leader_grading = grade_population(leaders, rules, "leader", where=bands_at, band_at=band_at)
     warnings += leader_grading.warnings
     leaders = _graded(leaders, leader_grading)
@@ -129,13 +134,17 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         person_p,
         person_vetoes,
         rules,
+        evaluation,
+        where=inputs.location("people"),
     )
     by_department = rules.grades.quota_scope == "department"
-    sizes = (
+    sizes: dict[str, int] = (
         {str(k): int(v) for k, v in individuals["department"].value_counts().items()}
         if by_department
         else {"": len(individuals)}
     )
+    department_grades = dict(zip(departments["department"], departments["grade"], strict=True))
+    quota_of = individual_quota(rules, department_grades)
     individual_grading = grade_population(
         individuals.assign(quota_group=individuals["department"]),
         rules,
@@ -143,6 +152,7 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         group_sizes=sizes if by_department else None,
         where=bands_at,
         band_at=band_at,
+        quota_of=quota_of,
     )
     warnings += individual_grading.warnings
     individuals = _graded(individuals, individual_grading)
@@ -201,9 +211,11 @@ def _score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
         quotas={
             "departments": quota_table(rules, {"": len(departments)}),
             "leaders": quota_table(rules, {"": len(leaders)}),
-            "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}),
+            "individuals": quota_table(rules, {str(k): int(v) for k, v in sizes.items()}, quota_of),
         },
         warnings=sort_problems(warnings, tuple(inputs.sheets.values())),
         service_detail=None if service is None else service.detail,
         service_events=None if service is None else service.events,
+        evaluations=evaluations,
+        quota_sources=quota_sources(rules, department_grades, [str(k) for k in sizes]),
     )

@@ -1,4 +1,4 @@
-"""企业诉求 — the "1510" deadlines of service requests (SPEC §8, step 5.0).
+"""企业诉求 — the "1510" deadlines of service requests (method §6.0, step 6.0).
 
 For each request: the response deadline ``r = wd(受理日期, respond_days)`` and the
 settle deadline ``c = wd(受理日期, resolve_days[类别])`` (:mod:`kpi.workdays`);
@@ -75,7 +75,7 @@ def _pick(table: Sequence[object], index: np.ndarray) -> pd.Series:
 
 
 def service_outcome(requests: pd.DataFrame, service: Service, period: Period) -> ServiceOutcome:
-    """Deadlines, checks and derived events of every request (SPEC §8, 5.0)."""
+    """Deadlines, checks and derived events of every request (method §6.0, 6.0)."""
     calendar = WorkCalendar.of(service.calendar)
     n = len(requests)
     received = day_numbers(requests["received"])
@@ -153,7 +153,7 @@ def _events(
     on: dict[str, np.ndarray],
     codes: dict[str, str | None],
 ) -> pd.DataFrame:
-    """The derived points events, by date, then request 编号, then check (SPEC §8 order)."""
+    """The derived points events, by date, then request 编号, then check (method §6.0 order)."""
     parts = []
     for order, check in enumerate(CHECKS):
         hit = np.flatnonzero(fires[check])

@@ -1,4 +1,4 @@
-"""一票否决 — who is vetoed, and why (SPEC §5.7, §7 "Vetoes").
+"""一票否决 — who is vetoed, and why (method §6.7, §9 "Vetoes").
 
 A veto row hits its target directly; a vetoed department also hits, per
 ``veto.cascade``, its department heads, its leader in charge and its members.
@@ -59,7 +59,7 @@ def veto_causes(
     """(department → causes, person id → causes) for every vetoed member.
 
     ``individuals`` are the non-leader roster rows (id, department, role);
-    a person veto never spreads to a department (SPEC §7).
+    a person veto never spreads to a department (method §9).
     """
     department_names = set(departments["department"])
     cascade = rules.veto.cascade

@@ -1,4 +1,4 @@
-"""加权数 — the city's ranking of the zone (SPEC §5.3, §7 "City weighting").
+"""加权数 — the city's ranking of the zone (method §6.3, §9 "City weighting").
 
 Rank scores q_k, the zone city score Z and each department's city score C_d.
 Only the percentile method rounds q_k; table and linear values are used as is.

@@ -11,6 +11,8 @@ from typing import Any
 
 from kpi.engine.results import Results
 from kpi.errors import KpiError, Location
+from kpi.explain.curves import curve_steps
+from kpi.explain.evaluation import evaluation_section
 from kpi.explain.model import Explanation, Section, show
 from kpi.explain.parts import bonus_section, grade_section, points_section, veto_section
 from kpi.explain.service import service_section
@@ -104,7 +106,9 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
     section = ex.section("指标数 indicators")
     for ind in detail.to_dict("records"):
         sources = [cite.row("indicators", int(ind["row"]))]
-        if ind["direction"] == "评分":
+        if ind.get("curve"):
+            curve_steps(section, ind, cite)
+        elif ind["direction"] == "评分":
             section.step(
                 f"s {ind['id']} {ind['name']}",
                 ind["score"],
@@ -186,8 +190,10 @@ def _department_scores(ex: Explanation, results: Results, cite: Cite, name: str)
             ),
             exact=row["city_exact"],
         )
+    evaluation_section(ex, results, cite, name)
     section = ex.section("部门得分 department score")
     parts = [(row["w_indicators"], row["indicator_score"]), (row["w_city"], row["city_score"])]
+    parts.append((row["w_evaluation"], row["evaluation_score"]))
     present = [(w, x) for w, x in parts if x is not None]
     section.step(
         "D weighted",
@@ -270,14 +276,22 @@ def _individual(results: Results, pid: str, lang: str) -> Explanation:
             + f"; kpi explain --who {row['department']} derives it"
         ),
     )
+    evaluation_section(ex, results, cite, pid)
     section = ex.section("综合得分 score")
     wd, wp = row["w_department"], row["w_personal"]
     weight_path = row["weights_from"].split(".")
+    pairs = [(wd, row["department_score"]), (wp, row["personal_score"])]
+    formula = "r2((w_dep × D + w_per × Q) / (w_dep + w_per))"
+    if row["evaluation_score"] is not None:
+        pairs.append((row["w_evaluation"], row["evaluation_score"]))
+        formula = "r2((w_dep × D + w_per × Q + w_eval × E) / (w_dep + w_per + w_eval))"
+    elif results.rules.evaluation is not None:
+        section.fact("no evaluation score: the weights are normalised over D and Q")
     section.step(
         "S",
         row["weighted"],
-        formula="r2((w_dep × D + w_per × Q) / (w_dep + w_per))",
-        expression=weighted_mean_expression([(wd, row["department_score"]), (wp, row["personal_score"])]),
+        formula=formula,
+        expression=weighted_mean_expression(pairs),
         exact=row["weighted_exact"],
         sources=[cite.rule(*weight_path)],
     )
@@ -319,6 +333,7 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
     )
     service_section(ex, results, cite, pid)
     points = points_section(ex, results, cite, pid, person=True)
+    evaluation_section(ex, results, cite, pid)
     section = ex.section("领导得分 leader score")
     if row["departments"]:
         for dept, score in zip(row["departments"], row["department_scores"], strict=True):
@@ -334,19 +349,23 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
             f"{len(row['departments'])})",
             exact=row["departments_mean_exact"],
         )
-        w = rules.weighting.leader_in_charge
+    if row["blend"]:
+        key = "leader_in_charge" if row["kind"] == "leader_in_charge" else "main_leader"
+        symbols = {"Z": "α", "M": "β", "E": "γ"} if key == "leader_in_charge" else {"Z": "a", "E": "e"}
+        used = [symbols[label] for label, _, _ in row["blend"]]
+        terms = " + ".join(f"{s} {label}" for s, (label, _, _) in zip(used, row["blend"], strict=True))
         section.step(
             "L weighted",
             row["weighted"],
-            formula="r2((α Z + β M) / (α + β))",
-            expression=weighted_mean_expression(
-                [(w.zone, row["zone_score"]), (w.departments, row["departments_mean"])]
-            ),
+            formula=f"r2(({terms}) / ({' + '.join(used)}))",
+            expression=weighted_mean_expression([(w, x) for _, w, x in row["blend"]]),
             exact=row["weighted_exact"],
-            sources=[cite.rule("weighting", "leader_in_charge")],
+            sources=[cite.rule("weighting", key)],
         )
-    else:
+    elif rules.evaluation is None:
         section.fact("main leader, or in charge of no department: L follows the zone score")
+    else:
+        section.fact(_follows_zone(results, row))
     section.step(
         "L",
         row["after_points"],
@@ -358,6 +377,15 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
     bonus_section(ex, results, cite, pid)
     ex.final = _final(results, pid, row)
     return ex
+
+
+def _follows_zone(results: Results, row: dict[str, Any]) -> str:
+    """Why a leader's L is the zone score alone (with evaluations in the rules)."""
+    if row["kind"] == "main_leader" and results.rules.weighting.main_leader is None:
+        return "main leader and no weighting.main_leader: L follows the zone score"
+    if row["evaluation_score"] is None and not row["departments"]:
+        return "no departments in charge and no evaluation score: L follows the zone score"
+    return "the components used weigh 0 together: L follows the zone score"
 
 
 def _final(results: Results, pid: str, row: dict[str, Any]) -> dict[str, Any]:

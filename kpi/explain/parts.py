@@ -45,7 +45,7 @@ def points_section(ex: Explanation, results: Results, cite: Cite, target: str, p
             cite.row("points", int(event["row"])),
             "" if value is not None else cite.rule("points", "events", event["code"], "points"),
         )
-    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # SPEC §8 events
+    for shown, fact in enumerate(service_event_facts(results, cite, target)):  # method §6.0 events
         if shown == MAX_LISTED_EVENTS:
             section.fact("… and more events from 企业诉求 (see 诉求明细)")
             break
@@ -137,8 +137,18 @@ def grade_section(
     tried = [] if row["vetoed"] else range(reached, graded + 1)
     for i in tried:
         b = bands[i]
-        if b.quota is None:
+        by_grade = results.quota_sources.get((b.name, str(row["quota_group"])))
+        if population == "individuals" and by_grade is not None:
+            quota, department_grade = by_grade
+            section.fact(
+                f"{row['quota_group']} is graded {department_grade}: the quota of {b.name} is {show(quota)}",
+                cite.rule("grades", "bands", i, "quota_by_department_grade", department_grade),
+            )
+            key = "quota_by_department_grade"
+        elif b.quota is None:
             continue
+        else:
+            quota, key = b.quota, "quota"
         n = int(row["quota_n"])
         places = results.quotas[population].get((b.name, str(row["quota_group"])), 0)
         group = f" in {row['quota_group']}" if row["quota_group"] else ""
@@ -146,9 +156,9 @@ def grade_section(
             f"quota places of {b.name}{group}",
             places,
             formula=f"{rules.grades.quota_rounding}(n × quota)",
-            expression=f"{rules.grades.quota_rounding}({n} × {num(b.quota)})",
+            expression=f"{rules.grades.quota_rounding}({n} × {num(quota)})",
             sources=[
-                cite.rule("grades", "bands", i, "quota"),
+                cite.rule("grades", "bands", i, key),
                 cite.rule("grades", "quota_rounding"),
             ],
         )

@@ -1,4 +1,4 @@
-"""``explain`` for a grid worker: each request's deadlines, checks and events (SPEC §8).
+"""``explain`` for a grid worker: each request's deadlines, checks and events (method §6.0).
 
 Everything shown is read from the engine's 诉求明细 frame (``service_detail``:
 deadlines, the days skipped or counted on the way, the checks) and its derived

@@ -1,4 +1,4 @@
-"""Cell values → typed Python values, by SPEC §7 "Reading".
+"""Cell values → typed Python values, by method §9 "Reading".
 
 calamine hands over each cell as ``str``, ``float``, ``int``, ``bool``,
 ``date``, ``datetime``, ``time`` or ``timedelta`` (dates and times when the
@@ -49,7 +49,7 @@ class CellError(ValueError):
 
 
 def is_blank(value: Any) -> bool:
-    """Empty, or text of white space only (SPEC §7)."""
+    """Empty, or text of white space only (method §9)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -85,7 +85,7 @@ def to_text(value: Any) -> str:
 def to_number(value: Any, date1904: bool = False) -> Decimal:
     """The stored number (at most 15 significant digits), or text that reads as one.
 
-    A date-formatted number cell is still a number (SPEC: the stored value, not
+    A date-formatted number cell is still a number (the method: the stored value, not
     its number-format rendering), so a date comes back as its serial.
     """
     if isinstance(value, bool):

@@ -27,6 +27,13 @@ service_requests
               id str, company str, handler str (a 工号), kind str (a key of
               service.resolve_days), received date, responded date|None,
               resolved date|None, row int; dates are not limited to the period
+evaluations   target str, rater_group str, rater str|None, score Decimal|None,
+              vote str|None, row int (exactly one of score and vote is given)
+
+Later additions to the workbook stay out of :data:`COLUMNS` (the sheets every
+period has): the optional sheets 企业诉求 and 测评 (:data:`EXTRA_COLUMNS`, empty
+when absent) and the optional 指标 column 计分曲线 (``curve``), which is in the
+indicators frame only when the sheet has it (:data:`OPTIONAL_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ SHEET_KEYS = (
     "city_shares",
     "vetoes",
     "service_requests",
+    "evaluations",
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -69,15 +77,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "vetoes": ("target", "item", "date", "note"),
 }
 
-#: Optional sheets beyond SPEC §3 (企业诉求, SPEC §8): absent or empty gives an empty
-#: frame. Kept apart from :data:`COLUMNS`, so code that walks the §3 sheets is unchanged.
+#: The optional 测评 sheet's columns.
+EVALUATION_COLUMNS = ("target", "rater_group", "rater", "score", "vote")
+
+#: Optional sheets beyond the ones every period has (企业诉求, 测评): absent or empty
+#: gives an empty frame. Kept apart from :data:`COLUMNS`, so code that walks the
+#: sheets every period has is unchanged.
 EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     "service_requests": ("id", "company", "handler", "kind", "received", "responded", "resolved"),
+    "evaluations": EVALUATION_COLUMNS,
 }
+
+#: Columns a frame carries only when its sheet has them.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"indicators": ("curve",)}
 
 
 def empty_frame(sheet: str) -> pd.DataFrame:
-    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决/企业诉求)."""
+    """An empty frame with the canonical columns of ``sheet`` (for absent 点数/否决/企业诉求/测评)."""
     columns = COLUMNS[sheet] if sheet in COLUMNS else EXTRA_COLUMNS[sheet]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in (*columns, "row")})
 
@@ -96,6 +112,7 @@ class Inputs:
     city_shares: pd.DataFrame
     vetoes: pd.DataFrame
     service_requests: pd.DataFrame = field(default_factory=lambda: empty_frame("service_requests"))
+    evaluations: pd.DataFrame = field(default_factory=lambda: empty_frame("evaluations"))
     sheets: dict[str, str] = field(default_factory=dict)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)

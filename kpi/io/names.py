@@ -1,4 +1,4 @@
-"""Sheet and column names of the input workbook (SPEC §3), Chinese and English.
+"""Sheet and column names of the input workbook (method §3), Chinese and English.
 
 Matching is on :func:`normalize_name` (NFKC, strip, casefold) so ``工号 ``,
 ``ＩＤ`` and ``Id`` all find the ``id`` column. The first name of each pair is the
@@ -21,9 +21,10 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "city_shares": ("市级分工", "city_shares"),
     "vetoes": ("否决", "vetoes"),
     "service_requests": ("企业诉求", "service_requests"),
+    "evaluations": ("测评", "evaluations"),
 }
 
-OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests"})
+OPTIONAL_SHEETS = frozenset({"points", "vetoes", "service_requests", "evaluations"})
 
 COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "people": {
@@ -57,6 +58,7 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "weight": ("权重", "weight"),
         "deadline": ("截止日期", "deadline"),
         "completed_on": ("完成日期", "completed_on"),
+        "curve": ("计分曲线", "curve"),
     },
     "city_rankings": {
         "indicator": ("指标", "indicator"),
@@ -84,6 +86,13 @@ COLUMN_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "responded": ("回应日期", "responded"),
         "resolved": ("办结日期", "resolved"),
     },
+    "evaluations": {
+        "target": ("对象", "target"),
+        "rater_group": ("评价方", "rater_group"),
+        "rater": ("评价人", "rater"),
+        "score": ("分数", "score"),
+        "vote": ("等次", "vote"),
+    },
 }
 
 _SPACE = re.compile(r"\s+")
@@ -92,7 +101,7 @@ _SPACE = re.compile(r"\s+")
 def normalize_name(text: str) -> str:
     """NFKC + strip + casefold; inner line breaks and spaces are dropped too.
 
-    SPEC §7 says strip only; header cells typed in Excel often carry a line
+    method §9 says strip only; header cells typed in Excel often carry a line
     break (Alt+Enter) or a space inside (``绩效 基数``), which users expect to
     match, and no two accepted names differ only by white space.
     """

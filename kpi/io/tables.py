@@ -1,6 +1,6 @@
 """Find a sheet's header, map its columns, and cut its data rows into columns.
 
-SPEC §7: the header row is the first non-blank row. Real files often put a
+method §9: the header row is the first non-blank row. Real files often put a
 title above it (``2024年第三季度点数考核登记表``, merged across the table), so:
 
 * if the first non-blank row holds every required column, it is the header;
@@ -55,6 +55,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date"),
     "service_requests": ("id", "company", "handler", "kind", "received"),
+    "evaluations": ("target", "rater_group"),
 }
 
 

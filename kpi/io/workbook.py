@@ -9,7 +9,7 @@ The steps, each in its own module:
    allowed), map its columns by their Chinese or English names, cut the data
    rows;
 3. :mod:`kpi.io.cells` — turn cell values into text, numbers, whole numbers
-   and dates (SPEC §7 "Reading");
+   and dates (method §9 "Reading");
 4. :mod:`kpi.io.checks` — required values, types, unique ids, references
    between sheets and to the rules (one module per sheet in that package).
 
@@ -38,7 +38,7 @@ from kpi.io.tables import Table, read_table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
 
-#: Sheets that must hold at least one data row (SPEC §7); 指标 and 市级分工 may be empty.
+#: Sheets that must hold at least one data row (method §9); 指标 and 市级分工 may be empty.
 NEEDS_ROWS = frozenset({"people", "departments", "city_rankings"})
 
 _WHAT_ROWS = {
@@ -88,6 +88,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         city_shares=frames["city_shares"],
         vetoes=frames["vetoes"],
         service_requests=frames["service_requests"],
+        evaluations=frames["evaluations"],
         sheets=sheets,
         columns={
             (key, column): found.letter

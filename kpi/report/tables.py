@@ -1,4 +1,4 @@
-"""The published tables of SPEC §6, built from :class:`~kpi.engine.results.Results`.
+"""The published tables of method §7, built from :class:`~kpi.engine.results.Results`.
 
 One definition of every sheet and column (key, Chinese and English header, cell
 kind) serves the results workbook, ``--json`` and ``verify``, so the three
@@ -200,7 +200,7 @@ RUN_INFO_LABELS: dict[str, tuple[str, str]] = {
     "warning": ("警告", "warning"),
 }
 
-#: Sheet titles (zh, en) in SPEC §6 order.
+#: Sheet titles (zh, en) in method §7 order.
 SHEET_TITLES: dict[str, tuple[str, str]] = {
     "individuals": ("个人得分", "individuals"),
     "departments": ("部门得分", "departments"),
@@ -209,6 +209,7 @@ SHEET_TITLES: dict[str, tuple[str, str]] = {
     "points_ledger": ("点数明细", "points_ledger"),
     "indicator_detail": ("指标明细", "indicator_detail"),
     "service_detail": ("诉求明细", "service_detail"),
+    "evaluation_detail": ("测评明细", "evaluation_detail"),
     "run_info": ("运行信息", "run_info"),
 }
 
@@ -241,7 +242,9 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
 
 
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
-    """Every sheet of the results workbook, in SPEC §6 order."""
+    """Every sheet of the results workbook, in method §7 order."""
+    from kpi.report.additions import with_additions  # it builds on this module's columns
+
     frames = {
         "individuals": (results.individuals, INDIVIDUALS),
         "departments": (results.departments, DEPARTMENTS),
@@ -250,8 +253,9 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
         "points_ledger": (results.points_ledger, POINTS_LEDGER),
         "indicator_detail": (results.indicator_detail, INDICATOR_DETAIL),
     }
-    if results.service_detail is not None:  # only when the rules have `service` (SPEC §8)
+    if results.service_detail is not None:  # only when the rules have `service` (method §6.0)
         frames["service_detail"] = (results.service_detail, SERVICE_DETAIL)
+    frames = with_additions(frames, results)
     sheets = [
         Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
         for key, (frame, columns) in frames.items()

@@ -1,4 +1,4 @@
-"""The results workbook (SPEC §6): published tables → :mod:`kpi.report.xlsx` sheets.
+"""The results workbook (method §7): published tables → :mod:`kpi.report.xlsx` sheets.
 
 Cell kinds map to number formats: scores and points with 2 decimals, money and
 counts as whole numbers, the on-post factor with 4, dates as dates; text is

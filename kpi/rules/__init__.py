@@ -1,4 +1,4 @@
-"""Rules files (SPEC §4): the pydantic schema and the line-aware YAML loader."""
+"""Rules files (method §4): the pydantic schema and the line-aware YAML loader."""
 
 from kpi.rules.loader import RulesFile, load_rules, parse_rules
 

@@ -15,7 +15,7 @@ from typing import Any
 from kpi.rules.schema import Rules
 
 _DESCRIPTION = (
-    "Rules of the four-number KPI appraisal (SPEC §4). Unknown keys are errors; "
+    "Rules of the four-number KPI appraisal (method §4). Unknown keys are errors; "
     "numbers are exact decimals; null counts as missing for required keys."
 )
 

@@ -1,4 +1,4 @@
-"""Read a rules file (SPEC §4, §7 "Rules") into :class:`Rules`, every problem with its line.
+"""Read a rules file (method §4, §9 "Rules") into :class:`Rules`, every problem with its line.
 
 The YAML is composed with ruamel.yaml into nodes, never constructed by it: this
 module builds the Python values itself, which is what makes the file safe and

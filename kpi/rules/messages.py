@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from kpi.errors import Location, Problem
-from kpi.rules.schema import Rules
+from kpi.rules.schema import Band, Rules
 
 #: A key path in a rules file: mapping keys as written and list indexes.
 KeyPath = tuple[Any, ...]
@@ -215,6 +215,16 @@ def _suggest(word: Any, choices: list[str]) -> str:
     return f" — did you mean {_quote(close[0])}?" if close else ""
 
 
+def _allowed_here(model: type[BaseModel], key: str, data: Any) -> bool:
+    """Whether ``key`` of ``model`` would be accepted in this file (for "allowed: …" lists).
+
+    A band's ``quota_by_department_grade`` is accepted with ``quota_scope: department`` only.
+    """
+    if model is Band and key == "quota_by_department_grade":
+        return _value_at(data, ("grades", "quota_scope")) == "department"
+    return True
+
+
 _KINDS = {
     "decimal": "a number",
     "float": "a number",
@@ -249,7 +259,7 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         )
     if kind == "extra_forbidden":
         is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
-        allowed = list(parent.model_fields) if is_model else []
+        allowed = [k for k in parent.model_fields if _allowed_here(parent, k, data)] if is_model else []
         method = f" for method {target.variant}" if target.variant else ""
         return (
             f"unknown key {_quote(path[-1])} {_in(path[:-1])}{method} "
@@ -268,7 +278,11 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         )
     if kind in ("too_short", "string_too_short"):
         need = "must not be empty" if kind == "string_too_short" else "must list at least one item"
+        if kind == "too_short" and ctx.get("min_length", 1) != 1:
+            need = f"must list {ctx['min_length']} items or more, got {ctx.get('actual_length')}"
         return f"a key of {_where(path[:-1])} {need}" if target.is_key else f"{where} {need}"
+    if kind == "too_long":
+        return f"{where} must list at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
     if kind == "decimal_max_places":
         places = ctx.get("decimal_places")
         return f"{where} must have at most {places} decimal places (a published score), got {_show(value)}"

@@ -1,4 +1,4 @@
-"""The rules schema (SPEC §4 and §7 "Rules") as pydantic models.
+"""The rules schema (method §4 and §9 "Rules") as pydantic models.
 
 Every model forbids unknown keys, so a typo like ``quata`` is an error rather
 than a silently ignored rule. Numbers are :class:`~decimal.Decimal` built from
@@ -65,10 +65,44 @@ class Coefficients(_Model):
     role: dict[Label, NonNeg] | None = None
 
 
+#: One point of a scoring curve: [x, y], both ≥ 0.
+CurvePoint = Annotated[list[NonNeg], Field(min_length=2, max_length=2)]
+
+
+class Curve(_Model):
+    """A scoring curve: the completion ratio ρ mapped to a score through points [x, y]."""
+
+    mode: Literal["linear", "step"]
+    points: list[CurvePoint]
+
+
 class Indicators(_Model):
     level_multiplier: dict[Label, NonNeg]
     cap: Positive
     late_factor: NonNeg
+    curves: dict[Label, Curve] | None = None
+
+    @field_validator("curves")
+    @classmethod
+    def _curve_points(cls, curves: dict[str, Curve] | None) -> dict[str, Curve] | None:
+        for name, curve in (curves or {}).items():
+            need = 2 if curve.mode == "linear" else 1
+            if len(curve.points) < need:
+                raise PydanticCustomError(
+                    "curve_points",
+                    f"indicators.curves.{name}: a {curve.mode} curve needs at least {need} point"
+                    f"{'s' if need > 1 else ''} [x, y], got {len(curve.points)}",
+                    {"at": (name, "points")},
+                )
+            for i, (before, after) in enumerate(pairwise(curve.points), start=1):
+                if not after[0] > before[0]:
+                    raise PydanticCustomError(
+                        "curve_order",
+                        f"indicators.curves.{name}: x values must be strictly increasing, but point {i + 1} "
+                        f"has x {after[0]} after x {before[0]}",
+                        {"at": (name, "points", i)},
+                    )
+        return curves
 
 
 class TableRankScore(_Model):
@@ -96,22 +130,40 @@ RankScore = Annotated[TableRankScore | LinearRankScore | PercentileRankScore, Fi
 class LeaderInChargeWeights(_Model):
     zone: NonNeg
     departments: NonNeg
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> LeaderInChargeWeights:
-        if self.zone + self.departments == 0:
+        if self.evaluation is None and self.zone + self.departments == 0:
             raise ValueError("zone and departments weights cannot both be 0")
+        if self.zone + self.departments + (self.evaluation or 0) == 0:
+            raise ValueError("zone, departments and evaluation weights cannot all be 0")
+        return self
+
+
+class MainLeaderWeights(_Model):
+    """A main leader's score as a blend of the zone score and the evaluation score."""
+
+    zone: NonNeg
+    evaluation: NonNeg | None = None  # absent = 0
+
+    @model_validator(mode="after")
+    def _not_both_zero(self) -> MainLeaderWeights:
+        if self.zone + (self.evaluation or 0) == 0:
+            raise ValueError("zone and evaluation weights cannot both be 0")
         return self
 
 
 class Weighting(_Model):
     rank_score: RankScore
     leader_in_charge: LeaderInChargeWeights
+    main_leader: MainLeaderWeights | None = None  # absent: L = Z + P (v1)
 
 
 class DepartmentWeights(_Model):
     indicators: NonNeg
     city: NonNeg
+    evaluation: NonNeg | None = None  # evaluation score weight; absent = 0
 
 
 class Department(_Model):
@@ -121,12 +173,19 @@ class Department(_Model):
 class IndividualWeights(_Model):
     department: NonNeg
     personal: NonNeg
+    evaluation: NonNeg | None = None  # absent = 0; a by_role entry's own key counts
 
     @model_validator(mode="after")
     def _not_both_zero(self) -> IndividualWeights:
-        if self.department + self.personal == 0:
+        if self.evaluation is None and self.department + self.personal == 0:
             raise PydanticCustomError(
                 "weights_zero", "department and personal weights cannot both be 0", {"at": ()}
+            )
+        if self.department + self.personal + (self.evaluation or 0) == 0:
+            raise PydanticCustomError(
+                "weights_zero",
+                "department, personal and evaluation weights cannot all be 0",
+                {"at": ()},
             )
         return self
 
@@ -174,6 +233,8 @@ class Band(_Model):
     name: Label
     min: Decimal
     quota: Fraction | None = None
+    #: An individual's quota by the grade of the individual's department.
+    quota_by_department_grade: dict[Label, Fraction] | None = None
     factor: NonNeg
 
 
@@ -203,6 +264,40 @@ class Grades(_Model):
                 )
         return bands
 
+    @model_validator(mode="after")
+    def _quota_by_department_grade(self) -> Grades:
+        """Allowed with ``quota_scope: department`` only, and listing every band."""
+        names = [b.name for b in self.bands]
+        for i, band in enumerate(self.bands):
+            by_grade = band.quota_by_department_grade
+            if by_grade is None:
+                continue
+            at = ("bands", i, "quota_by_department_grade")
+            if self.quota_scope != "department":
+                raise PydanticCustomError(
+                    "quota_scope",
+                    f"band {band.name}: quota_by_department_grade needs quota_scope: department "
+                    f"(individual quotas per department), not {self.quota_scope}",
+                    {"at": at},
+                )
+            unknown = [g for g in by_grade if g not in names]
+            if unknown:
+                raise PydanticCustomError(
+                    "unknown_band",
+                    f"band {band.name}: quota_by_department_grade names {unknown[0]!r}, which is "
+                    f"not a band of grades.bands ({', '.join(names)})",
+                    {"at": (*at, unknown[0])},
+                )
+            missing = [n for n in names if n not in by_grade]
+            if missing:
+                raise PydanticCustomError(
+                    "missing_band",
+                    f"band {band.name}: quota_by_department_grade must list every band; "
+                    f"missing {', '.join(missing)}",
+                    {"at": at},
+                )
+        return self
+
 
 class Bonus(_Model):
     mode: Literal["pool", "fixed"]
@@ -225,7 +320,7 @@ class Bonus(_Model):
         return self
 
 
-# Service requests (SPEC §8) ------------------------------------------------------------
+# Service requests (method §6.0) ------------------------------------------------------------
 
 
 def _whole_days(value: object) -> object:
@@ -269,6 +364,28 @@ class ServiceCalendar(_Model):
         return self
 
 
+class Evaluation(_Model):
+    """Evaluations (民主测评, 共建共评): rater groups and their weights, optional votes, trimming."""
+
+    groups: Annotated[dict[Label, Positive], Field(min_length=1)]
+    votes: dict[Label, Annotated[Decimal, Field(ge=0, le=100)]] | None = None
+    trim: Annotated[int, Field(ge=0)]
+    min_raters: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _enough_raters(self) -> Evaluation:
+        least = 2 * self.trim + 1
+        if self.min_raters < least:
+            raise PydanticCustomError(
+                "min_raters",
+                f"evaluation.min_raters must be at least 2 × trim + 1 = {least}, got "
+                f"{self.min_raters}: trim {self.trim} drops the {self.trim} lowest and the "
+                f"{self.trim} highest scores of a group, and at least one must be left",
+                {"at": ("min_raters",)},
+            )
+        return self
+
+
 class ServiceEvents(_Model):
     late_response: Label
     late_resolution: Label
@@ -306,6 +423,7 @@ class Rules(_Model):
     veto: Veto
     bonus: Bonus
     service: Service | None = None
+    evaluation: Evaluation | None = None
 
     @field_validator("version", mode="before")
     @classmethod

@@ -1,4 +1,4 @@
-"""``rules diff`` and its impact for the service section (SPEC §8), derived by hand.
+"""``rules diff`` and its impact for the service section (method §6.0), derived by hand.
 
 The impact case: E06 (企业服务部, D = 88.33 in WORKED.md; typed B01 −1; 在岗月数 0,
 so no bonus) handles one request received Fri 5 July 2024, answered Tue 9 July,

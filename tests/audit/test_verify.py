@@ -49,7 +49,7 @@ def test_resaved_workbook_still_verifies(worked: Worked) -> None:
 
 
 def test_an_edited_score_is_named_by_its_cell(worked: Worked) -> None:
-    # 个人得分 row 2 is E01; column I is 综合得分 (SPEC §6), published 103.41.
+    # 个人得分 row 2 is E01; column I is 综合得分 (method §7), published 103.41.
     copy = edit(results_workbook(worked), "个人得分", {"I2": 103.4})
     report = verify(copy, worked.input, worked.rules)
     assert not report.ok

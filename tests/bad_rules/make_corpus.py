@@ -22,7 +22,7 @@ _LAUGHS = "laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 )
 
 
-#: A valid service section (SPEC §8) appended after the last line; its faults edit it.
+#: A valid service section (method §6.0) appended after the last line; its faults edit it.
 _LAST = "  include_leaders: false\n"
 _SERVICE = (
     _LAST + "service:\n"
@@ -279,6 +279,56 @@ FAULTS = [
         _service("一般: 5", "一般: -5"),
         "resolve_days",
         ("service.resolve_days.一般", "≥ 0", "-5"),
+    ),
+    Fault(
+        "evaluation-min-raters-too-small",
+        "  include_leaders: false",
+        "  include_leaders: false\nevaluation:\n  groups: {领导: 0.3, 同事: 0.3, 服务企业: 0.4}\n"
+        "  trim: 1\n  min_raters: 2",
+        "min_raters: 2",
+        ("evaluation.min_raters", "2 × trim + 1 = 3", "got 2"),
+    ),
+    Fault(
+        "quota-by-grade-without-department-scope",
+        "{name: 优秀, min: 90, quota: 0.2, factor: 1.2}",
+        "{name: 优秀, min: 90, quota: 0.2, quota_by_department_grade: {优秀: 0.3, 良好: 0.2, 合格: 0.1, "
+        "不合格: 0}, factor: 1.2}",
+        "quota_by_department_grade",
+        ("quota_by_department_grade", "needs quota_scope: department"),
+    ),
+    Fault(
+        "quota-by-grade-missing-a-band",
+        "quota_scope: zone              # zone | department (department: individuals only)\n"
+        "  quota_rounding: floor          # floor | round | ceil\n"
+        "  bands:                         # highest first; min is inclusive\n"
+        "    - {name: 优秀, min: 90, quota: 0.2, factor: 1.2}",
+        "quota_scope: department\n  quota_rounding: floor\n  bands:\n"
+        "    - {name: 优秀, min: 90, quota_by_department_grade: {优秀: 0.3, 良好: 0.2, 合格: 0.1}, "
+        "factor: 1.2}",
+        "quota_by_department_grade",
+        ("must list every band", "missing 不合格"),
+    ),
+    Fault(
+        "curve-x-not-increasing",
+        "  late_factor: 0.8               # completed after the deadline",
+        "  late_factor: 0.8\n  curves:\n    达标型:\n      mode: step\n      points:\n"
+        "        - [0.9, 80]\n        - [0.8, 60]",
+        "- [0.8, 60]",
+        ("indicators.curves.达标型", "strictly increasing"),
+    ),
+    Fault(
+        "step-curve-without-points",
+        "  late_factor: 0.8               # completed after the deadline",
+        "  late_factor: 0.8\n  curves:\n    达标型: {mode: step, points: []}",
+        "达标型:",
+        ("indicators.curves.达标型", "step curve needs at least 1 point"),
+    ),
+    Fault(
+        "main-leader-without-zone",
+        "  leader_in_charge: {zone: 0.5, departments: 0.5}",
+        "  leader_in_charge: {zone: 0.5, departments: 0.5}\n  main_leader: {evaluation: 0.3}",
+        "main_leader:",
+        ("missing required key 'zone'", "weighting.main_leader"),
     ),
 ]
 

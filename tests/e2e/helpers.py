@@ -1,7 +1,7 @@
 """Helpers for the end-to-end tests: run the real CLI, read the results workbook.
 
 The results workbook is read back with openpyxl exactly as a user's Excel would
-see it. Rows of the fixed-column sheets of SPEC §6 come back as dicts keyed by
+see it. Rows of the fixed-column sheets of method §7 come back as dicts keyed by
 the *English* column names whatever the output language, so one set of
 expectations serves ``--lang en`` and the default (Chinese) output.
 """
@@ -27,7 +27,7 @@ def _repo_root() -> Path:
 
 REPO_ROOT = _repo_root()
 
-#: Sheet key (= English sheet name) -> {lang: sheet name}, SPEC §6.
+#: Sheet key (= English sheet name) -> {lang: sheet name}, method §7.
 SHEETS: dict[str, dict[str, str]] = {
     "individuals": {"zh": "个人得分", "en": "individuals"},
     "departments": {"zh": "部门得分", "en": "departments"},
@@ -38,7 +38,7 @@ SHEETS: dict[str, dict[str, str]] = {
     "run_info": {"zh": "运行信息", "en": "run_info"},
 }
 
-#: The fixed header rows of SPEC §6, as (zh, en) pairs in column order.
+#: The fixed header rows of method §7, as (zh, en) pairs in column order.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "individuals": [
         ("工号", "id"),
@@ -204,7 +204,7 @@ def expected_header(key: str, lang: str) -> list[str]:
 def read_sheet(path: Path, key: str, lang: str) -> list[dict[str, Any]]:
     """Data rows of a fixed-column sheet as dicts keyed by the English column names.
 
-    Row 1 must be exactly the SPEC §6 header of ``lang``.
+    Row 1 must be exactly the method §7 header of ``lang``.
     """
     assert header(path, key, lang) == expected_header(key, lang)
     names = [en for _, en in COLUMNS[key]]
@@ -301,7 +301,7 @@ def assert_ledger(path: Path, lang: str, expected: dict[tuple[str, str], tuple[A
 def assert_indicators(path: Path, lang: str, expected: dict[str, tuple[Decimal, Decimal]]) -> None:
     """indicator_detail: one row per indicator, carrying its s_k and e_k as numbers.
 
-    SPEC §6 does not fix this sheet's columns, so the row of each indicator (found
+    method §7 does not fix this sheet's columns, so the row of each indicator (found
     by its id) must merely contain both values among its numeric cells.
     """
     rows = sheet_rows(path, "indicator_detail", lang)

@@ -1,9 +1,9 @@
 """Small hand-worked cases for what the worked quarter does not cover.
 
-Each case writes its own input workbook (Chinese sheet and column names, SPEC §3)
+Each case writes its own input workbook (Chinese sheet and column names, method §3)
 and rules YAML into a temporary directory, runs ``kpi score`` through the real
 entry point and checks every published number. Every expected number is derived
-by hand in the comments from SPEC §5/§7: ``r2`` rounds half away from zero at
+by hand in the comments from method §6/§9: ``r2`` rounds half away from zero at
 each published step and later steps use the rounded value; ``round0`` rounds to
 whole yuan, half away from zero. The arithmetic was re-checked with exact
 ``decimal`` (ROUND_HALF_UP) and ``fractions``, never with floats.

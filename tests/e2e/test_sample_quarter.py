@@ -7,7 +7,7 @@ events, too many to derive every published number by hand, so this module checks
 * a representative subset derived **by hand** from the input rows, each expected
   value worked out in the comments next to its assertion. Input rows are cited as
   ``sheet!row`` (Excel row numbers of samples/2024Q3.xlsx, header = row 1). The
-  arithmetic follows SPEC §5 and was done with Python's ``decimal`` module outside
+  arithmetic follows method §6 and was done with Python's ``decimal`` module outside
   the repository, never copied from kpi's output. ``r2`` is round half away from
   zero to 2 places and every step uses the rounded value of the step before it;
   and

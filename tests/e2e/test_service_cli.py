@@ -1,4 +1,4 @@
-"""Service requests end to end: ``python -m kpi score`` on a workbook built here (SPEC §8).
+"""Service requests end to end: ``python -m kpi score`` on a workbook built here (method §6.0).
 
 The worked quarter plus a 企业诉求 sheet and one more 点数 row, under the worked
 rules plus S01 (late response, −1), S02 (late resolution, −1, max_per_period

@@ -1,6 +1,6 @@
 """The worked quarter of tests/data/worked_quarter, end to end through the CLI.
 
-Every expected number below is derived by hand from SPEC §5 (and agrees with
+Every expected number below is derived by hand from method §6 (and agrees with
 WORKED.md, which derives the same numbers in more words). ``r2`` rounds half
 away from zero; every step uses the rounded value of the step before it.
 
@@ -66,7 +66,7 @@ def run(
 
 
 def test_sheet_names(run: Run) -> None:
-    # SPEC §6: seven sheets in this order, zh names by default, English with --lang en.
+    # method §7: seven sheets in this order, zh names by default, English with --lang en.
     expected = {
         "zh": ["个人得分", "部门得分", "领导得分", "绩效奖金", "点数明细", "指标明细", "运行信息"],
         "en": [

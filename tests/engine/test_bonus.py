@@ -1,4 +1,4 @@
-"""绩效奖金: exact pool allocation, fixed mode, forfeits, rewards (SPEC §5.9, §7)."""
+"""绩效奖金: exact pool allocation, fixed mode, forfeits, rewards (method §6.9, §9)."""
 
 from __future__ import annotations
 

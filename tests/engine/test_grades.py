@@ -1,4 +1,4 @@
-"""Ranks, bands, quotas, vetoes and ties (SPEC §2, §5.8, §7)."""
+"""Ranks, bands, quotas, vetoes and ties (method §5, §6.8, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""指标数: ratios, cap, late factor, 反向, 评分, weighted department mean (SPEC §5.2, §7)."""
+"""指标数: ratios, cap, late factor, 反向, 评分, weighted department mean (method §6.2, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""点数: per-code clamp, target caps, blanks vs explicit values (SPEC §5.1, §7)."""
+"""点数: per-code clamp, target caps, blanks vs explicit values (method §6.1, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""企业诉求: deadlines, late checks, the period each check counts in, derived events (SPEC §8).
+"""企业诉求: deadlines, late checks, the period each check counts in, derived events (method §6.0).
 
 Every expectation is worked out by hand on the calendar in the comments (see
 ``test_workdays.py`` for the days of July and of National Day 2024). The rules:

@@ -1,4 +1,4 @@
-"""一票否决: direct hits and cascades (SPEC §5.7, §7 "Vetoes")."""
+"""一票否决: direct hits and cascades (method §6.7, §9 "Vetoes")."""
 
 from __future__ import annotations
 

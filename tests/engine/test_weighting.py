@@ -1,4 +1,4 @@
-"""加权数: rank score methods, Z and C_d (SPEC §5.3, §7)."""
+"""加权数: rank score methods, Z and C_d (method §6.3, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Working days and wd(d, n) (SPEC §8, 5.0), worked out on a wall calendar.
+"""Working days and wd(d, n) (method §6.0, 6.0), worked out on a wall calendar.
 
 July 2024 begins on a Monday: Fri 5, Sat 6, Sun 7, Mon 8, … Fri 12, Sat 13,
 Sun 14, Mon 15, Tue 16. National Day 2024 (the State Council's notice): days

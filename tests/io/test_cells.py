@@ -1,4 +1,4 @@
-"""Cell values → text, numbers, whole numbers and dates (SPEC §7 "Reading")."""
+"""Cell values → text, numbers, whole numbers and dates (method §9 "Reading")."""
 
 from __future__ import annotations
 

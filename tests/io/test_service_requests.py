@@ -1,4 +1,4 @@
-"""Sheet 企业诉求 / service_requests: read like every other sheet, checked all at once (SPEC §8)."""
+"""Sheet 企业诉求 / service_requests: read like every other sheet, checked all at once (method §6.0)."""
 
 from __future__ import annotations
 

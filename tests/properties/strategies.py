@@ -11,7 +11,7 @@ Every number is generated the way the reader would hand it over: through
 :func:`kpi.numbers.from_float`, so ``1.50`` is ``Decimal('1.5')`` here just as
 it is after a round trip through a spreadsheet cell.
 
-The cases satisfy every invariant the reader guarantees (SPEC §3, §7): unique
+The cases satisfy every invariant the reader guarantees (method §3, §9): unique
 ids, ids disjoint from department names, each department's 分管领导 a leader in
 charge, each department with at least one indicator or city share, shares of
 one city indicator summing exactly to 1, ranks within participants, dates of
@@ -128,7 +128,7 @@ class Case:
     # -- what a user would hand to the CLI ----------------------------------------
 
     def write_workbook(self, path: Path) -> None:
-        """The input workbook with the Chinese sheet and column names of SPEC §3."""
+        """The input workbook with the Chinese sheet and column names of method §3."""
         import openpyxl
 
         from kpi.io.names import COLUMN_NAMES, SHEET_NAMES

@@ -68,7 +68,7 @@ def _small_case() -> Case:
 
 
 def test_leaders_paid_with_and_without_a_post_category() -> None:
-    """SPEC §7 "Reading": a leader's 岗位类别 is optional (post coefficient 1 without
+    """method §9 "Reading": a leader's 岗位类别 is optional (post coefficient 1 without
     one), also when leaders are paid a bonus (``include_leaders: true``).
 
     Found by the pool property: with some leaders having a 岗位类别 and some not,
@@ -80,7 +80,7 @@ def test_leaders_paid_with_and_without_a_post_category() -> None:
 
 
 def test_score_cap_finer_than_cents_is_refused() -> None:
-    """A vetoed member's score is at most ``veto.score_cap`` (SPEC §5.4–5.7). The
+    """A vetoed member's score is at most ``veto.score_cap`` (method §6.4–6.7). The
     property search found that a cap of 59.995 was exceeded by the published
     r2(min(100.00, 59.995)) = 60.00; a cap is itself a published score, so the
     rules schema now requires whole cents and reports the line."""

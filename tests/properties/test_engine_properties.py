@@ -1,4 +1,4 @@
-"""Properties of the engine that must hold for every valid period (SPEC §2, §5, §7).
+"""Properties of the engine that must hold for every valid period (method §5, §6, §9).
 
 Each test draws random valid inputs (:mod:`.strategies`) straight into
 :class:`~kpi.io.inputs.Inputs` frames and scores them in-process, so a few
@@ -88,7 +88,7 @@ def non_vetoed_individuals(results: Results) -> list[str]:
 @SETTINGS
 @given(cases(mode="pool"))
 def test_pool_bonuses_sum_to_the_pool_and_follow_the_exact_shares(case: Case) -> None:
-    """Pool mode (SPEC §5.9, §7 "Bonus"): the bonus column is a fair, exact split.
+    """Pool mode (method §6.9, §9 "Bonus"): the bonus column is a fair, exact split.
 
     The bonuses sum to the pool to the yuan, none is negative, a forfeited
     member (vetoed under ``forfeit_bonus``) gets 0 bonus, reward and total, and
@@ -147,7 +147,7 @@ def test_pool_bonuses_sum_to_the_pool_and_follow_the_exact_shares(case: Case) ->
 @SETTINGS
 @given(cases())
 def test_no_quota_is_exceeded_and_vetoed_members_hold_no_quota_band(case: Case) -> None:
-    """Quotas (SPEC §5.8, §7 "Grades and ranks") are upper bounds that nobody escapes.
+    """Quotas (method §6.8, §9 "Grades and ranks") are upper bounds that nobody escapes.
 
     For every population, every band with a quota q and every quota group
     (the whole population; for individuals under ``quota_scope: department``
@@ -196,7 +196,7 @@ def test_no_quota_is_exceeded_and_vetoed_members_hold_no_quota_band(case: Case) 
 @HEAVY
 @given(cases(), st.data())
 def test_adding_points_never_lowers_a_score(case: Case, data: st.DataObject) -> None:
-    """Monotonicity (SPEC §5.1, §5.4, §5.6): more points never cost a score.
+    """Monotonicity (method §6.1, §6.4, §6.6): more points never cost a score.
 
     One more A02 event with an explicit +1 on a non-vetoed individual never
     lowers that individual's score (before grading), and leaves everybody
@@ -264,7 +264,7 @@ def shuffled(case: Case, rng: random.Random) -> Inputs:
 @HEAVY
 @given(cases(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(case: Case, rng: random.Random) -> None:
-    """Order independence (SPEC §2 "deterministic order everywhere").
+    """Order independence (method §5 "deterministic order everywhere").
 
     Shuffling the rows of every input sheet — each row keeping its own Excel
     row number — publishes exactly the same sheets (run_info included) and
@@ -309,7 +309,7 @@ def published_scores(results: Results) -> list[tuple[str, str, Any]]:
 @SETTINGS
 @given(cases())
 def test_ranks_are_competition_ranks_and_scores_have_two_decimals(case: Case) -> None:
-    """Ranks (SPEC §2): in each published population a member's rank is 1 + the
+    """Ranks (method §5): in each published population a member's rank is 1 + the
     number of strictly higher scores (so equal scores share a rank, 1, 2, 2, 4),
     rows run score descending then id, and every published score cell holds a
     Decimal with exactly two decimal places (exponent −2); blank only for an
@@ -344,7 +344,7 @@ def test_ranks_are_competition_ranks_and_scores_have_two_decimals(case: Case) ->
 @SETTINGS
 @given(cases())
 def test_scores_are_rounded_half_up_and_vetoed_scores_are_capped(case: Case) -> None:
-    """Rounding (SPEC §2, §5.4–5.7): every published score is a Decimal equal to
+    """Rounding (method §5, §6.4–6.7): every published score is a Decimal equal to
     its own ROUND_HALF_UP to 2 places, and every vetoed member (department,
     leader or individual) scores at most ``veto.score_cap``."""
     results = scored(case)

@@ -1,4 +1,4 @@
-"""Properties of the service deadlines and their events (SPEC §8), for random requests.
+"""Properties of the service deadlines and their events (method §6.0), for random requests.
 
 * Answering or settling a request later (or not at all) never raises its
   handler's net points, and never moves anyone else's: late checks only add

@@ -34,7 +34,7 @@ FEW = settings(
 @given(cases(max_people=8, max_events=15))
 def test_generated_inputs_are_what_the_reader_reads(case: Case) -> None:
     """The strategy's frames equal the reader's frames for the same rows written
-    to a workbook with the Chinese names of SPEC §3 (values, Python types and
+    to a workbook with the Chinese names of method §3 (values, Python types and
     row numbers), and its rules survive a round trip through YAML text."""
     rules_file = parse_rules(case.rules_yaml())
     assert rules_file.rules == case.rules_model

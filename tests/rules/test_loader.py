@@ -177,7 +177,7 @@ def test_rank_score_methods() -> None:
 
 # Optional keys and null ------------------------------------------------------------
 
-#: Each optional key of SPEC §7, and the edit of the reference file that leaves it out.
+#: Each optional key of method §9, and the edit of the reference file that leaves it out.
 OPTIONAL_EDITS = {
     "source": ("source: 青高管发〔2024〕12号", ""),
     "effective_from": ("effective_from: 2024-01-01", ""),

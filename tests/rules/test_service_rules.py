@@ -1,4 +1,4 @@
-"""The optional ``service`` section (SPEC §8, §11 "Service").
+"""The optional ``service`` section (method §6.0, §9 "Service").
 
 Its values, its refusals located at their lines, and the statutory table's years.
 """

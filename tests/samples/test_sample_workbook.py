@@ -4,7 +4,7 @@ samples/2024Q3.xlsx is committed; these tests make sure it is exactly what
 samples/make_sample.py writes (so nobody hand-edits it out of step with the
 generator) and that it keeps the properties other tests, docs and demos rely on:
 the counts, the 71 people with A01, the cases each rule needs, valid references.
-The rules values come from SPEC §4 (rules/qingdao-hitech-2024.yaml).
+The rules values come from method §4 (rules/qingdao-hitech-2024.yaml).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The worked quarter with service requests (SPEC §8), for tests that need a 企业诉求 sheet.
+"""The worked quarter with service requests (method §6.0), for tests that need a 企业诉求 sheet.
 
 :func:`service_rules` is the worked quarter's rules plus three service codes and
 a ``service`` section; :func:`service_workbook` is its input workbook plus a

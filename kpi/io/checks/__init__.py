@@ -1,4 +1,4 @@
-"""Type checks of each sheet's cells and their cross-references (SPEC §3, §5.4, §7).
+"""Type checks of each sheet's cells and their cross-references (method §3, §6.4, §9).
 
 Every check adds located problems to one :class:`~kpi.errors.Collector`, so a
 workbook's faults are all reported in one run. A cell that fails its type
@@ -15,7 +15,10 @@ per module:
 * :mod:`~kpi.io.checks.checker` — typing, reporting and the checks all sheets use;
 * :mod:`~kpi.io.checks.people`, :mod:`~kpi.io.checks.departments`,
   :mod:`~kpi.io.checks.indicators`, :mod:`~kpi.io.checks.city`,
-  :mod:`~kpi.io.checks.events`, :mod:`~kpi.io.checks.service` — the sheet checks.
+  :mod:`~kpi.io.checks.events` — the sheet checks;
+* :mod:`~kpi.io.checks.service` (the optional 企业诉求 sheet);
+* :mod:`~kpi.io.checks.curves` (指标's 计分曲线) and :mod:`~kpi.io.checks.evaluations`
+  (the optional 测评 sheet) — what the scoring curves and evaluations add.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ import pandas as pd
 from kpi.errors import Collector
 from kpi.io.checks.checker import Checker
 from kpi.io.checks.city import check_city_rankings, check_city_shares
+from kpi.io.checks.curves import check_curves
 from kpi.io.checks.departments import check_department_components, check_departments
+from kpi.io.checks.evaluations import check_evaluations
 from kpi.io.checks.events import check_points, check_vetoes
 from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
 from kpi.io.checks.people import check_people
 from kpi.io.checks.service import check_service_requests
-from kpi.io.inputs import COLUMNS, EXTRA_COLUMNS, empty_frame
+from kpi.io.inputs import COLUMNS, EXTRA_COLUMNS, OPTIONAL_COLUMNS, empty_frame
 from kpi.io.tables import Table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -61,10 +66,12 @@ def check_all(
     check_departments(checker, checked, people_kinds)
     check_points(checker, checked)
     check_indicators(checker, checked)
+    check_curves(checker, checked)
     rankings = check_city_rankings(checker, checked)
     check_city_shares(checker, checked, rankings)
     check_vetoes(checker, checked)
     check_service_requests(checker, checked)
+    check_evaluations(checker, checked)
     check_department_components(checker, checked)
     if problems:
         return {}
@@ -83,7 +90,9 @@ def _frame(
     """The sheet's frame in the shape :mod:`kpi.io.inputs` documents."""
     if fields is None or table is None or len(table) == 0:
         return empty_frame(key)
-    data = {column: fields[column].cells() for column in {**COLUMNS, **EXTRA_COLUMNS}[key]}
+    columns = {**COLUMNS, **EXTRA_COLUMNS}[key]
+    columns += tuple(c for c in OPTIONAL_COLUMNS.get(key, ()) if fields[c].present)
+    data = {column: fields[column].cells() for column in columns}
     data.update(overrides)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()})
     frame["row"] = table.rows.astype(np.int64)

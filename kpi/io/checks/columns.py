@@ -32,6 +32,7 @@ KINDS: dict[str, dict[str, str]] = {
         "weight": NUMBER,
         "deadline": DATE,
         "completed_on": DATE,
+        "curve": TEXT,
     },
     "city_rankings": {
         "indicator": TEXT,
@@ -50,6 +51,7 @@ KINDS: dict[str, dict[str, str]] = {
         "responded": DATE,
         "resolved": DATE,
     },
+    "evaluations": {"target": TEXT, "rater_group": TEXT, "rater": TEXT, "score": NUMBER, "vote": TEXT},
 }
 
 #: Values required on every row; 部门/岗位类别 (staff only) and 目标值 (not 评分)
@@ -63,6 +65,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "city_shares": ("indicator", "department", "share"),
     "vetoes": ("target", "item", "date"),
     "service_requests": ("id", "company", "handler", "kind", "received"),
+    "evaluations": ("target", "rater_group"),
 }
 
 #: Which columns' type errors wait for the sheet check (they may not apply to a row).

@@ -1,12 +1,13 @@
 """Checks of sheet 部门: its 分管领导 against 人员, and that each department can be scored.
 
 Both need other sheets read first (人员's leader kinds; 指标 and 市级分工), so
-they run after those sheets' own checks (SPEC §5.4).
+they run after those sheets' own checks (method §6.4).
 """
 
 from __future__ import annotations
 
 from kpi.io.checks.checker import Checker
+from kpi.io.checks.evaluations import evaluated_departments
 from kpi.io.checks.field import Checked, values
 from kpi.io.names import SHEET_NAMES, Suggester, listing
 
@@ -39,10 +40,12 @@ def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]
 
 
 def check_department_components(c: Checker, checked: Checked) -> None:
-    """SPEC §5.4: a department with neither indicators nor city shares cannot be scored.
+    """method §6.4: a department with neither indicators nor city shares cannot be scored.
 
     Skipped while 指标 or 市级分工 is missing, or names a department that is not
-    in 部门: those problems come first and may be the cause.
+    in 部门: those problems come first and may be the cause. With evaluations,
+    a department whose evaluation is kept (a group with ``min_raters`` rows)
+    is scored on it.
     """
     departments = checked.fields.get("departments")
     if departments is None or checked.departments is None:
@@ -53,6 +56,14 @@ def check_department_components(c: Checker, checked: Checked) -> None:
         if named is None or named - checked.departments:
             return
         scored |= named
+    scored |= evaluated_departments(checked, c.rules)
+    evaluation = c.rules.evaluation
+    nor_evaluation = (
+        f" nor an evaluation (sheet {SHEET_NAMES['evaluations'][0]}: a 评价方 with at least "
+        f"{evaluation.min_raters} rows)"
+        if evaluation is not None
+        else ""
+    )
     f = departments["department"]
     names = f.cells()
     c.report(
@@ -62,7 +73,7 @@ def check_department_components(c: Checker, checked: Checked) -> None:
         lambda i: (
             f"department '{names[i]}' has neither indicators (sheet "
             f"{SHEET_NAMES['indicators'][0]}) nor city shares (sheet "
-            f"{SHEET_NAMES['city_shares'][0]}), so it cannot be scored: "
+            f"{SHEET_NAMES['city_shares'][0]}){nor_evaluation}, so it cannot be scored: "
             "give it at least one of them, or remove it"
         ),
     )

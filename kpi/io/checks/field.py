@@ -83,7 +83,7 @@ class Checked:
     fields: dict[str, dict[str, Field]]
     ids: set[str] | None
     departments: set[str] | None
-    #: Per sheet, columns whose output differs from the cells (values the SPEC ignores).
+    #: Per sheet, columns whose output differs from the cells (values the method ignores).
     overrides: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
 

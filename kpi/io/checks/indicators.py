@@ -1,7 +1,7 @@
 """Checks of sheet 指标: levels, directions, and the 目标值/完成值 each direction needs.
 
 A 评分 indicator differs from 正向/反向 ones in which values are required and
-allowed (SPEC §7), which is most of this sheet's rules.
+allowed (method §9), which is most of this sheet's rules.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def check_indicators(c: Checker, checked: Checked) -> None:
         scored,
     )
     c.in_range(f["weight"], lambda v: v > 0, "must be more than 0")
-    # SPEC §7: a 评分 indicator's 目标值 is ignored.
+    # method §9: a 评分 indicator's 目标值 is ignored.
     targets = target.cells()
     targets[scored] = None
     checked.overrides["indicators"] = {"target": targets}

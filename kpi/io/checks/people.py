@@ -59,7 +59,7 @@ def check_people(c: Checker, checked: Checked) -> dict[str, str | None]:
                 f"({population}): add it to coefficients.role or correct the 职务"
             ),
         )
-    # SPEC §7: a leader's 部门 is ignored.
+    # method §9: a leader's 部门 is ignored.
     departments = f["department"].cells()
     departments[leader] = None
     checked.overrides["people"] = {"department": departments}

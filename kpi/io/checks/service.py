@@ -1,4 +1,4 @@
-"""Checks of sheet 企业诉求 (service requests, SPEC §8).
+"""Checks of sheet 企业诉求 (service requests, method §6.0).
 
 A request names its 负责人 (a 工号 of the roster, individual or leader) and a
 类别 of ``service.resolve_days``; its dates are not limited to the period, since

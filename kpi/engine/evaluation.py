@@ -1,0 +1,210 @@
+"""Evaluation scores E (民主测评, 共建共评): trimmed means per rater group, then a weighted mean.
+
+For target t and rater group g with n ≥ ``min_raters`` scores: sort them, drop
+the ``trim`` lowest and ``trim`` highest, ``G = r2(mean of the rest)``; a group
+with fewer scores is left out. ``E = r2(Σ w_g G / Σ w_g)`` over the groups
+kept, absent when none is. A vote counts as the score ``evaluation.votes``
+gives it.
+
+A zone's evaluation can hold hundreds of thousands of ballots, so nothing here
+loops over rows in Python. Every score becomes an exact scaled integer
+(``score × 10**scale``, scale = the most decimal places any score has), the
+rows are sorted once by (target, group rank, score, sheet row) with numpy, and
+each row's position in its group comes from the group's first row: the rows
+at positions < trim or ≥ n − trim are the ones dropped. Sums per group are
+integer sums (exact); the only divisions, one per group and one per target,
+are integer divisions rounded half up to whole cents. Decimals are built once
+per group, never per row.
+
+What is published:
+
+* ``rows``: every 测评 row in that sorted order, with its score (a vote
+  turned into its score), its position in the group and whether it was
+  dropped (``trimmed``) or counted (``kept``), for ``explain``;
+* ``detail``: one row per (target, group) that has rows — the 测评明细 sheet:
+  count, trimmed, kept, the kept sum, the mean G (None when left out), the
+  weight and whether the group counts;
+* ``scores``: one row per target with a kept group: E exact and published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from kpi.numbers import EXACT
+from kpi.rules.schema import Rules
+
+#: Beyond this many decimal places an int64 sum of a million scores could overflow;
+#: Python ints (object arrays) are used instead, still exact.
+_INT64_SCALE_LIMIT = 6
+
+ROW_COLUMNS = (
+    "target",
+    "rater_group",
+    "rater",
+    "score",
+    "vote",
+    "value",
+    "row",
+    "position",
+    "trimmed",
+    "kept",
+)
+DETAIL_COLUMNS = (
+    "target",
+    "rater_group",
+    "count",
+    "trimmed",
+    "kept",
+    "kept_sum",
+    "mean",
+    "weight",
+    "counted",
+)
+SCORE_COLUMNS = ("target", "evaluation_exact", "evaluation_score")
+
+
+def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+@dataclass
+class Evaluations:
+    """Every evaluation row, group and target score of one period (see the module doc)."""
+
+    rows: pd.DataFrame = field(default_factory=lambda: _empty(ROW_COLUMNS))
+    detail: pd.DataFrame = field(default_factory=lambda: _empty(DETAIL_COLUMNS))
+    scores: pd.DataFrame = field(default_factory=lambda: _empty(SCORE_COLUMNS))
+
+    def score_of(self) -> dict[str, Decimal]:
+        """Target → E, for the targets whose evaluation exists."""
+        return dict(zip(self.scores["target"], self.scores["evaluation_score"], strict=True))
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _half_up(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """round(numerator / denominator) half up, for numerator ≥ 0 and denominator > 0
+    (object arrays of Python ints: exact at any size)."""
+    quotient = numerator // denominator
+    rest = numerator - quotient * denominator
+    up = np.where(2 * rest >= denominator, 1, 0).astype(object)
+    result: np.ndarray = quotient + up
+    return result
+
+
+def _decimals(integers: np.ndarray, places: int) -> list[Decimal]:
+    """Integers → Decimals with ``places`` decimals, each distinct value built once."""
+    made: dict[int, Decimal] = {}
+    out = []
+    for value in integers:
+        key = int(value)
+        decimal = made.get(key)
+        if decimal is None:
+            decimal = made[key] = Decimal(key).scaleb(-places)
+        out.append(decimal)
+    return out
+
+
+def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
+    """Trimmed group means G and evaluation scores E of every target (module doc)."""
+    ev = rules.evaluation
+    if ev is None or evaluations.empty:
+        return Evaluations()
+    groups = list(ev.groups)
+    given = evaluations["score"].notna().to_numpy()
+    values = evaluations["score"].to_numpy(dtype=object).copy()
+    values[~given] = evaluations["vote"][~given].map(ev.votes or {}).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), sort=True)  # ascending scores
+    scale = max(_places(u) for u in uniques)
+    as_int = np.array([int(u.scaleb(scale)) for u in uniques], dtype=object)
+    if scale <= _INT64_SCALE_LIMIT:
+        as_int = as_int.astype(np.int64)
+    targets, target_names = pd.factorize(evaluations["target"], sort=True)  # code point order
+    group = evaluations["rater_group"].map({g: i for i, g in enumerate(groups)}).to_numpy(dtype=np.int64)
+    sheet_row = evaluations["row"].to_numpy(dtype=np.int64)
+    order = np.lexsort((sheet_row, codes, group, targets))
+
+    # Groups are runs of the sorted rows; a row's position in its run decides its fate.
+    t, g = targets[order], group[order]
+    n = len(order)
+    first = np.ones(n, dtype=bool)
+    first[1:] = (t[1:] != t[:-1]) | (g[1:] != g[:-1])
+    starts = np.flatnonzero(first)
+    which = np.cumsum(first) - 1
+    size = np.diff(np.append(starts, n))
+    position = np.arange(n) - starts[which]
+    counted = size >= ev.min_raters
+    kept = counted[which] & (position >= ev.trim) & (position < size[which] - ev.trim)
+
+    value = as_int[codes[order]]
+    sums = np.add.reduceat(np.where(kept, value, np.zeros(1, dtype=value.dtype)[0]), starts)
+    kept_n = np.where(counted, size - 2 * ev.trim, 0)
+    mean_cents = _half_up(  # G in cents: one exact division per kept group
+        sums.astype(object)[counted] * 100, kept_n[counted].astype(object) * 10**scale
+    )
+    means: list[Decimal | None] = [None] * len(starts)
+    for i, mean in zip(np.flatnonzero(counted), _decimals(mean_cents, 2), strict=True):
+        means[i] = mean
+    group_of = g[starts]
+    detail = pd.DataFrame(
+        {
+            "target": pd.Series(target_names[t[starts]], dtype=object),
+            "rater_group": pd.Series([groups[k] for k in group_of], dtype=object),
+            "count": size.astype(np.int64),
+            "trimmed": np.where(counted, 2 * ev.trim, 0).astype(np.int64),
+            "kept": kept_n.astype(np.int64),
+            "kept_sum": pd.Series(_decimals(sums.astype(object), scale), dtype=object),
+            "mean": pd.Series(means, dtype=object),
+            "weight": pd.Series([ev.groups[groups[k]] for k in group_of], dtype=object),
+            "counted": counted,
+        }
+    )
+    owners = t[starts][counted]
+    scores = _target_scores(owners, target_names, group_of[counted], mean_cents, ev.groups)
+    source = evaluations.iloc[order].reset_index(drop=True)
+    rows = pd.DataFrame(
+        {
+            **{c: source[c] for c in ("target", "rater_group", "rater", "score", "vote")},
+            "value": pd.Series(values[order], dtype=object),
+            "row": source["row"],
+            "position": position.astype(np.int64),
+            "trimmed": counted[which] & ~kept,
+            "kept": kept,
+        }
+    )
+    return Evaluations(rows=rows, detail=detail, scores=scores)
+
+
+def _target_scores(
+    owners: np.ndarray,
+    target_names: pd.Index,
+    groups: np.ndarray,
+    mean_cents: np.ndarray,
+    weights: dict[str, Decimal],
+) -> pd.DataFrame:
+    """E per target from its kept groups (``owners`` sorted, one entry per kept group):
+    Σ w G / Σ w with the weights scaled to integers, one exact division per target."""
+    if not len(owners):
+        return _empty(SCORE_COLUMNS)
+    names = list(weights)
+    w_scale = max(_places(w) for w in weights.values())
+    w = np.array([int(weights[names[k]].scaleb(w_scale)) for k in groups], dtype=object)
+    bounds = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    num = np.add.reduceat(w * mean_cents, bounds)
+    den = np.add.reduceat(w, bounds)
+    exact = [EXACT.divide(Decimal(int(a)), Decimal(int(b) * 100)) for a, b in zip(num, den, strict=True)]
+    return pd.DataFrame(
+        {
+            "target": pd.Series(target_names[owners[bounds]], dtype=object),
+            "evaluation_exact": pd.Series(exact, dtype=object),
+            "evaluation_score": pd.Series(_decimals(_half_up(num, den), 2), dtype=object),
+        }
+    )
