@@ -18,21 +18,28 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from support.service import SERVICE, service_rules
-from support.template import SMALL_QUARTER, fill, rows_of
+from support.template import EVALUATION, SMALL_QUARTER, evaluation_rules, fill, rows_of
 from support.worked import Worked
 from typer.testing import CliRunner
 
 from kpi import api
 from kpi.cli import app
 from kpi.errors import InputError, OutputError, RulesError
+from kpi.io.inputs import SHEET_KEYS
 from kpi.io.names import COLUMN_NAMES, SHEET_NAMES
 from kpi.periods import Period
 from kpi.template.book import display_width, last_row, quote_sheet
+from kpi.template.spec import SHEETS
 
 runner = CliRunner()
 Q4 = Period.parse("2024Q4")
 ZH_SHEETS = ["填表说明", "人员", "部门", "点数", "指标", "市级排名", "市级分工", "否决"]
 DATA_KEYS = ["people", "departments", "points", "indicators", "city_rankings", "city_shares", "vetoes"]
+
+
+def contract_columns(key: str) -> list[tuple[str, str]]:
+    """The (zh, en) names of a sheet's columns under rules without scoring curves."""
+    return [names for column, names in COLUMN_NAMES[key].items() if column != "curve"]
 
 
 def template(worked: Worked, out: Path, *extra: str) -> Any:
@@ -78,7 +85,7 @@ def test_headers_are_the_contract_columns(blank: Path) -> None:
     book = book_of(blank)
     for key in DATA_KEYS:
         ws = ws_of(book, SHEET_NAMES[key][0])
-        assert [c.value for c in ws[1]] == [names[0] for names in COLUMN_NAMES[key].values()], key
+        assert [c.value for c in ws[1]] == [names[0] for names in contract_columns(key)], key
         assert ws.max_row == 1, f"{key}: a blank template has no data rows"
 
 
@@ -261,6 +268,85 @@ def test_service_requests_sheet_when_the_rules_have_a_service_section(tmp_path: 
     assert ("S03", "诉求按时办结", "0.5", "—") in table_after(rows, ("代码", "名称", "默认点数", "每期上限"))
 
 
+def test_evaluations_sheet_and_curve_column_when_the_rules_have_them(worked: Worked, tmp_path: Path) -> None:
+    out = tmp_path / "eval.xlsx"
+    api.write_template(evaluation_rules(worked), Q4, out)
+    book = book_of(out)
+    assert book.sheetnames == [*ZH_SHEETS, "测评"]
+    indicators = ws_of(book, "指标")
+    assert indicators["K1"].value == "计分曲线"
+    curve = validations(indicators)["K2:K1000"]
+    assert (curve.type, curve.formula1, curve.errorStyle) == ("list", '"增长型,达标型"', "stop")
+    ws = ws_of(book, "测评")
+    assert [c.value for c in ws[1]] == ["对象", "评价方", "评价人", "分数", "等次"]
+    got = {
+        sqref: (dv.type, dv.operator, dv.formula1, dv.formula2, dv.errorStyle)
+        for sqref, dv in validations(ws).items()
+    }
+    assert got == {
+        "A2:A1000": ("list", None, "人员!$A$2:$A$1000", None, "warning"),
+        "B2:B1000": ("list", None, '"领导,群众"', None, "stop"),
+        "D2:D1000": ("decimal", "between", "0", "100", "stop"),
+        "E2:E1000": ("list", None, '"优秀,称职,基本称职,不称职"', None, "stop"),
+    }
+    table = table_after(
+        instruction_rows(out), ("工作表", "列", "必填", "类型", "可选值或范围", "示例", "说明")
+    )
+    by_column = {(r[0], r[1]): r for r in table}
+    assert by_column[("测评", "分数")][2:5] == ("分数和等次填且只填一项", "数字", "0 至 100")
+    assert (
+        by_column[("测评", "等次")][4]
+        == "优秀 100 分、称职 85 分、基本称职 70 分、不称职 50 分（规则 evaluation.votes）"
+    )
+    assert by_column[("测评", "评价方")][4] == "领导 权重 0.4、群众 权重 0.6（规则 evaluation.groups）"
+    assert by_column[("指标", "计分曲线")][2:6] == (
+        "否",
+        "文本",
+        "增长型、达标型（规则 indicators.curves）",
+        "增长型",
+    )
+
+
+def test_without_votes_every_evaluation_has_a_score(worked: Worked, tmp_path: Path) -> None:
+    rules = evaluation_rules(
+        worked, EVALUATION.replace("  votes: {优秀: 100, 称职: 85, 基本称职: 70, 不称职: 50}\n", "")
+    )
+    out = tmp_path / "scores.xlsx"
+    api.write_template(rules, Q4, out)
+    ws = ws_of(book_of(out), "测评")
+    assert [c.value for c in ws[1]] == ["对象", "评价方", "评价人", "分数"]
+    table = table_after(
+        instruction_rows(out), ("工作表", "列", "必填", "类型", "可选值或范围", "示例", "说明")
+    )
+    assert [r[2] for r in table if r[0] == "测评"] == ["是", "是", "否", "是"]
+
+
+def test_from_carries_the_curve_column(worked: Worked, tmp_path: Path) -> None:
+    previous = tmp_path / "2024Q3.xlsx"
+    book = openpyxl.load_workbook(worked.input)
+    indicators = ws_of(book, "指标")
+    indicators["K1"] = "计分曲线"
+    indicators["K2"] = "增长型"
+    book.save(previous)
+    out = tmp_path / "2024Q4.xlsx"
+    api.write_template(evaluation_rules(worked), Q4, out, previous=previous)
+    assert [row["curve"] for row in rows_of(out, "indicators")] == ["增长型", None, None, None]
+    assert rows_of(out, "evaluations") == []
+    # Rules without curves: the column is not in the template, and not carried.
+    plain = tmp_path / "plain.xlsx"
+    api.write_template(worked.rules, Q4, plain, previous=previous)
+    assert "curve" not in rows_of(plain, "indicators")[0]
+
+
+def test_the_template_covers_the_whole_contract() -> None:
+    """Every sheet and column the reader knows is in the template's table, in reader order
+    (a sheet or column added to kpi.io.names must be added to kpi.template.spec too)."""
+    assert [spec.key for spec in SHEETS] == list(SHEET_KEYS)
+    for spec in SHEETS:
+        keys = list(dict.fromkeys(column.key for column in spec.columns))
+        assert keys == list(COLUMN_NAMES[spec.key]), spec.key
+
+
 # 填表说明 ------------------------------------------------------------------------------------
 
 
@@ -295,7 +381,7 @@ def test_instructions_describe_every_column(blank: Path) -> None:
     ]
     table = table_after(rows, ("工作表", "列", "必填", "类型", "可选值或范围", "示例", "说明"))
     assert [(r[0], r[1]) for r in table] == [
-        (SHEET_NAMES[key][0], names[0]) for key in DATA_KEYS for names in COLUMN_NAMES[key].values()
+        (SHEET_NAMES[key][0], names[0]) for key in DATA_KEYS for names in contract_columns(key)
     ]
     by_column = {(r[0], r[1]): r for r in table}
     assert by_column[("人员", "工号")][2:4] == ("是", "文本")
@@ -392,7 +478,7 @@ def test_english_names(worked: Worked, tmp_path: Path) -> None:
     assert book.sheetnames == ["instructions", *(SHEET_NAMES[k][1] for k in DATA_KEYS)]
     for key in DATA_KEYS:
         ws = ws_of(book, SHEET_NAMES[key][1])
-        assert [c.value for c in ws[1]] == [names[1] for names in COLUMN_NAMES[key].values()]
+        assert [c.value for c in ws[1]] == [names[1] for names in contract_columns(key)]
     people = validations(ws_of(book, "people"))
     assert people["C2:C1000"].formula1 == "departments!$A$2:$A$1000"
     shares = validations(ws_of(book, "city_shares"))
@@ -455,7 +541,7 @@ def english_copy(source: Path, out: Path) -> None:
     for key in DATA_KEYS:
         ws = ws_of(book, SHEET_NAMES[key][0])
         ws.title = SHEET_NAMES[key][1]
-        zh_to_en = {zh: en for zh, en in COLUMN_NAMES[key].values()}
+        zh_to_en = dict(COLUMN_NAMES[key].values())
         for cell in ws[1]:
             cell.value = zh_to_en[str(cell.value)]
     people = ws_of(book, "people")

@@ -26,6 +26,7 @@ from kpi.io.cells import DATE, INTEGER, NUMBER, TEXT
 from kpi.io.checks.columns import KINDS
 from kpi.io.checks.indicators import DIRECTIONS
 from kpi.io.names import COLUMN_NAMES, SHEET_NAMES
+from kpi.numbers import plain
 from kpi.periods import Period
 from kpi.rules.schema import Rules
 
@@ -115,6 +116,7 @@ NEEDS: dict[str, Bilingual] = {
     "optional": ("否", "no"),
     "staff": ("员工必填；领导可空", "staff rows; a leader may leave it blank"),
     "measured": ("正向、反向指标必填；评分指标可空", "正向 and 反向 rows; blank on 评分 rows"),
+    "score_or_vote": ("分数和等次填且只填一项", "one of 分数 and 等次, not both"),
 }
 
 KIND_TEXT: dict[str, Bilingual] = {
@@ -168,6 +170,34 @@ def directions(rules: Rules, period: Period) -> Allowed:
 def event_codes(rules: Rules, period: Period) -> Allowed:
     events = rules.points.events
     return RulesList(tuple(events), "points.events", tuple((e.name, e.name) for e in events.values()))
+
+
+def curves(rules: Rules, period: Period) -> Allowed | None:
+    return RulesList(tuple(rules.indicators.curves or ()), "indicators.curves")
+
+
+def rater_groups(rules: Rules, period: Period) -> Allowed | None:
+    if rules.evaluation is None:
+        return None
+    groups = rules.evaluation.groups
+    labels = tuple((f"权重 {plain(w)}", f"weight {plain(w)}") for w in groups.values())
+    return RulesList(tuple(groups), "evaluation.groups", labels)
+
+
+def votes(rules: Rules, period: Period) -> Allowed | None:
+    if rules.evaluation is None or rules.evaluation.votes is None:
+        return None
+    scores = rules.evaluation.votes
+    labels = tuple((f"{plain(v)} 分", f"scores {plain(v)}") for v in scores.values())
+    return RulesList(tuple(scores), "evaluation.votes", labels)
+
+
+def scores(rules: Rules, period: Period) -> Allowed:
+    return Bound("decimal", "between", Decimal(0), Decimal(100), text=("0 至 100", "0 to 100"))
+
+
+def has_votes(rules: Rules) -> bool:
+    return rules.evaluation is not None and rules.evaluation.votes is not None
 
 
 def request_kinds(rules: Rules, period: Period) -> Allowed | None:
@@ -425,6 +455,17 @@ INDICATORS = SheetSpec(
             _last_day,
             carried=False,
         ),
+        ColumnSpec(
+            "curve",
+            "optional",
+            (
+                "空白按完成比率计分；评分指标不填",
+                "blank: scored by the completion ratio; never on a 评分 row",
+            ),
+            _first(curves),
+            curves,
+            when=lambda rules: bool(rules.indicators.curves),
+        ),
     ),
     carried=True,
     note=(
@@ -537,6 +578,45 @@ SERVICE_REQUESTS = SheetSpec(
     ),
 )
 
+EVALUATIONS = SheetSpec(
+    "evaluations",
+    (
+        ColumnSpec(
+            "target",
+            "all",
+            TARGET_NOTE,
+            _text("招商部"),
+            _sheet("people", "id", strict=False, or_department=True),
+        ),
+        ColumnSpec("rater_group", "all", ("", ""), _first(rater_groups), rater_groups),
+        ColumnSpec(
+            "rater",
+            "optional",
+            (
+                "署名的评价人在同一评价方内对同一对象只评一次；匿名票可空",
+                "a named rater rates a target once per group; blank on anonymous ballots",
+            ),
+            _text("R01"),
+        ),
+        # Without votes in the rules every row has a 分数; with them, a 分数 or an 等次.
+        ColumnSpec("score", "all", ("", ""), _text("90"), scores, when=lambda rules: not has_votes(rules)),
+        ColumnSpec("score", "score_or_vote", ("", ""), _text("90"), scores, when=has_votes),
+        ColumnSpec(
+            "vote",
+            "score_or_vote",
+            ("规则把等次换算为分数", "the rules turn a vote into a score"),
+            _first(votes),
+            votes,
+            when=has_votes,
+        ),
+    ),
+    when=lambda rules: rules.evaluation is not None,
+    note=(
+        "每张评价票一行（规则有 evaluation 部分时）",
+        "one row per rating (rules with an evaluation section)",
+    ),
+)
+
 #: The sheets of the input workbook, in workbook order.
 SHEETS: tuple[SheetSpec, ...] = (
     PEOPLE,
@@ -547,6 +627,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     CITY_SHARES,
     VETOES,
     SERVICE_REQUESTS,
+    EVALUATIONS,
 )
 
 

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 from support.service import service_rules
-from support.template import SMALL_QUARTER, SMALL_REQUESTS, fill, fill_column
+from support.template import (
+    SMALL_EVALUATIONS,
+    SMALL_QUARTER,
+    SMALL_REQUESTS,
+    evaluation_rules,
+    fill,
+    fill_column,
+)
+from support.worked import Worked
 
 from .helpers import run_kpi
 
@@ -49,6 +57,20 @@ def test_a_filled_in_template_with_service_requests_passes_validate(tmp_path: Pa
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip().endswith("否决, 企业诉求")
     fill(out, {**SMALL_QUARTER, "service_requests": SMALL_REQUESTS})
+    checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith(f"{out}: ok (4 people, 2 point events")
+
+
+def test_a_filled_in_template_with_evaluations_and_curves_passes_validate(worked: Worked) -> None:
+    rules = evaluation_rules(worked)
+    out = worked.input.with_name("2024Q4.xlsx")
+    made = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip().endswith("否决, 测评")
+    indicators = [dict(row) for row in SMALL_QUARTER["indicators"]]
+    indicators[0]["curve"] = "增长型"
+    fill(out, {**SMALL_QUARTER, "indicators": indicators, "evaluations": SMALL_EVALUATIONS})
     checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.startswith(f"{out}: ok (4 people, 2 point events")

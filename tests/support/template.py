@@ -15,6 +15,7 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi.io.names import COLUMN_NAMES, SHEET_NAMES
+from support.worked import Worked
 
 #: A small, valid 2024Q4 for the worked-quarter rules (tests/data/worked_quarter/rules.yaml).
 SMALL_QUARTER: dict[str, list[dict[str, Any]]] = {
@@ -97,6 +98,35 @@ SMALL_REQUESTS: list[dict[str, Any]] = [
         "kind": "特殊",
         "received": date(2024, 9, 27),
     },
+]
+
+
+EVALUATION = """evaluation:
+  groups: {领导: 0.4, 群众: 0.6}
+  votes: {优秀: 100, 称职: 85, 基本称职: 70, 不称职: 50}
+  trim: 0
+  min_raters: 1
+"""
+CURVES = """  late_factor: 0.8
+  curves:
+    增长型: {mode: linear, points: [[0, 0], [1, 100], [1.4, 120]]}
+    达标型: {mode: step, points: [[0.8, 60], [0.9, 80], [1, 100]]}
+"""
+
+
+def evaluation_rules(worked: Worked, evaluation: str = EVALUATION) -> Path:
+    """The worked rules with scoring curves and an evaluation section."""
+    path = worked.rules_variant("  late_factor: 0.8\n", CURVES, "evaluation.yaml")
+    path.write_text(path.read_text(encoding="utf-8") + evaluation, encoding="utf-8")
+    return path
+
+
+#: Ratings for :data:`EVALUATION` (a department and a person; scores and votes).
+SMALL_EVALUATIONS: list[dict[str, Any]] = [
+    {"target": "招商部", "rater_group": "领导", "rater": "L01", "score": 90},
+    {"target": "招商部", "rater_group": "群众", "vote": "称职"},
+    {"target": "E01", "rater_group": "领导", "rater": "L02", "score": Decimal("87.5")},
+    {"target": "E01", "rater_group": "群众", "vote": "优秀"},
 ]
 
 
