@@ -28,6 +28,7 @@ from kpi.errors import InputError, OutputError, RulesError
 from kpi.io.inputs import SHEET_KEYS
 from kpi.io.names import COLUMN_NAMES, SHEET_NAMES
 from kpi.periods import Period
+from kpi.template import book as book_module
 from kpi.template.book import display_width, last_row, quote_sheet
 from kpi.template.spec import SHEETS
 
@@ -434,6 +435,23 @@ def test_refuses_to_overwrite_without_force(worked: Worked, tmp_path: Path) -> N
     assert out.read_bytes() == b"someone's half-filled template"
     assert template(worked, out, "--force").exit_code == 0
     assert book_of(out).sheetnames == ZH_SHEETS
+
+
+def test_a_file_that_appears_during_the_run_is_left_alone(
+    worked: Worked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "2024Q4.xlsx"
+    real = book_module.write_book
+
+    def racing(book: Any, path: Path, created: datetime, title: str) -> None:
+        real(book, path, created, title)
+        out.write_bytes(b"written by someone else meanwhile")
+
+    monkeypatch.setattr(book_module, "write_book", racing)
+    with pytest.raises(OutputError, match="appeared while kpi was running"):
+        api.write_template(worked.rules, Q4, out)
+    assert out.read_bytes() == b"written by someone else meanwhile"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_never_over_the_previous_input_or_the_rules(worked: Worked) -> None:
