@@ -14,10 +14,12 @@ from kpi.errors import Location, RulesError
 from kpi.io.inputs import Inputs
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
+from kpi.report.output import check_output
 from kpi.report.summary import summary_sheet
 from kpi.report.tables import published_sheets
 from kpi.report.workbook import save_workbook
 from kpi.rules.loader import RulesFile, load_rules
+from kpi.template import Template, make_template, save_template
 
 
 def check_effective(rules_file: RulesFile, period: Period) -> None:
@@ -65,6 +67,31 @@ def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Resul
     """Read, validate and score one period."""
     inputs, rules_file = load(input_path, rules_path, period)
     return score(inputs, rules_file, period)
+
+
+def write_template(
+    rules_path: str | Path,
+    period: Period,
+    out: str | Path,
+    *,
+    lang: str = "zh",
+    force: bool = False,
+    previous: str | Path | None = None,
+) -> Template:
+    """Write a blank input workbook for ``period`` under the rules (``kpi template``).
+
+    With ``previous`` (last period's input workbook) its standing data is carried
+    over. ``out`` is checked before anything is read, and is never the rules file
+    or ``previous``, even with ``force``.
+    """
+    inputs = [Path(rules_path), *([Path(previous)] if previous is not None else [])]
+    check_output(Path(out), force=force, inputs=inputs)
+    rules_file = load_rules(rules_path)
+    check_effective(rules_file, period)
+    check_statutory(rules_file, period)
+    template = make_template(rules_file, period, lang=lang, previous=previous)
+    save_template(template, Path(out), force=force, inputs=inputs)
+    return template
 
 
 def write_results(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:

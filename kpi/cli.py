@@ -304,6 +304,53 @@ def explain(
     _print_lines(explanation.lines())
 
 
+@app.command()
+def template(
+    rules: RulesOpt,
+    period: PeriodOpt,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", readable=False, help="Blank input workbook to write (.xlsx).")
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="INPUT",
+            readable=False,
+            help="Last period's input: carry over 人员, 部门, 指标, 市级排名 and 市级分工.",
+        ),
+    ] = None,
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a blank input workbook for a period: sheets, headers, dropdowns, 填表说明."""
+    from kpi import api
+    from kpi.report.terminal import warning_lines
+
+    _check_lang(lang)
+    made = _guard(
+        as_json,
+        lambda: api.write_template(rules, period, out, lang=lang, force=force, previous=previous),
+    )
+    carried = made.carried_rows()
+    if as_json:
+        payload = {
+            "ok": True,
+            "out": str(out),
+            "sheets": made.sheet_names(),
+            "carried": carried if previous is not None else None,
+            "warnings": [w.as_dict() for w in made.warnings],
+        }
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_lines(warning_lines(made.warnings, lang, in_workbook=False), err_console)
+    out_console.print(Text(f"wrote {out}: sheets {', '.join(made.sheet_names())}"), soft_wrap=True)
+    if previous is not None:
+        rows = ", ".join(f"{sheet} {n}" for sheet, n in carried.items())
+        out_console.print(Text(f"carried over from {previous}: {rows} rows"), soft_wrap=True)
+
+
 rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 

@@ -57,7 +57,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
     source = open_source(path)
     problems = Collector()
     warnings = list(source.warnings)
-    sheets = _find_sheets(source.sheet_names, file, problems)
+    sheets = find_sheets(source.sheet_names, file, problems)
     tables: dict[str, Table] = {}
     for key, name in sheets.items():
         try:
@@ -99,7 +99,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
     )
 
 
-def _find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, str]:
+def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, str]:
     """Sheet key → name as spelled; a sheet given twice or a required one absent is an error."""
     found: dict[str, str] = {}
     unknown: list[str] = []
