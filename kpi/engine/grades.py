@@ -15,12 +15,22 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location, Problem
 from kpi.numbers import ceil_int, floor_int, round0
 from kpi.rules.schema import Band, Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.8")
+RANK = F("rank", "")  # competition rank: 1 + the members with a higher score
+QUOTA_PLACES = F("quota places", "")  # floor|round|ceil(n × quota), printed with the rounding
+GRADE = F("grade", "")  # the band reached, moved down by full quotas, capped by a veto
 
 
 def order_key(score: Decimal, member_id: str) -> tuple[Decimal, str]:
@@ -209,3 +219,67 @@ def quota_table(
         for group, n in sizes.items()
         if (quota := quota_at(i, group)) is not None
     }
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) -> list[Item]:
+    """Rank within the population, the band the score reached, the quotas of the bands
+    tried (none for a vetoed member, who takes no place), and the grade."""
+    rules = results.rules
+    frame = results.population(population)
+    items: list[Item] = [
+        RANK.step(
+            int(row["rank"]),
+            note=f"of {len(frame)} {population}, by score descending then id (competition ranking)",
+        )
+    ]
+    bands = rules.grades.bands
+    reached = next(i for i, b in enumerate(bands) if b.name == row["band"])
+    band = bands[reached]
+    items.append(
+        fact(
+            f"score {show(row['score'])} reaches band {band.name} (min {show(band.min)})",
+            cite.rule("grades", "bands", reached, "min"),
+        )
+    )
+    graded = next(i for i, b in enumerate(bands) if b.name == row["grade"])
+    tried = [] if row["vetoed"] else range(reached, graded + 1)
+    group_name = str(row["quota_group"])
+    for i in tried:
+        b = bands[i]
+        by_grade = results.quota_sources.get((b.name, group_name))
+        if population == "individuals" and by_grade is not None:
+            quota, department_grade = by_grade
+            items.append(
+                fact(
+                    f"{row['quota_group']} is graded {department_grade}: "
+                    f"the quota of {b.name} is {show(quota)}",
+                    cite.rule("grades", "bands", i, "quota_by_department_grade", department_grade),
+                )
+            )
+            key = "quota_by_department_grade"
+        elif b.quota is None:
+            continue
+        else:
+            quota, key = b.quota, "quota"
+        n = int(row["quota_n"])
+        places = results.quotas[population].get((b.name, group_name), 0)
+        group = f" in {row['quota_group']}" if row["quota_group"] else ""
+        rounding = rules.grades.quota_rounding
+        items.append(
+            QUOTA_PLACES.step(
+                places,
+                label=f"quota places of {b.name}{group}",
+                formula=f"{rounding}(n × quota)",
+                expression=f"{rounding}({n} × {num(quota)})",
+                sources=[cite.rule("grades", "bands", i, key), cite.rule("grades", "quota_rounding")],
+            )
+        )
+    if row["grade_note"]:
+        items.append(fact(str(row["grade_note"])))
+    if row["quota_place"] is not None and not pd.isna(row["quota_place"]):
+        items.append(fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}"))
+    items.append(GRADE.step(row["grade"], note=f"factor {show(row['grade_factor'])}"))
+    return items
