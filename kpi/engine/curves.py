@@ -25,6 +25,7 @@ from fractions import Fraction
 from typing import Any
 
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
+from kpi.engine.tables import CurveColumns
 from kpi.numbers import EXACT, ONE, r2_exact
 from kpi.rules.schema import Curve, Rules
 
@@ -113,7 +114,7 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 #: The detail columns a curve adds to every indicator row (None without a curve).
-CURVE_COLUMNS = ("curve", "curve_mode", "curve_how", "curve_points", "curve_value", "ratio_exact")
+CURVE_COLUMNS = CurveColumns.columns
 
 
 # derivations ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pandas as pd
 
 from kpi.engine import veto
 from kpi.engine.steps import Cite, Item, formulas, num, weighted_mean_expression
+from kpi.engine.tables import DepartmentScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
@@ -97,7 +98,7 @@ def department_scores(
         )
     if problems:
         raise ComputeError(problems)
-    return pd.DataFrame.from_records(rows)
+    return pd.DataFrame.from_records(rows, columns=DepartmentScores.columns)
 
 
 # derivations ------------------------------------------------------------------------

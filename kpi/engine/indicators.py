@@ -16,6 +16,7 @@ import pandas as pd
 from kpi.engine.curves import CURVE_COLUMNS, curve_steps, score_on_curve
 from kpi.engine.grouping import weighted_means
 from kpi.engine.steps import Cite, Item, fact, formulas, num, weighted_mean_expression
+from kpi.engine.tables import IndicatorScore
 from kpi.numbers import ONE, ZERO, Exact, clamp, div, r2, r6
 from kpi.rules.schema import Rules
 
@@ -107,15 +108,7 @@ def indicator_detail(indicators: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     columns = [
         *(c for c in indicators.columns if c not in CURVE_COLUMNS),
         *CURVE_COLUMNS,
-        "ratio_rule",
-        "ratio",
-        "ratio_capped",
-        "late",
-        "factor",
-        "score_exact",
-        "score",
-        "level_multiplier",
-        "effective_weight",
+        *IndicatorScore.columns,
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
     for name in CURVE_COLUMNS:  # text with blanks: kept as Python values, not a string dtype

@@ -20,6 +20,7 @@ import pandas as pd
 
 from kpi.engine import veto
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
+from kpi.engine.tables import IndividualScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Location, Problem
 from kpi.numbers import exact_mean, r2
@@ -103,30 +104,7 @@ def individual_scores(
         )
     if problems:
         raise ComputeError(problems)
-    return pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "department",
-            "post_category",
-            "role",
-            "points",
-            "personal_score",
-            "department_score",
-            "w_department",
-            "w_personal",
-            "evaluation_score",
-            "w_evaluation",
-            "weights_from",
-            "weighted_exact",
-            "weighted",
-            "vetoed",
-            "veto_causes",
-            "score",
-            "row",
-        ],
-    )
+    return pd.DataFrame.from_records(rows, columns=IndividualScores.columns)
 
 
 def _source(role: str, by_role: Container[str]) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi.engine import veto
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
+from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
 from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import Rules
@@ -113,30 +114,7 @@ def leader_scores(
                 "row": int(row),
             }
         )
-    return pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "role",
-            "kind",
-            "zone_score",
-            "departments",
-            "department_scores",
-            "departments_mean_exact",
-            "departments_mean",
-            "evaluation_score",
-            "blend",
-            "weighted_exact",
-            "weighted",
-            "points",
-            "after_points",
-            "vetoed",
-            "veto_causes",
-            "score",
-            "row",
-        ],
-    )
+    return pd.DataFrame.from_records(rows, columns=LeaderScores.columns)
 
 
 # derivations ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi.engine import service
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
+from kpi.engine.tables import PointsLedger
 from kpi.numbers import ZERO, at_least_cents, clamp, r2
 from kpi.rules.schema import Rules
 
@@ -57,7 +58,7 @@ def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     Rows are ordered by target then code (code point order) so the ledger is
     deterministic whatever the order of the input rows.
     """
-    columns = ["target", "code", "name", "events", "raw_total", "code_cap", "counted"]
+    columns = PointsLedger.columns
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     catalogue = rules.points.events
