@@ -1,25 +1,63 @@
-"""The library's front door: load, read, score, write — what the CLI and tests call.
+"""The library's front door: what every ``kpi`` command and any script calls.
 
-Every function raises :class:`~kpi.errors.KpiError` subclasses for user
-mistakes and returns plain data; nothing here prints or exits.
+load → read → score → write, then the audits of a scored period: ``explain``
+(the steps of one member), ``verify`` (a results workbook against a fresh run),
+``diff_rules`` and ``impact`` (a rules change). Every function raises
+:class:`~kpi.errors.KpiError` subclasses for user mistakes and returns plain
+data; nothing here prints or exits. The few ``*_lines``/``*_summary`` helpers
+turn that data into the text the CLI prints.
+
+Each function imports what it needs when it is called: pandas and pydantic
+take over a second to import, which ``kpi --help``, usage errors and
+``kpi rules schema`` should not pay.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kpi.engine.results import Results
-from kpi.engine.run import score
 from kpi.errors import Location, RulesError
-from kpi.io.inputs import Inputs
-from kpi.io.workbook import read_workbook
 from kpi.periods import Period
-from kpi.report.output import check_output
-from kpi.report.summary import summary_sheet
-from kpi.report.tables import published_sheets
-from kpi.report.workbook import save_workbook
-from kpi.rules.loader import RulesFile, load_rules
-from kpi.template import Template, make_template, save_template
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from kpi.audit.impact_model import Impact
+    from kpi.audit.rules_diff import RuleChange
+    from kpi.audit.verify import VerifyReport
+    from kpi.engine.results import Results
+    from kpi.errors import Problem
+    from kpi.explain.model import Explanation
+    from kpi.io.inputs import Inputs
+    from kpi.rules.loader import RulesFile
+    from kpi.rules.schema import Rules
+    from kpi.template import Template
+
+__all__ = [
+    "check_effective",
+    "check_output",
+    "check_statutory",
+    "diff_rules",
+    "explain",
+    "impact",
+    "impact_lines",
+    "load",
+    "load_rules",
+    "read_workbook",
+    "rule_change_lines",
+    "rules_schema",
+    "run",
+    "score",
+    "score_summary",
+    "summary",
+    "verify",
+    "warning_lines",
+    "write_impact",
+    "write_results",
+    "write_template",
+]
 
 
 def check_effective(rules_file: RulesFile, period: Period) -> None:
@@ -55,12 +93,43 @@ def check_statutory(rules_file: RulesFile, period: Period) -> None:
         )
 
 
+def load_rules(path: str | Path) -> RulesFile:
+    """Read and validate a rules file (every problem at once, located by line)."""
+    from kpi.rules.loader import load_rules as load_file
+
+    return load_file(path)
+
+
+def read_workbook(path: str | Path, rules: RulesFile | Rules, period: Period) -> Inputs:
+    """Read and validate a period's input workbook under ``rules`` (a loaded rules file,
+    or its rules)."""
+    from kpi.io.workbook import read_workbook as read
+    from kpi.rules.loader import RulesFile
+
+    return read(path, rules.rules if isinstance(rules, RulesFile) else rules, period)
+
+
+def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
+    """Every published number of method §6 for one validated workbook."""
+    from kpi.engine.run import score as score_period
+
+    return score_period(inputs, rules_file, period)
+
+
+def check_output(out: str | Path, *, force: bool, inputs: Iterable[str | Path]) -> None:
+    """Refuse a results path before anything is computed: the suffix, the folder, an
+    existing file without ``force``, one of ``inputs``, a folder that cannot be written."""
+    from kpi.report.output import check_output as check
+
+    check(Path(out), force=force, inputs=[Path(i) for i in inputs])
+
+
 def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tuple[Inputs, RulesFile]:
     """Load the rules, check they govern ``period``, then read and validate the workbook."""
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
     check_statutory(rules_file, period)
-    return read_workbook(input_path, rules_file.rules, period), rules_file
+    return read_workbook(input_path, rules_file, period), rules_file
 
 
 def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Results:
@@ -89,6 +158,8 @@ def write_template(
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
     check_statutory(rules_file, period)
+    from kpi.template import make_template, save_template
+
     template = make_template(rules_file, period, lang=lang, previous=previous)
     save_template(template, Path(out), force=force, inputs=inputs)
     return template
@@ -98,6 +169,10 @@ def write_results(results: Results, out: str | Path, *, lang: str = "zh", force:
     """Write the results workbook — the 汇总 sheet, then the published tables —
     atomically; refuses to overwrite without ``force`` and never writes over the
     input workbook or the rules file."""
+    from kpi.report.summary import summary_sheet
+    from kpi.report.tables import published_sheets
+    from kpi.report.workbook import save_workbook
+
     return save_workbook(
         Path(out),
         [summary_sheet(results, lang), *published_sheets(results, lang)],
@@ -106,3 +181,89 @@ def write_results(results: Results, out: str | Path, *, lang: str = "zh", force:
         force=force,
         inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
     )
+
+
+# audits of a scored period ---------------------------------------------------------
+
+
+def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
+    """The derivation of ``who`` (a 工号, a department, or a unique 姓名): the steps the
+    engine modules give for that member, in sections titled in ``lang``."""
+    from kpi.explain.members import explain as explain_member
+
+    return explain_member(results, who, lang)
+
+
+def verify(results_path: str | Path, input_path: str | Path, rules_path: str | Path) -> VerifyReport:
+    """Recompute the period a results workbook names and report every cell that differs."""
+    from kpi.audit.verify import verify as verify_book
+
+    return verify_book(results_path, input_path, rules_path)
+
+
+def diff_rules(old_path: str | Path, new_path: str | Path) -> list[RuleChange]:
+    """The changes in meaning between two rules files (not in text or layout)."""
+    from kpi.audit.rules_diff import diff_rules as diff
+
+    return diff(load_rules(old_path), load_rules(new_path))
+
+
+def impact(data: str | Path, old_rules: str | Path, new_rules: str | Path, period: Period) -> Impact:
+    """Score ``data`` under both rules files and compare the published outcomes."""
+    from kpi.audit.impact import impact_of_rules
+
+    return impact_of_rules(data, old_rules, new_rules, period)
+
+
+def write_impact(
+    result: Impact, out: str | Path, *, force: bool = False, inputs: Iterable[Path] = (), lang: str = "zh"
+) -> None:
+    """Write impact.xlsx atomically (never over one of ``inputs``)."""
+    from kpi.audit.impact_report import write_impact_workbook
+
+    write_impact_workbook(result, Path(out), force, list(inputs), lang=lang)
+
+
+def rules_schema() -> dict[str, Any]:
+    """The JSON Schema of the rules format (for editors)."""
+    from kpi.rules.jsonschema import rules_json_schema
+
+    return rules_json_schema()
+
+
+# text for the terminal ------------------------------------------------------------
+
+
+def rule_change_lines(changes: list[RuleChange]) -> list[str]:
+    """One line per rules change."""
+    from kpi.audit.rules_diff import lines
+
+    return lines(changes)
+
+
+def impact_lines(result: Impact) -> list[str]:
+    """The impact of a rules change as terminal lines."""
+    from kpi.audit.impact_report import render
+
+    return render(result)
+
+
+def summary(results: Results, lang: str = "zh") -> Group:
+    """The terminal summary of a run: departments, grade counts, the bonus against the pool."""
+    from kpi.report.terminal import summary as terminal_summary
+
+    return terminal_summary(results, lang)
+
+
+def score_summary(results: Results, out: str) -> dict[str, Any]:
+    """The ``score --json`` document."""
+    from kpi.report.jsonout import score_summary as json_summary
+
+    return json_summary(results, out)
+
+
+def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: bool = True) -> list[str]:
+    """``warning:`` lines for stderr."""
+    from kpi.report.terminal import warning_lines as lines
+
+    return lines(warnings, lang, in_workbook=in_workbook)

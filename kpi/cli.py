@@ -236,25 +236,22 @@ def score(
 ) -> None:
     """Score a period and write the results workbook."""
     from kpi import api
-    from kpi.report.jsonout import score_summary
-    from kpi.report.output import check_output
-    from kpi.report.terminal import summary, warning_lines
 
     _check_lang(lang)
 
     def action() -> Any:
-        check_output(out, force=force, inputs=[input, rules])
+        api.check_output(out, force=force, inputs=[input, rules])
         results = api.run(input, rules, period)
         api.write_results(results, out, lang=lang, force=force)
         return results
 
     results = _guard(as_json, action)
     if as_json:
-        out_console.print_json(json.dumps(score_summary(results, str(out)), ensure_ascii=False))
+        out_console.print_json(json.dumps(api.score_summary(results, str(out)), ensure_ascii=False))
         return
-    _print_lines(warning_lines(results.warnings, lang), err_console)
+    _print_lines(api.warning_lines(results.warnings, lang), err_console)
     if not quiet:
-        out_console.print(summary(results, lang))
+        out_console.print(api.summary(results, lang))
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
@@ -262,7 +259,6 @@ def score(
 def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
     """Check a workbook and the rules; report every problem at once."""
     from kpi import api
-    from kpi.report.terminal import warning_lines
 
     inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
@@ -271,7 +267,7 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
             json.dumps({"ok": True, "errors": [], "warnings": warnings}, ensure_ascii=False)
         )
         return
-    _print_lines(warning_lines(inputs.warnings, in_workbook=False), err_console)
+    _print_lines(api.warning_lines(inputs.warnings, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
     requests = len(inputs.service_requests)
@@ -290,12 +286,11 @@ def explain(
 ) -> None:
     """Show the full derivation of one member's score, rank, grade and bonus."""
     from kpi import api
-    from kpi.explain.members import explain as explain_member
 
     _check_lang(lang)
 
     def action() -> Any:
-        return explain_member(api.run(input, rules, period), who, lang)
+        return api.explain(api.run(input, rules, period), who, lang)
 
     explanation = _guard(as_json, action)
     if as_json:
@@ -326,7 +321,6 @@ def template(
 ) -> None:
     """Write a blank input workbook for a period: sheets, headers, dropdowns, 填表说明."""
     from kpi import api
-    from kpi.report.terminal import warning_lines
 
     _check_lang(lang)
     made = _guard(
@@ -344,7 +338,7 @@ def template(
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(warning_lines(made.warnings, lang, in_workbook=False), err_console)
+    _print_lines(api.warning_lines(made.warnings, lang, in_workbook=False), err_console)
     out_console.print(Text(f"wrote {out}: sheets {', '.join(made.sheet_names())}"), soft_wrap=True)
     if previous is not None:
         rows = ", ".join(f"{sheet} {n}" for sheet, n in carried.items())
@@ -360,9 +354,9 @@ def rules_check(
     path: Annotated[Path, typer.Argument(readable=False, help="Rules file (YAML).")], as_json: JsonOpt = False
 ) -> None:
     """Validate a rules file alone."""
-    from kpi.rules.loader import load_rules
+    from kpi import api
 
-    loaded = _guard(as_json, lambda: load_rules(path))
+    loaded = _guard(as_json, lambda: api.load_rules(path))
     rules_ = loaded.rules
     if as_json:
         out_console.print_json(
@@ -398,13 +392,7 @@ def rules_diff(
     as_json: JsonOpt = False,
 ) -> None:
     """List semantic rule changes; with --data, their impact on scores, grades and pay."""
-    from kpi.audit.impact import impact_of_rules
-    from kpi.audit.impact_report import render as render_impact
-    from kpi.audit.impact_report import write_impact_workbook
-    from kpi.audit.rules_diff import diff_rules
-    from kpi.audit.rules_diff import lines as change_lines
-    from kpi.report.output import check_output
-    from kpi.rules.loader import load_rules
+    from kpi import api
 
     _check_lang(lang)
     if data is not None and period is None:
@@ -413,15 +401,15 @@ def rules_diff(
         raise typer.BadParameter("--out writes the impact of --data: give --data too", param_hint="--out")
 
     def action() -> Any:
-        changes = diff_rules(load_rules(old), load_rules(new))
+        changes = api.diff_rules(old, new)
         if data is None or period is None:
             return changes, None
         sources = [data, old, new]
         if out is not None:
-            check_output(out, force=force, inputs=sources)
-        result = impact_of_rules(data, old, new, period)
+            api.check_output(out, force=force, inputs=sources)
+        result = api.impact(data, old, new, period)
         if out is not None:
-            write_impact_workbook(result, out, force, sources, lang=lang)
+            api.write_impact(result, out, force=force, inputs=sources, lang=lang)
         return changes, result
 
     changes, result = _guard(as_json, action)
@@ -433,10 +421,10 @@ def rules_diff(
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(change_lines(changes))
+    _print_lines(api.rule_change_lines(changes))
     if result is not None:
         out_console.print()
-        _print_lines(render_impact(result))
+        _print_lines(api.impact_lines(result))
     if out is not None:
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
@@ -444,9 +432,9 @@ def rules_diff(
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rules format (for editors)."""
-    from kpi.rules.jsonschema import rules_json_schema
+    from kpi import api
 
-    out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
+    out_console.print(Text(json.dumps(api.rules_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
 
 
 @app.command()
@@ -459,9 +447,9 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute a results workbook and name every cell edited since it was written."""
-    from kpi.audit.verify import verify as verify_results
+    from kpi import api
 
-    report = _guard(as_json, lambda: verify_results(results, input, rules))
+    report = _guard(as_json, lambda: api.verify(results, input, rules))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
