@@ -38,6 +38,7 @@ __all__ = [
     "verify",
     "write_impact",
     "write_results",
+    "write_slips",
 ]
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
         verify,
         write_impact,
         write_results,
+        write_slips,
     )
     from kpi.api import explain as explain_member
     from kpi.errors import KpiError

@@ -280,17 +280,53 @@ def explain(
     input: InputArg,
     rules: RulesOpt,
     period: PeriodOpt,
-    who: Annotated[str, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")],
+    who: Annotated[
+        str | None, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")
+    ] = None,
+    all_members: Annotated[
+        bool, typer.Option("--all", help="Every member: write result slips (绩效面谈) to --out.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", readable=False, help="With --all: the slips workbook to write (.xlsx)."),
+    ] = None,
     lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the full derivation of one member's score, rank, grade and bonus."""
+    """Show the full derivation of one member's score, rank, grade and bonus (--who), or
+    write every member's result slip (--all --out slips.xlsx)."""
     from kpi import api
 
     _check_lang(lang)
+    if all_members and who is not None:
+        raise typer.BadParameter("give --who or --all, not both", param_hint="--all")
+    if out is not None and not all_members:
+        raise typer.BadParameter("--out writes the slips of every member: add --all", param_hint="--out")
+    if all_members and out is None:
+        raise typer.BadParameter("--all writes result slips: give --out slips.xlsx", param_hint="--all")
+    if not all_members and who is None:
+        raise typer.BadParameter(
+            "name a member with --who, or give --all --out slips.xlsx", param_hint="--who"
+        )
+    if out is not None:
+        target = out
+
+        def write() -> Any:
+            api.check_output(target, force=force, inputs=[input, rules])
+            return api.write_slips(api.run(input, rules, period), target, lang=lang, force=force)
+
+        made = _guard(as_json, write)
+        if as_json:
+            payload = {"ok": True, "out": str(out), "members": made.members}
+            out_console.print_json(json.dumps(payload, ensure_ascii=False))
+            return
+        out_console.print(Text(f"wrote {out}: {made.members} result slips"), soft_wrap=True)
+        return
+    member = who or ""
 
     def action() -> Any:
-        return api.explain(api.run(input, rules, period), who, lang)
+        return api.explain(api.run(input, rules, period), member, lang)
 
     explanation = _guard(as_json, action)
     if as_json:
