@@ -1,13 +1,23 @@
 """Generate a large, valid synthetic input workbook for benchmarking ``kpi score``.
 
     python benchmarks/generate.py --people 50000 --events 1000000 --out benchmarks/out/big.xlsx
+    python benchmarks/generate.py --people 50000 --events 1000000 --requests 100000 \
+        --evaluations 500000 --out benchmarks/out/big-with.xlsx
 
 The workbook follows method §3 and agrees with rules/qingdao-hitech-2024.yaml (event
 codes A01 A02 B01 B02, post categories 招商/企业服务/综合保障, roles 部长/副部长/职员,
-levels 国家/省/市, vetoes 全面从严治党/安全生产), so a benchmark measures scoring,
-not error reporting. Its shape scales with ``--people``: one department per 50
-individuals, each with 2–4 indicators and a share of a city indicator, one leader
-in charge per three departments, two main leaders.
+levels 国家/省/市, vetoes 全面从严治党/安全生产, curves 增长型/达标型, service
+类别 一般/特殊, evaluation groups and votes), so a benchmark measures scoring, not
+error reporting. Its shape scales with ``--people``: one department per 50
+individuals, each with 2–4 indicators (one in ten on a scoring curve) and a share of
+a city indicator, one leader in charge per three departments, two main leaders.
+
+``--requests`` adds a 企业诉求 sheet and ``--evaluations`` a 测评 sheet. They are
+drawn after every other sheet from random sources of their own, so a workbook with
+them has exactly the same other sheets as one without: the pair measures what the
+two sheets cost. As in a zone, the requests go to the staff of the 企业服务
+departments (the grids), who are also the ones enterprises rate (服务企业); every
+staff member gets 民主测评 (领导 分数, 同事 votes) and every department 共建共评.
 
 Writing a million-row sheet must not take longer than scoring it, so the writer
 uses xlsxwriter's ``constant_memory`` mode (rows are streamed to disk in order and
@@ -21,12 +31,13 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 PERIOD_START = date(2024, 7, 1)
@@ -63,6 +74,19 @@ REASONS = {
 }
 EXPLICIT_POINTS = {"A01": (1, 3), "A02": (4, 5, 4.5), "B01": (0, -2), "B02": (-1, -3)}
 
+# 企业诉求: 类别 with their share, received over four months around the quarter.
+REQUEST_KINDS = ("一般", "特殊")
+REQUEST_KIND_WEIGHTS = (85, 15)
+REQUESTS_FROM = date(2024, 6, 16)
+REQUESTS_TO = date(2024, 10, 15)
+# 测评: rater groups of people and of departments, and the votes of rules `evaluation.votes`.
+PERSON_GROUPS = ("领导", "同事", "服务企业")
+PERSON_GROUP_WEIGHTS = (35, 55, 10)
+DEPARTMENT_GROUPS = ("街道", "平台公司", "园区")
+VOTES = ("优秀", "称职", "基本称职", "不称职")
+VOTE_WEIGHTS = (20, 60, 15, 5)
+CURVES = ("增长型", "达标型")
+
 INDICATOR_TEMPLATES = (
     ("高新技术企业数量（家）", "国家", "正向", 40),
     ("研发投入强度（%）", "国家", "正向", 4.5),
@@ -91,10 +115,12 @@ CITY_INDICATORS = (
 
 @dataclass(frozen=True)
 class Shape:
-    """Sizes derived from the two CLI parameters."""
+    """Sizes derived from the CLI parameters."""
 
     people: int
     events: int
+    requests: int = 0
+    evaluations: int = 0
 
     @property
     def departments(self) -> int:
@@ -156,6 +182,7 @@ def generate(shape: Shape, out: Path, seed: int = 1) -> None:
         ws_num(row, 5, 20000 if i < 2 else 16000)
         row += 1
     staff_ids: list[str] = []
+    service_ids: list[str] = []  # staff of the 企业服务 departments: requests' 负责人 (the grids)
     per_dept, remainder = divmod(shape.people, n_depts)
     for d, dept in enumerate(depts):
         post = DEPARTMENT_KINDS[d % len(DEPARTMENT_KINDS)][1]
@@ -163,6 +190,8 @@ def generate(shape: Shape, out: Path, seed: int = 1) -> None:
         for k in range(size):
             pid = f"G{len(staff_ids) + 1:07d}"
             staff_ids.append(pid)
+            if post == "企业服务":
+                service_ids.append(pid)
             role = "部长" if k == 0 else "副部长" if k == 1 or (k == 2 and size >= 30) else "职员"
             ws_str(row, 0, pid)
             ws_str(row, 1, rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES))
@@ -203,7 +232,8 @@ def generate(shape: Shape, out: Path, seed: int = 1) -> None:
 
     # 指标: 2–4 per department, some late, some over the cap.
     ws = sheet("指标", ("编号", "名称", "层级", "责任部门", "方向", "目标值", "完成值", "权重",
-                        "截止日期", "完成日期"), (10, 28, 6, 16, 6, 8, 8, 6, 12, 12))  # fmt: skip
+                        "截止日期", "完成日期", "计分曲线"),
+               (10, 28, 6, 16, 6, 8, 8, 6, 12, 12, 8))  # fmt: skip
     row = 1
     deadline = excel_serial(date(2024, 9, 20))  # completions up to a week late stay in Q3
     for dept in depts:
@@ -220,6 +250,8 @@ def generate(shape: Shape, out: Path, seed: int = 1) -> None:
                 ws.write_number(row, 6, round(target * rng.uniform(0, 1.4), 2))
                 ws.write_number(row, 8, deadline, date_fmt)
                 ws.write_number(row, 9, deadline + rng.choice((-20, -5, 0, 0, 7)), date_fmt)
+                if row % 10 == 0:  # one in ten on a scoring curve (never a 评分 indicator)
+                    ws.write_string(row, 10, CURVES[row // 10 % 2])
             ws.write_number(row, 7, rng.choice((5, 10, 15, 20)))
             row += 1
 
@@ -248,7 +280,91 @@ def generate(shape: Shape, out: Path, seed: int = 1) -> None:
     ws.write_row(2, 0, (staff_ids[0], "全面从严治党"))
     ws.write_number(2, 2, veto_day, date_fmt)
     ws.write_string(2, 3, "违反中央八项规定精神")
+
+    # The optional sheets last, each from its own random source: the sheets above are
+    # the same with or without them.
+    if shape.requests:
+        write_requests(sheet, date_fmt, shape.requests, service_ids, random.Random(f"{seed}-requests"))
+    if shape.evaluations:
+        rng_e = random.Random(f"{seed}-evaluations")
+        write_evaluations(sheet, shape.evaluations, staff_ids, service_ids, depts, rng_e)
     wb.close()
+
+
+SheetMaker = Callable[[str, Sequence[str], Sequence[int]], Worksheet]
+
+
+def write_requests(
+    sheet: SheetMaker, date_fmt: Format, count: int, staff: list[str], rng: random.Random
+) -> None:
+    """企业诉求: ``count`` requests on the service staff, received over four months around Q3.
+
+    Most are answered within a day or two and settled within the week; some late, some
+    never (blank). Dates are calendar days; kpi counts the working days.
+    """
+    ws = sheet("企业诉求", ("编号", "企业", "负责人", "类别", "受理日期", "回应日期", "办结日期"),
+               (12, 14, 10, 6, 12, 12, 12))  # fmt: skip
+    ws_str, ws_num = ws.write_string, ws.write_number
+    first, span = excel_serial(REQUESTS_FROM), (REQUESTS_TO - REQUESTS_FROM).days + 1
+    companies = max(1, count // 4)
+    kinds = rng.choices(REQUEST_KINDS, REQUEST_KIND_WEIGHTS, k=count)
+    received = sorted(first + rng.randrange(span) for _ in range(count))
+    random_, randrange, choice = rng.random, rng.randrange, rng.choice
+    for i in range(count):
+        r = i + 1
+        day = received[i]
+        ws_str(r, 0, f"SQ{r:07d}")
+        ws_str(r, 1, f"企业{randrange(companies):06d}")
+        ws_str(r, 2, choice(staff))
+        ws_str(r, 3, kinds[i])
+        ws_num(r, 4, day, date_fmt)
+        if random_() < 0.95:
+            ws_num(r, 5, day + choice((0, 0, 1, 1, 1, 2, 3, 4)), date_fmt)
+        if random_() < 0.92:
+            ws_num(r, 6, day + randrange(1, 17), date_fmt)
+
+
+def write_evaluations(
+    sheet: SheetMaker,
+    count: int,
+    staff: list[str],
+    service: list[str],
+    depts: list[str],
+    rng: random.Random,
+) -> None:
+    """测评: ``count`` rows, four in five on people (领导 分数 by a named rater and anonymous
+    同事 votes on any staff member, 服务企业 分数 by a named enterprise on the service
+    staff), one in five on departments (街道, 平台公司, 园区 分数 by a named partner).
+
+    A target's k-th named rater of a group is called by k (领导 ``L3``, 服务企业
+    ``企业0003``, a partner ``P3``), so raters repeat across targets as real ones do,
+    and a (对象, 评价方, 评价人) never repeats."""
+    ws = sheet("测评", ("对象", "评价方", "评价人", "分数", "等次"), (16, 8, 12, 6, 8))
+    ws_str, ws_num = ws.write_string, ws.write_number
+    on_people = rng.choices((True, False), (80, 20), k=count)
+    person_groups = rng.choices(PERSON_GROUPS, PERSON_GROUP_WEIGHTS, k=count)
+    votes = rng.choices(VOTES, VOTE_WEIGHTS, k=count)
+    randint, choice = rng.randint, rng.choice
+    named: dict[tuple[str, str], int] = {}
+    prefix = {"领导": "L", "服务企业": "企业", "街道": "P", "平台公司": "P", "园区": "P"}
+    for i in range(count):
+        r = i + 1
+        if on_people[i]:
+            group = person_groups[i]
+            target = choice(service if group == "服务企业" else staff)
+            if group == "同事":
+                ws_str(r, 0, target)
+                ws_str(r, 1, group)
+                ws_str(r, 4, votes[i])
+                continue
+        else:
+            group = DEPARTMENT_GROUPS[r % 3]
+            target = choice(depts)
+        k = named[target, group] = named.get((target, group), 0) + 1
+        ws_str(r, 0, target)
+        ws_str(r, 1, group)
+        ws_str(r, 2, f"{prefix[group]}{k:04d}" if group == "服务企业" else f"{prefix[group]}{k}")
+        ws_num(r, 3, randint(600, 1000) / 10)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -257,16 +373,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=50000, help="individuals (default 50000)")
     parser.add_argument("--events", type=int, default=1000000, help="point events")
     parser.add_argument("--out", type=Path, required=True, help="workbook to write")
+    parser.add_argument("--requests", type=int, default=0, help="service requests (企业诉求, default 0)")
+    parser.add_argument("--evaluations", type=int, default=0, help="evaluation rows (测评, default 0)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args(argv)
-    if args.people < 1 or args.events < 0:
-        parser.error("--people must be ≥ 1 and --events ≥ 0")
+    if args.people < 1 or min(args.events, args.requests, args.evaluations) < 0:
+        parser.error("--people must be ≥ 1 and --events, --requests, --evaluations ≥ 0")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    generate(Shape(args.people, args.events), args.out, args.seed)
+    generate(Shape(args.people, args.events, args.requests, args.evaluations), args.out, args.seed)
     elapsed = time.perf_counter() - start
     size = args.out.stat().st_size / 2**20
-    print(f"wrote {args.out}: {args.people} people, {args.events} events, {size:.1f} MiB in {elapsed:.1f} s")
+    print(
+        f"wrote {args.out}: {args.people} people, {args.events} events, {args.requests} requests, "
+        f"{args.evaluations} evaluation rows, {size:.1f} MiB in {elapsed:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -135,9 +135,18 @@ def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tupl
 
 
 def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Results:
-    """Read, validate and score one period."""
-    inputs, rules_file = load(input_path, rules_path, period)
-    return score(inputs, rules_file, period)
+    """Read, validate and score one period.
+
+    The cyclic garbage collector is paused meanwhile: a zone's workbook and results
+    are millions of objects that live to the end of the run and form no cycles, and
+    each automatic collection would walk all of them again (about a tenth of a
+    50,000-person run, and more the more sheets it has).
+    """
+    from kpi.io.sources import collector_paused
+
+    with collector_paused():
+        inputs, rules_file = load(input_path, rules_path, period)
+        return score(inputs, rules_file, period)
 
 
 def write_template(
@@ -171,18 +180,20 @@ def write_results(results: Results, out: str | Path, *, lang: str = "zh", force:
     """Write the results workbook — the 汇总 sheet, then the published tables —
     atomically; refuses to overwrite without ``force`` and never writes over the
     input workbook or the rules file."""
+    from kpi.io.sources import collector_paused
     from kpi.report.summary import summary_sheet
     from kpi.report.tables import published_sheets
     from kpi.report.workbook import save_workbook
 
-    return save_workbook(
-        Path(out),
-        [summary_sheet(results, lang), *published_sheets(results, lang)],
-        lang=lang,
-        period=results.period,
-        force=force,
-        inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
-    )
+    with collector_paused():
+        return save_workbook(
+            Path(out),
+            [summary_sheet(results, lang), *published_sheets(results, lang)],
+            lang=lang,
+            period=results.period,
+            force=force,
+            inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
+        )
 
 
 # audits of a scored period ---------------------------------------------------------

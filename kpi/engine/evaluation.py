@@ -20,7 +20,9 @@ What is published:
 
 * ``rows``: every 测评 row in that sorted order, with its score (a vote
   turned into its score), its position in the group and whether it was
-  dropped (``trimmed``) or counted (``kept``), for ``explain``;
+  dropped (``trimmed``) or counted (``kept``), for ``explain``. Only
+  ``explain`` reads it, so it is built on first use, from the sort order
+  kept aside (half a million ballots need not be copied to be scored);
 * ``detail``: one row per (target, group) that has rows — the 测评明细 sheet:
   count, trimmed, kept, the kept sum, the mean G (None when left out), the
   weight and whether the group counts;
@@ -29,6 +31,7 @@ What is published:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -89,11 +92,23 @@ def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
 
 @dataclass
 class Evaluations:
-    """Every evaluation row, group and target score of one period (see the module doc)."""
+    """Every evaluation row, group and target score of one period (see the module doc).
 
-    rows: pd.DataFrame = field(default_factory=lambda: _empty(ROW_COLUMNS))
+    ``rows`` is built on first access by ``make_rows`` when one is given.
+    """
+
     detail: pd.DataFrame = field(default_factory=lambda: _empty(DETAIL_COLUMNS))
     scores: pd.DataFrame = field(default_factory=lambda: _empty(SCORE_COLUMNS))
+    make_rows: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    _rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every 测评 row in the sorted order, with its value, position and fate (for ``explain``)."""
+        if self._rows is None:
+            self._rows = self.make_rows() if self.make_rows is not None else _empty(ROW_COLUMNS)
+            self.make_rows = None
+        return self._rows
 
     def score_of(self) -> dict[str, Decimal]:
         """Target → E, for the targets whose evaluation exists."""
@@ -116,16 +131,18 @@ def _half_up(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def _decimals(integers: np.ndarray, places: int) -> list[Decimal]:
-    """Integers → Decimals with ``places`` decimals, each distinct value built once."""
-    made: dict[int, Decimal] = {}
-    out = []
-    for value in integers:
-        key = int(value)
-        decimal = made.get(key)
-        if decimal is None:
-            decimal = made[key] = Decimal(key).scaleb(-places)
-        out.append(decimal)
-    return out
+    """Integers → Decimals with ``places`` decimals, each distinct value built once.
+
+    Means of a whole zone take a few thousand distinct values over a hundred thousand
+    groups: the distinct values are found with one factorisation, not a Python loop.
+    """
+    if not len(integers):
+        return []
+    codes, uniques = pd.factorize(np.asarray(integers, dtype=object))
+    made = np.empty(len(uniques), dtype=object)
+    made[:] = [Decimal(int(u)).scaleb(-places) for u in uniques]
+    decimals: list[Decimal] = made[codes].tolist()
+    return decimals
 
 
 def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
@@ -165,37 +182,44 @@ def evaluation_scores(evaluations: pd.DataFrame, rules: Rules) -> Evaluations:
     mean_cents = _half_up(  # G in cents: one exact division per kept group
         sums.astype(object)[counted] * 100, kept_n[counted].astype(object) * 10**scale
     )
-    means: list[Decimal | None] = [None] * len(starts)
-    for i, mean in zip(np.flatnonzero(counted), _decimals(mean_cents, 2), strict=True):
-        means[i] = mean
+    means = np.full(len(starts), None, dtype=object)
+    means[counted] = _decimals(mean_cents, 2)
     group_of = g[starts]
+    names = np.empty(len(groups), dtype=object)
+    names[:] = groups
+    weights = np.empty(len(groups), dtype=object)
+    weights[:] = [ev.groups[name] for name in groups]
     detail = pd.DataFrame(
         {
             "target": pd.Series(target_names[t[starts]], dtype=object),
-            "rater_group": pd.Series([groups[k] for k in group_of], dtype=object),
+            "rater_group": pd.Series(names[group_of], dtype=object),
             "count": size.astype(np.int64),
             "trimmed": np.where(counted, 2 * ev.trim, 0).astype(np.int64),
             "kept": kept_n.astype(np.int64),
             "kept_sum": pd.Series(_decimals(sums.astype(object), scale), dtype=object),
             "mean": pd.Series(means, dtype=object),
-            "weight": pd.Series([ev.groups[groups[k]] for k in group_of], dtype=object),
+            "weight": pd.Series(weights[group_of], dtype=object),
             "counted": counted,
         }
     )
     owners = t[starts][counted]
     scores = _target_scores(owners, target_names, group_of[counted], mean_cents, ev.groups)
-    source = evaluations.iloc[order].reset_index(drop=True)
-    rows = pd.DataFrame(
-        {
-            **{c: source[c] for c in ("target", "rater_group", "rater", "score", "vote")},
-            "value": pd.Series(values[order], dtype=object),
-            "row": source["row"],
-            "position": position.astype(np.int64),
-            "trimmed": counted[which] & ~kept,
-            "kept": kept,
-        }
-    )
-    return Evaluations(rows=rows, detail=detail, scores=scores)
+    trimmed = counted[which] & ~kept
+
+    def make_rows() -> pd.DataFrame:
+        source = evaluations.iloc[order].reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                **{c: source[c] for c in ("target", "rater_group", "rater", "score", "vote")},
+                "value": pd.Series(values[order], dtype=object),
+                "row": source["row"],
+                "position": position.astype(np.int64),
+                "trimmed": trimmed,
+                "kept": kept,
+            }
+        )
+
+    return Evaluations(detail=detail, scores=scores, make_rows=make_rows)
 
 
 def _target_scores(
@@ -209,13 +233,15 @@ def _target_scores(
     Σ w G / Σ w with the weights scaled to integers, one exact division per target."""
     if not len(owners):
         return _empty(SCORE_COLUMNS)
-    names = list(weights)
     w_scale = max(_places(w) for w in weights.values())
-    w = np.array([int(weights[names[k]].scaleb(w_scale)) for k in groups], dtype=object)
+    by_group = np.empty(len(weights), dtype=object)  # each group's weight as a scaled integer
+    by_group[:] = [int(w.scaleb(w_scale)) for w in weights.values()]
+    w = by_group[groups]
     bounds = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
     num = np.add.reduceat(w * mean_cents, bounds)
     den = np.add.reduceat(w, bounds)
-    exact = [EXACT.divide(Decimal(int(a)), Decimal(int(b) * 100)) for a, b in zip(num, den, strict=True)]
+    divide = EXACT.divide
+    exact = [divide(Decimal(a), Decimal(b * 100)) for a, b in zip(num.tolist(), den.tolist(), strict=True)]
     return pd.DataFrame(
         {
             "target": pd.Series(target_names[owners[bounds]], dtype=object),

@@ -175,13 +175,14 @@ def _worksheet_names(book: calamine.CalamineWorkbook) -> list[str]:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while millions of cell objects are made.
 
     Building a million-row grid allocates millions of lists, strings and floats;
     each allocation burst triggers a generation-2 collection that walks every
     object made so far, which roughly doubles the reading time. None of these
-    objects form cycles, so nothing is lost by collecting afterwards.
+    objects form cycles, so nothing is lost by collecting afterwards. Nested uses
+    are fine: only the outermost one turns the collector back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -201,7 +202,7 @@ def load_grid(source: Source, name: str) -> Grid:
         sheet = source.book.get_sheet_by_name(name)
         if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLUMNS:
             raise _too_big(source.path, name, f"{sheet.total_height:,} rows × {sheet.total_width:,} columns")
-        with _collector_paused():
+        with collector_paused():
             rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
         merged = [(a, b, c, d) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
     except InputError:

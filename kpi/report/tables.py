@@ -8,7 +8,6 @@ int, str, None); the writers decide how to render them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -175,22 +174,19 @@ def _ratio(value: Decimal | None) -> Decimal | None:
     return None if value is None else r6(value)
 
 
-def _as_is(value: Any) -> Any:
-    return value
-
-
 def _rows(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[list[Any]]:
+    """The frame's cells, row by row. Converted column by column (a column of values as
+    they are is not touched), then zipped into rows: a sheet may have a million cells."""
     labels = KIND_LABELS[lang]
-    converters: list[Callable[[Any], Any]] = []
+    data = []
     for column in columns:
+        values = frame[column.key].tolist()
         if column.kind in ("flag", "veto", "kind"):
-            converters.append(labels.__getitem__)
+            values = list(map(labels.__getitem__, values))
         elif column.kind == "ratio":
-            converters.append(_ratio)
-        else:
-            converters.append(_as_is)
-    data = [frame[c.key].tolist() for c in columns]
-    return [[conv(v) for conv, v in zip(converters, row, strict=True)] for row in zip(*data, strict=True)]
+            values = list(map(_ratio, values))
+        data.append(values)
+    return list(map(list, zip(*data, strict=True)))
 
 
 #: 运行信息 row labels (zh, en), in the order they are written.

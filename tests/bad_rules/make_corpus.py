@@ -22,27 +22,6 @@ _LAUGHS = "laughs:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "
 )
 
 
-#: A valid service section (method §6.0) appended after the last line; its faults edit it.
-_LAST = "  include_leaders: false\n"
-_SERVICE = (
-    _LAST + "service:\n"
-    "  respond_days: 1\n"
-    "  resolve_days: {一般: 5, 特殊: 10}\n"
-    "  calendar:\n"
-    "    statutory: false\n"
-    "    holidays: [2024-10-01, 2024-10-02]\n"
-    "    workdays: [2024-10-12]\n"
-    "  events: {late_response: B01, late_resolution: B02}\n"
-)
-
-
-def _service(old: str, new: str) -> str:
-    """The service section with one edit."""
-    if _SERVICE.count(old) != 1:
-        raise ValueError(f"{old!r} must occur once in the service section")
-    return _SERVICE.replace(old, new)
-
-
 @dataclass(frozen=True)
 class Fault:
     """Replace ``old`` (once in the reference) by ``new``; blame the line holding ``marker``."""
@@ -62,7 +41,7 @@ FAULTS = [
         "  late_factor: 0.8",
         "  late_factor: 0.8\n  late_factor: 0.9",
         "late_factor:",
-        ("duplicate key", "late_factor", "first at line 21"),
+        ("duplicate key", "late_factor", "first at line 34"),
         nth=2,
     ),
     Fault(
@@ -81,17 +60,17 @@ FAULTS = [
     ),
     Fault(
         "negative-weight",
-        "indicators: 0.6",
-        "indicators: -0.6",
-        "indicators: -0.6",
-        ("department.weights.indicators", "≥ 0", "-0.6"),
+        "indicators: 0.5",
+        "indicators: -0.5",
+        "indicators: -0.5",
+        ("department.weights.indicators", "≥ 0", "-0.5"),
     ),
     Fault("zero-cap", "  cap: 1.2 ", "  cap: 0   ", "  cap: 0", ("indicators.cap", "> 0")),
     Fault(
         "bands-not-descending",
-        "{name: 良好, min: 80",
+        "{name: 良好, min: 88",
         "{name: 良好, min: 95",
-        "良好",
+        "{name: 良好",
         ("highest first", "良好"),
     ),
     Fault("quota-above-one", "quota: 0.2", "quota: 1.5", "quota: 1.5", ("quota", "≤ 1")),
@@ -125,7 +104,7 @@ FAULTS = [
     ),
     Fault(
         "missing-section",
-        "department:\n  weights: {indicators: 0.6, city: 0.4}\n",
+        "department:\n  weights: {indicators: 0.5, city: 0.3, evaluation: 0.2}\n",
         "",
         "name:",
         ("missing required key 'department'",),
@@ -153,14 +132,14 @@ FAULTS = [
     ),
     Fault(
         "pool-not-whole-yuan",
-        "pool: 1500000 ",
-        "pool: 1500000.5",
-        "pool: 1500000.5",
+        "pool: 2250000 ",
+        "pool: 2250000.5",
+        "pool: 2250000.5",
         ("bonus.pool", "whole yuan"),
     ),
     Fault(
         "pool-missing",
-        "  pool: 1500000                  # yuan per period, pool mode only\n",
+        "  pool: 2250000                  # yuan per period, pool mode only\n",
         "",
         "bonus:",
         ("missing required key 'pool'", "mode is pool"),
@@ -210,24 +189,24 @@ FAULTS = [
     ),
     Fault(
         "unknown-quota-scope",
-        "quota_scope: zone ",
+        "quota_scope: department ",
         "quota_scope: city ",
         "quota_scope",
         ("grades.quota_scope", "zone, department", "'city'"),
     ),
     Fault(
         "duplicate-band-name",
-        "{name: 合格, min: 60",
-        "{name: 良好, min: 60",
-        "{name: 良好, min: 60",
+        "{name: 合格, min: 80",
+        "{name: 良好, min: 80",
+        "{name: 良好, min: 80",
         ("band name 良好", "more than once"),
     ),
     Fault(
         "weights-both-zero",
-        "weights: {department: 0.4, personal: 0.6}",
-        "weights: {department: 0, personal: 0}",
+        "weights: {department: 0.3, personal: 0.4, evaluation: 0.3}",
+        "weights: {department: 0, personal: 0, evaluation: 0}",
         "weights: {department: 0,",
-        ("cannot both be 0",),
+        ("department, personal and evaluation weights cannot all be 0",),
     ),
     Fault(
         "event-without-name",
@@ -254,80 +233,72 @@ FAULTS = [
     ),
     Fault(
         "service-date-in-both-lists",
-        _LAST,
-        _service("workdays: [2024-10-12]", "workdays: [2024-10-12, 2024-10-02]"),
+        "    holidays: [2024-07-26]\n",
+        "    holidays: [2024-07-26]\n    workdays: [2024-07-26]\n",
         "workdays:",
-        ("2024-10-02", "both", "service.calendar.holidays"),
+        ("2024-07-26", "both", "service.calendar.holidays"),
     ),
     Fault(
         "service-unknown-event-code",
-        _LAST,
-        _service("late_response: B01", "late_response: S01"),
+        "late_response: S01",
+        "late_response: S04",
         "late_response",
-        ("service.events.late_response", "'S01'", "points.events"),
+        ("service.events.late_response", "'S04'", "points.events"),
     ),
     Fault(
         "service-fractional-days",
-        _LAST,
-        _service("respond_days: 1", "respond_days: 1.5"),
+        "respond_days: 1\n",
+        "respond_days: 1.5\n",
         "respond_days",
         ("service.respond_days", "whole number", "1.5"),
     ),
     Fault(
         "service-negative-days",
-        _LAST,
-        _service("一般: 5", "一般: -5"),
+        "{一般: 5,",
+        "{一般: -5,",
         "resolve_days",
         ("service.resolve_days.一般", "≥ 0", "-5"),
     ),
     Fault(
         "evaluation-min-raters-too-small",
-        "  include_leaders: false",
-        "  include_leaders: false\nevaluation:\n  groups: {领导: 0.3, 同事: 0.3, 服务企业: 0.4}\n"
-        "  trim: 1\n  min_raters: 2",
+        "  min_raters: 3",
+        "  min_raters: 2",
         "min_raters: 2",
         ("evaluation.min_raters", "2 × trim + 1 = 3", "got 2"),
     ),
     Fault(
         "quota-by-grade-without-department-scope",
-        "{name: 优秀, min: 90, quota: 0.2, factor: 1.2}",
-        "{name: 优秀, min: 90, quota: 0.2, quota_by_department_grade: {优秀: 0.3, 良好: 0.2, 合格: 0.1, "
-        "不合格: 0}, factor: 1.2}",
+        "quota_scope: department        #",
+        "quota_scope: zone              #",
         "quota_by_department_grade",
         ("quota_by_department_grade", "needs quota_scope: department"),
     ),
     Fault(
         "quota-by-grade-missing-a-band",
-        "quota_scope: zone              # zone | department (department: individuals only)\n"
-        "  quota_rounding: floor          # floor | round | ceil\n"
-        "  bands:                         # highest first; min is inclusive\n"
-        "    - {name: 优秀, min: 90, quota: 0.2, factor: 1.2}",
-        "quota_scope: department\n  quota_rounding: floor\n  bands:\n"
-        "    - {name: 优秀, min: 90, quota_by_department_grade: {优秀: 0.3, 良好: 0.2, 合格: 0.1}, "
-        "factor: 1.2}",
+        "合格: 0.1, 不合格: 0}",
+        "合格: 0.1}",
         "quota_by_department_grade",
         ("must list every band", "missing 不合格"),
     ),
     Fault(
         "curve-x-not-increasing",
-        "  late_factor: 0.8               # completed after the deadline",
-        "  late_factor: 0.8\n  curves:\n    达标型:\n      mode: step\n      points:\n"
-        "        - [0.9, 80]\n        - [0.8, 60]",
-        "- [0.8, 60]",
+        "points: [[0.8, 60], [0.9, 80], [1, 100]]",
+        "points: [[0.9, 80], [0.8, 60], [1, 100]]",
+        "达标型: {mode: step",
         ("indicators.curves.达标型", "strictly increasing"),
     ),
     Fault(
         "step-curve-without-points",
-        "  late_factor: 0.8               # completed after the deadline",
-        "  late_factor: 0.8\n  curves:\n    达标型: {mode: step, points: []}",
-        "达标型:",
+        "points: [[0.8, 60], [0.9, 80], [1, 100]]",
+        "points: []",
+        "达标型: {mode: step",
         ("indicators.curves.达标型", "step curve needs at least 1 point"),
     ),
     Fault(
         "main-leader-without-zone",
-        "  leader_in_charge: {zone: 0.5, departments: 0.5}",
-        "  leader_in_charge: {zone: 0.5, departments: 0.5}\n  main_leader: {evaluation: 0.3}",
-        "main_leader:",
+        "main_leader: {zone: 0.8, evaluation: 0.2}",
+        "main_leader: {evaluation: 0.2}",
+        "main_leader: {",
         ("missing required key 'zone'", "weighting.main_leader"),
     ),
 ]

@@ -35,6 +35,8 @@ SHEETS: dict[str, dict[str, str]] = {
     "bonus": {"zh": "绩效奖金", "en": "bonus"},
     "points_ledger": {"zh": "点数明细", "en": "points_ledger"},
     "indicator_detail": {"zh": "指标明细", "en": "indicator_detail"},
+    "evaluation_detail": {"zh": "测评明细", "en": "evaluation_detail"},
+    "service_detail": {"zh": "诉求明细", "en": "service_detail"},
     "run_info": {"zh": "运行信息", "en": "run_info"},
 }
 
@@ -102,6 +104,13 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("单项上限", "code_cap"),
         ("计入点数", "counted"),
     ],
+}
+
+#: With evaluations in the rules, these sheets gain 测评得分 / evaluation_score after this column.
+EVALUATION_AFTER = {
+    "individuals": "department_score",
+    "departments": "city_score",
+    "leaders": "departments_mean",
 }
 
 #: Words the results use for yes/no and the leader kinds, per language.
@@ -200,20 +209,31 @@ def header(path: Path, key: str, lang: str) -> list[Any]:
         wb.close()
 
 
-def expected_header(key: str, lang: str) -> list[str]:
+def _columns(key: str, evaluation: bool) -> list[tuple[str, str]]:
+    columns = list(COLUMNS[key])
+    if evaluation and key in EVALUATION_AFTER:
+        at = [en for _, en in columns].index(EVALUATION_AFTER[key]) + 1
+        columns.insert(at, ("测评得分", "evaluation_score"))
+    return columns
+
+
+def expected_header(key: str, lang: str, evaluation: bool = False) -> list[str]:
     index = 0 if lang == "zh" else 1
-    return [pair[index] for pair in COLUMNS[key]]
+    return [pair[index] for pair in _columns(key, evaluation)]
 
 
-def read_sheet(path: Path, key: str, lang: str, *, totals: bool = False) -> list[dict[str, Any]]:
+def read_sheet(
+    path: Path, key: str, lang: str, evaluation: bool = False, *, totals: bool = False
+) -> list[dict[str, Any]]:
     """Data rows of a fixed-column sheet as dicts keyed by the English column names.
 
-    Row 1 must be exactly the method §7 header of ``lang``. A sheet of
-    :data:`TOTALLED` must end in its 合计 row, which is left out (or, with
-    ``totals``, is the only row returned).
+    Row 1 must be exactly the method §7 header of ``lang`` (with 测评得分 when the
+    rules have evaluations: ``evaluation=True``). A sheet of :data:`TOTALLED` must
+    end in its 合计 row, which is left out (or, with ``totals``, is the only row
+    returned).
     """
-    assert header(path, key, lang) == expected_header(key, lang)
-    names = [en for _, en in COLUMNS[key]]
+    assert header(path, key, lang) == expected_header(key, lang, evaluation)
+    names = [en for _, en in _columns(key, evaluation)]
     rows = sheet_rows(path, key, lang)[1:]
     if key in TOTALLED:
         assert rows and rows[-1][0] == TOTAL_LABEL[lang], f"{key}: no {TOTAL_LABEL[lang]} row last"

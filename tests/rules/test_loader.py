@@ -69,6 +69,8 @@ def test_reference_file_loads_with_exact_values() -> None:
         "部长": Decimal("1.5"),
         "副部长": Decimal("1.3"),
         "职员": Decimal("1.0"),
+        "网格长": Decimal("1.1"),
+        "网格员": Decimal("1.0"),
     }
     assert rules.indicators.cap == Decimal("1.2")
     assert rules.indicators.late_factor == Decimal("0.8")
@@ -78,13 +80,25 @@ def test_reference_file_loads_with_exact_values() -> None:
     assert rank_score.table == {1: 100, 2: 96, 3: 92, 4: 88, 5: 84}
     assert rank_score.default == Decimal(80)
     assert rules.individual.by_role is not None
-    assert rules.individual.by_role["部长"].department == Decimal("0.7")
+    assert rules.individual.by_role["部长"].department == Decimal("0.6")
+    assert rules.individual.by_role["网格员"].evaluation == Decimal("0.4")
     assert rules.roles.main_leader == ["党工委书记", "管委会主任"]
     assert rules.veto.cascade.members is False
     assert [b.name for b in rules.grades.bands] == ["优秀", "良好", "合格", "不合格"]
     assert rules.grades.bands[0].quota == Decimal("0.2")
+    assert rules.grades.quota_scope == "department"
+    assert rules.grades.bands[0].quota_by_department_grade == {
+        "优秀": Decimal("0.3"),
+        "良好": Decimal("0.2"),
+        "合格": Decimal("0.1"),
+        "不合格": Decimal(0),
+    }
     assert rules.bonus.mode == "pool"
-    assert rules.bonus.pool == Decimal(1500000)
+    assert rules.bonus.pool == Decimal(2250000)
+    assert rules.service is not None and rules.service.calendar.statutory is True
+    assert rules.service.calendar.holidays == [date(2024, 7, 26)]
+    assert rules.evaluation is not None and (rules.evaluation.trim, rules.evaluation.min_raters) == (1, 3)
+    assert rules.indicators.curves is not None and list(rules.indicators.curves) == ["增长型", "达标型"]
 
 
 def test_reference_file_metadata() -> None:
@@ -115,7 +129,7 @@ def test_lines_of_keys_and_items() -> None:
     loaded = load_rules(REFERENCE)
     assert loaded.line_of("name") == line_with(reference_text(), "name: 青岛")
     assert loaded.line_of("bonus") == reference_text().splitlines().index("bonus:") + 1
-    assert loaded.lines[("bonus", "pool")] == line_with(reference_text(), "  pool: 1500000")
+    assert loaded.lines[("bonus", "pool")] == line_with(reference_text(), "  pool: 2250000")
     assert loaded.line_of("grades", "bands", 0, "min") == line_with(reference_text(), "{name: 优秀")
     assert loaded.line_of("grades", "bands", 3) == line_with(reference_text(), "{name: 不合格")
     assert loaded.line_of("weighting", "rank_score", "table", 3) == line_with(reference_text(), "rank_score:")
@@ -181,13 +195,18 @@ def test_rank_score_methods() -> None:
 OPTIONAL_EDITS = {
     "source": ("source: 青高管发〔2024〕12号", ""),
     "effective_from": ("effective_from: 2024-01-01", ""),
-    "coefficients.role": ("  role: {部长: 1.5, 副部长: 1.3, 职员: 1.0}", ""),
-    "individual.by_role": ("  by_role: {部长: {department: 0.7, personal: 0.3}}", ""),
+    "coefficients.role": ("  role: {部长: 1.5, 副部长: 1.3, 职员: 1.0, 网格长: 1.1, 网格员: 1.0}", ""),
+    "individual.by_role": (
+        "  by_role:\n    部长: {department: 0.6, personal: 0.2, evaluation: 0.2}\n"
+        "    # 部长对本部门结果负总责：部门得分占 60%。\n"
+        "    网格员: {department: 0.2, personal: 0.4, evaluation: 0.4}\n",
+        "",
+    ),
     "max_per_period": (", max_per_period: 6}\n    A02", "}\n    A02"),
     "quota": (", quota: 0.2", ""),
     "table default": (", default: 80", ""),
     "bonus.pool (fixed mode)": (
-        "  mode: pool                     # pool | fixed\n  pool: 1500000",
+        "  mode: pool                     # pool | fixed\n  pool: 2250000",
         "  mode: fixed\n",
     ),
 }
@@ -227,9 +246,9 @@ def test_null_optional_key_is_absent(old: str, new: str, read: Any) -> None:
     [
         ("  cap: 1.2 ", "  cap: ~   ", "missing required key 'cap' in indicators"),
         ("members: false", "members: null", "missing required key 'members' in veto.cascade"),
-        ("city: 0.4", "city: ", "missing required key 'city' in department.weights"),
+        ("city: 0.3", "city: ", "missing required key 'city' in department.weights"),
         ("max_grade: 不合格", "max_grade: ~", "missing required key 'max_grade' in veto"),
-        ("  pool: 1500000", "  pool: ~      ", "missing required key 'pool' in bonus"),
+        ("  pool: 2250000", "  pool: ~      ", "missing required key 'pool' in bonus"),
     ],
 )
 def test_null_required_key_is_missing_at_its_line(old: str, new: str, message: str) -> None:
@@ -261,7 +280,8 @@ def test_all_problems_reported_at_once_sorted_by_line() -> None:
 def test_unknown_key_names_the_allowed_keys_and_a_suggestion() -> None:
     [problem] = refused(variant("quota: 0.2", "quata: 0.2")).problems
     assert problem.message == (
-        "unknown key 'quata' in grades.bands[0] (allowed: name, min, quota, factor) — did you mean 'quota'?"
+        "unknown key 'quata' in grades.bands[0] (allowed: name, min, quota, quota_by_department_grade, "
+        "factor) — did you mean 'quota'?"
     )
 
 

@@ -87,35 +87,43 @@ def _score_or_vote(c: Checker, checked: Checked) -> None:
 
 
 def _repeated_raters(c: Checker, checked: Checked) -> None:
-    """The same (对象, 评价方, 评价人) twice is an error at the second 评价人 cell."""
+    """The same (对象, 评价方, 评价人) twice is an error at the second 评价人 cell.
+
+    Each cell of the three columns becomes the code of its typed value, and the three
+    codes one integer key, so half a million ballots are compared as integers, not as
+    tuples of text. (Each code is below the row count, at most 2**20 for a sheet, so
+    the key fits in 64 bits.)
+    """
     f = checked.fields["evaluations"]
     rater = f["rater"]
-    keys = pd.DataFrame(
-        {"target": f["target"].cells(), "group": f["rater_group"].cells(), "rater": rater.cells()}
-    )
-    named = keys.notna().all(axis=1).to_numpy()
+    columns = (f["target"], f["rater_group"], rater)
+    named = np.logical_and.reduce([column.valid() for column in columns])
     if not named.any():
         return
-    present = keys[named]
-    repeated = present.duplicated(keep="first")
+    key = np.zeros(len(named), dtype=np.int64)
+    for column in columns:
+        # Two raw cells may type to one value (" 张三" and "张三"): code the typed values.
+        canonical, typed = pd.factorize(pd.Series(column.typed, dtype=object))
+        key = key * (len(typed) + 1) + canonical[column.codes]
+    rows = np.flatnonzero(named)
+    codes, _ = pd.factorize(key[rows])
+    _, first = np.unique(codes, return_index=True)  # each key's first row
+    repeated = np.ones(len(rows), dtype=bool)
+    repeated[first] = False
     if not repeated.any():
         return
-    first = (
-        present.index.to_series()
-        .groupby([present["target"], present["group"], present["rater"]], sort=False)
-        .transform("first")
-    )
-    first_row = {int(i): int(rater.table.rows[first[i]]) for i in present.index[repeated.to_numpy()]}
-    mask = np.zeros(len(keys), dtype=bool)
-    mask[present.index[repeated.to_numpy()]] = True
-    target, group = keys["target"], keys["group"]
+    first_index = first[codes]
+    first_row = {int(rows[k]): int(rater.table.rows[rows[first_index[k]]]) for k in np.flatnonzero(repeated)}
+    mask = np.zeros(len(named), dtype=bool)
+    mask[rows[repeated]] = True
+    target, group = columns[0], columns[1]
     c.report(
         rater.table,
         "rater",
         mask,
         lambda i: (
-            f"{rater.header} '{rater.shown(i)}' already rated '{target.iat[i]}' for 评价方 "
-            f"'{group.iat[i]}' in row {first_row[i]}: a rater rates a 对象 once per group "
+            f"{rater.header} '{rater.shown(i)}' already rated '{target.value(i)}' for 评价方 "
+            f"'{group.value(i)}' in row {first_row[i]}: a rater rates a 对象 once per group "
             "(leave 评价人 blank for anonymous ballots)"
         ),
     )
