@@ -20,11 +20,14 @@ the reading early (an unreadable or hostile file) are raised alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.errors import Collector, InputError, Location, sort_problems
-from kpi.io.checks import check_all
-from kpi.io.inputs import SHEET_KEYS, Inputs
+import pandas as pd
+
+from kpi.errors import Collector, InputError, Location, Problem, sort_problems
+from kpi.io.checks import check_all, check_year_end
+from kpi.io.inputs import SHEET_KEYS, Inputs, empty_frame
 from kpi.io.names import (
     OPTIONAL_SHEETS,
     SHEET_ALIASES,
@@ -127,3 +130,48 @@ def _find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, 
             f"missing sheet {accepted(SHEET_NAMES[key])} (the workbook has: {listed}){hint}",
         )
     return {key: found[key] for key in SHEET_KEYS if key in found}
+
+
+@dataclass(frozen=True)
+class YearEndSheet:
+    """The 测评 sheet of a year-end evaluation workbook, checked (the annual appraisal)."""
+
+    path: str
+    sha256: str
+    sheet: str
+    #: Rows as :class:`~kpi.io.inputs.Inputs` ``evaluations`` holds them.
+    evaluations: pd.DataFrame
+    warnings: list[Problem]
+
+
+def read_year_end(
+    path: str | Path, rules: Rules, period: Period, members: tuple[set[str], set[str], str]
+) -> YearEndSheet:
+    """Read the year-end evaluation: a workbook whose 测评 / evaluations sheet is checked
+    as a quarter's is, except that each 对象 must be a member of the quarters
+    (``members``: their 工号s, their departments, and how to name the quarters).
+    Other sheets are ignored. Raises :class:`InputError` with every problem."""
+    file = str(path)
+    source = open_source(path)
+    problems = Collector()
+    warnings = list(source.warnings)
+    names = [n for n in source.sheet_names if SHEET_ALIASES.get(normalize_name(n)) == "evaluations"]
+    if not names:
+        listed = ", ".join(source.sheet_names) or "none"
+        raise InputError.single(
+            f"no sheet {accepted(SHEET_NAMES['evaluations'])}: the year-end evaluation workbook holds "
+            f"its ballots there (the workbook has: {listed})",
+            Location(file=file),
+        )
+    if len(names) > 1:
+        raise InputError.single(
+            f"sheet {accepted(SHEET_NAMES['evaluations'])} appears twice ('{names[0]}' and "
+            f"'{names[1]}'): keep one of them",
+            Location(file=file, sheet=names[1]),
+        )
+    table = read_table(load_grid(source, names[0]), "evaluations", file, problems, warnings)
+    frame = empty_frame("evaluations")
+    if table is not None:
+        frame = check_year_end(table, rules, period, file, source.date1904, problems, members)
+    problems.raise_if_any(InputError, tuple(source.sheet_names))
+    return YearEndSheet(file, source.sha256, names[0], frame, sort_problems(warnings))
