@@ -8,11 +8,12 @@ count, kept sum, mean and weight — and writes them as facts and checkable step
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from kpi.engine.results import Results
+from kpi.engine.evaluation import Evaluations
 from kpi.explain.model import Explanation, show
 from kpi.explain.sources import Cite, num, total, weighted_mean_expression
+from kpi.rules.schema import Rules
 
 #: Scores listed per group; a bigger group is summarised by its kept sum.
 MAX_LISTED_SCORES = 40
@@ -26,7 +27,16 @@ def _ballot(row: dict[Any, Any]) -> str:
     return show(value) if isinstance(row["score"], Decimal) else f"{show(value)} ({row['vote']})"
 
 
-def evaluation_section(ex: Explanation, results: Results, cite: Cite, target: str) -> Decimal | None:
+class Evaluated(Protocol):
+    """What the section reads: a quarter's results, or the year of the annual appraisal."""
+
+    @property
+    def rules(self) -> Rules: ...
+
+    evaluations: Evaluations
+
+
+def evaluation_section(ex: Explanation, results: Evaluated, cite: Cite, target: str) -> Decimal | None:
     """Every rater group of ``target``; returns E (None when absent or without evaluations)."""
     evaluation = results.rules.evaluation
     if evaluation is None:
@@ -35,7 +45,7 @@ def evaluation_section(ex: Explanation, results: Results, cite: Cite, target: st
     published = results.evaluations
     groups = published.detail[published.detail["target"] == target]
     if groups.empty:
-        section.fact(f"no {results.inputs.sheet_name('evaluations')} rows: the evaluation score is absent")
+        section.fact(f"no {cite.sheet('evaluations')} rows: the evaluation score is absent")
         return None
     ballots = published.rows[published.rows["target"] == target]
     trim = evaluation.trim

@@ -6,25 +6,42 @@ rule values as ``rules.yaml:line key.path`` from the loader's line map.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from kpi.engine.results import Results
 from kpi.explain.model import show
+
+if TYPE_CHECKING:
+    from kpi.rules.loader import RulesFile
 
 
 class Cite:
     """Builds citations for one run's workbook and rules file."""
 
     def __init__(self, results: Results) -> None:
-        self.results = results
+        self.rules_file: RulesFile = results.rules_file
+        self.sheet_names: Callable[[str], str] = results.inputs.sheet_name
+
+    @classmethod
+    def of(cls, rules_file: RulesFile, sheet_names: Callable[[str], str]) -> Cite:
+        """Citations for a run that is not one workbook's (the annual appraisal)."""
+        made = cls.__new__(cls)
+        made.rules_file = rules_file
+        made.sheet_names = sheet_names
+        return made
+
+    def sheet(self, sheet: str) -> str:
+        """A sheet's name as spelled in the workbook."""
+        return self.sheet_names(sheet)
 
     def row(self, sheet: str, row: int) -> str:
-        return f"{self.results.inputs.sheet_name(sheet)}!{row}"
+        return f"{self.sheet(sheet)}!{row}"
 
     def rule(self, *path: str | int) -> str:
-        rules_file = self.results.rules_file
+        rules_file = self.rules_file
         line = rules_file.line_of(*path)
         dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
         return f"{rules_file.path}:{line} {dotted}" if line else f"{rules_file.path} {dotted}"
