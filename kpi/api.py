@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kpi.engine.results import Results
 from kpi.engine.run import score
-from kpi.errors import Location, RulesError
+from kpi.errors import Location, Problem, RulesError
 from kpi.io.inputs import Inputs
 from kpi.io.workbook import read_workbook
 from kpi.periods import Period
@@ -57,7 +57,41 @@ def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tupl
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
     check_statutory(rules_file, period)
-    return read_workbook(input_path, rules_file.rules, period), rules_file
+    inputs = read_workbook(input_path, rules_file.rules, period)
+    inputs.warnings += year_hint(inputs, period)
+    return inputs, rules_file
+
+
+def year_hint(inputs: Inputs, period: Period) -> list[Problem]:
+    """A year scored as one period whose dated rows (点数, 否决) all lie in one quarter.
+
+    Scoring a quarter's workbook with ``--period 2024`` is allowed (the dates are
+    inside the year) but is almost always a mistake: 在岗月数 counts out of 12 and
+    the annual appraisal is not a long quarter. A warning at the first dated
+    row names the quarter and points to ``kpi annual``.
+    """
+    if period.quarter is not None:
+        return []
+    dated = [
+        (day, sheet, int(row))
+        for sheet in ("points", "vetoes")
+        for day, row in zip(inputs.frame(sheet)["date"], inputs.frame(sheet)["row"], strict=True)
+    ]
+    quarters = {(day.month - 1) // 3 + 1 for day, _, _ in dated}
+    if len(quarters) != 1:
+        return []
+    quarter = Period(period.year, quarters.pop())
+    _, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
+    return [
+        Problem.warning(
+            inputs.location(sheet, row, "date"),
+            f"period {period} is a whole year, but every date in "
+            f"{inputs.sheet_name('points')} and {inputs.sheet_name('vetoes')} lies in {quarter}: "
+            f"if this is that quarter's workbook, score it with --period {quarter} (a year counts "
+            "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
+            "up with kpi annual",
+        )
+    ]
 
 
 def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Results:

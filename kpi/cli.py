@@ -279,29 +279,150 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     out_console.print(Text(f"{input}: ok ({people} people, {events} point events{listed})"))
 
 
+QuartersArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="QUARTER",
+        readable=False,
+        help="The quarters' results workbooks (kpi score --out), one to four, any order.",
+    ),
+]
+YearOpt = Annotated[int, typer.Option("--year", "-y", help="The year the quarters belong to (2024).")]
+EvaluationOpt = Annotated[
+    Path | None,
+    typer.Option("--evaluation", "-e", readable=False, help="Year-end evaluation workbook (sheet 测评)."),
+]
+
+
 @app.command()
 def explain(
-    input: InputArg,
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT",
+            readable=False,
+            help="The input workbook; with --year, the quarters' results workbooks.",
+        ),
+    ],
     rules: RulesOpt,
-    period: PeriodOpt,
     who: Annotated[str, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")],
+    period: Annotated[
+        Period | None,
+        typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", help="Explain the annual appraisal of this year from the quarters' results."
+        ),
+    ] = None,
+    evaluation: EvaluationOpt = None,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the full derivation of one member's score, rank, grade and bonus."""
+    """Show the full derivation of one member's score, rank, grade and bonus (with --year: of its year)."""
     from kpi import api
+    from kpi.annual import run_annual
+    from kpi.annual.explain import explain_year
     from kpi.explain.members import explain as explain_member
 
     _check_lang(lang)
+    if (period is None) == (year is None):
+        raise typer.BadParameter("give --period for a period's workbook, or --year for the annual appraisal")
+    if period is not None and len(inputs) != 1:
+        raise typer.BadParameter(f"--period explains one input workbook, got {len(inputs)}")
+    if evaluation is not None and year is None:
+        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
 
     def action() -> Any:
-        return explain_member(api.run(input, rules, period), who, lang)
+        if year is not None:
+            return explain_year(run_annual(inputs, rules, year, evaluation), who, lang)
+        assert period is not None
+        return explain_member(api.run(inputs[0], rules, period), who, lang)
 
     explanation = _guard(as_json, action)
     if as_json:
         out_console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return
     _print_lines(explanation.lines())
+
+
+@app.command()
+def annual(
+    quarters: QuartersArg,
+    rules: RulesOpt,
+    year: YearOpt,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", readable=False, help="Annual workbook to write (.xlsx).")
+    ] = None,
+    evaluation: EvaluationOpt = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--inputs",
+            readable=False,
+            help="Each quarter's input workbook (repeat, in the order of the quarters): verify the "
+            "quarters first.",
+        ),
+    ] = None,
+    input_rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input-rules",
+            readable=False,
+            help="The rules each quarter was scored with (once for all, or once per quarter; "
+            "default --rules).",
+        ),
+    ] = None,
+    who: Annotated[
+        str | None,
+        typer.Option("--who", "-w", help="Explain one member's year (a 工号, department or 姓名)."),
+    ] = None,
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
+    ] = False,
+) -> None:
+    """Roll the quarters' results up into the annual appraisal (年度考核) and write the annual workbook."""
+    from kpi.annual import check_quarters, run_annual, write_annual
+    from kpi.annual.explain import explain_year
+    from kpi.report.jsonout import annual_json
+    from kpi.report.output import check_output
+    from kpi.report.terminal import annual_summary, warning_lines
+
+    _check_lang(lang)
+    if out is None and who is None:
+        raise typer.BadParameter("give --out to write the annual workbook (or --who to explain one member)")
+    if input_rules and not inputs:
+        raise typer.BadParameter("--input-rules goes with --inputs", param_hint="--input-rules")
+
+    def action() -> Any:
+        read = [*quarters, rules, *([evaluation] if evaluation else [])]
+        if out is not None:
+            check_output(out, force=force, inputs=read)
+        if inputs:
+            check_quarters(quarters, inputs, input_rules or [rules])
+        results = run_annual(quarters, rules, year, evaluation)
+        if out is not None:
+            write_annual(results, out, lang=lang, force=force)
+        return results, explain_year(results, who, lang) if who is not None else None
+
+    results, explanation = _guard(as_json, action)
+    if as_json:
+        payload = annual_json(results, None if out is None else str(out))
+        if explanation is not None:
+            payload["explanation"] = explanation.as_dict()
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_lines(warning_lines(results.warnings, lang), err_console)
+    if explanation is not None:
+        _print_lines(explanation.lines())
+    elif not quiet:
+        out_console.print(annual_summary(results, lang))
+    if out is not None and not quiet:
+        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
@@ -338,11 +459,21 @@ def rules_diff(
     old: Annotated[Path, typer.Argument(readable=False, help="The rules in force (YAML).")],
     new: Annotated[Path, typer.Argument(readable=False, help="The proposed rules (YAML).")],
     data: Annotated[
-        Path | None, typer.Option("--data", readable=False, help="Score this workbook under both rules.")
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            readable=False,
+            help="Score this workbook under both rules (with --period); with --year, the quarters' "
+            "results workbooks (repeat) to roll up under both.",
+        ),
     ] = None,
     period: Annotated[
         Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
     ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="--data are this year's quarters' results workbooks.")
+    ] = None,
+    evaluation: EvaluationOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", readable=False, help="Write the impact workbook.")
     ] = None,
@@ -351,7 +482,7 @@ def rules_diff(
     as_json: JsonOpt = False,
 ) -> None:
     """List semantic rule changes; with --data, their impact on scores, grades and pay."""
-    from kpi.audit.impact import impact_of_rules
+    from kpi.audit.impact import annual_impact_of_rules, impact_of_rules
     from kpi.audit.impact_report import render as render_impact
     from kpi.audit.impact_report import write_impact_workbook
     from kpi.audit.rules_diff import diff_rules
@@ -360,19 +491,29 @@ def rules_diff(
     from kpi.rules.loader import load_rules
 
     _check_lang(lang)
-    if data is not None and period is None:
-        raise typer.BadParameter("--data needs --period", param_hint="--period")
-    if out is not None and data is None:
+    if data and period is None and year is None:
+        raise typer.BadParameter("--data needs --period (an input workbook) or --year (quarters' results)")
+    if period is not None and year is not None:
+        raise typer.BadParameter("give --period or --year, not both", param_hint="--year")
+    if data and period is not None and len(data) != 1:
+        raise typer.BadParameter(f"--period scores one workbook, got {len(data)}", param_hint="--data")
+    if out is not None and not data:
         raise typer.BadParameter("--out writes the impact of --data: give --data too", param_hint="--out")
+    if evaluation is not None and year is None:
+        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
 
     def action() -> Any:
         changes = diff_rules(load_rules(old), load_rules(new))
-        if data is None or period is None:
+        if not data:
             return changes, None
-        sources = [data, old, new]
+        sources = [*data, old, new, *([evaluation] if evaluation else [])]
         if out is not None:
             check_output(out, force=force, inputs=sources)
-        result = impact_of_rules(data, old, new, period)
+        if year is not None:
+            result = annual_impact_of_rules(data, old, new, year, evaluation)
+        else:
+            assert period is not None
+            result = impact_of_rules(data[0], old, new, period)
         if out is not None:
             write_impact_workbook(result, out, force, sources, lang=lang)
         return changes, result
@@ -404,17 +545,38 @@ def rules_schema() -> None:
 
 @app.command()
 def verify(
-    results: Annotated[Path, typer.Argument(readable=False, help="A results workbook written by kpi score.")],
-    input: Annotated[
-        Path, typer.Option("--input", "-i", readable=False, help="The input workbook it was scored from.")
+    results: Annotated[
+        Path,
+        typer.Argument(
+            readable=False, help="A results workbook (kpi score) or an annual workbook (kpi annual)."
+        ),
     ],
     rules: RulesOpt,
+    input: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            readable=False,
+            help="The input workbook it was scored from; for an annual workbook, each quarter's results "
+            "workbook (repeat; default: the files its 运行信息 names).",
+        ),
+    ] = None,
+    evaluation: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluation",
+            "-e",
+            readable=False,
+            help="An annual workbook's year-end evaluation (default: the file its 运行信息 names).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recompute a results workbook and name every cell edited since it was written."""
-    from kpi.audit.verify import verify as verify_results
+    """Recompute a results or annual workbook and name every cell edited since it was written."""
+    from kpi.audit.verify import verify_workbook
 
-    report = _guard(as_json, lambda: verify_results(results, input, rules))
+    report = _guard(as_json, lambda: verify_workbook(results, input or [], rules, evaluation))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
