@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpi.annual.quarters import Quarter
 from kpi.engine.bonus import allocate_pool
+from kpi.engine.columns import records
 from kpi.errors import ComputeError, Location
 from kpi.explain.model import Explanation, show
 from kpi.explain.sources import Cite, num
@@ -128,8 +129,7 @@ def year_end_bonus(
     bonus, remainders, extra = allocate_pool(int(annual.bonus.pool), weights, [r["id"] for r in rows])
     for made, paid, remainder, got in zip(rows, bonus, remainders, extra, strict=True):
         made.update(remainder=remainder, extra_yuan=got, bonus=paid)
-    frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS)).astype(object)
-    return frame.astype({"graded": bool, "forfeited": bool, "extra_yuan": bool})
+    return records(rows, COLUMNS).astype({"graded": bool, "forfeited": bool, "extra_yuan": bool})
 
 
 # steps ----------------------------------------------------------------------------------------

@@ -141,6 +141,8 @@ def _published(frame: pd.DataFrame, grading: pd.DataFrame, population: str) -> p
     rest = frame[~frame["graded"]].sort_values("id", kind="stable").assign(**{**blank, "grade_note": ""})
     order = [*frame.columns, *blank]
     out = pd.concat([graded[order].astype(object), rest[order].astype(object)], ignore_index=True)
+    for column in ("rank", "quota_n", "quota_place"):  # whole numbers, or None (not NaN)
+        out[column] = pd.Series([None if pd.isna(v) else int(v) for v in out[column]], dtype=object)
     return out.astype({"graded": bool, "vetoed": bool}).rename(columns={"id": KEY[population]})
 
 

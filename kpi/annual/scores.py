@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.annual.members import Member
+from kpi.engine.columns import records as frame_of
 from kpi.errors import ComputeError, Location
 from kpi.explain.model import Explanation
 from kpi.explain.sources import Cite, weighted_mean_expression
@@ -59,7 +60,7 @@ def annual_scores(
     """A, E_year and Y of every member, and whether it is graded and vetoed in the year."""
     weights: dict[str, Decimal] = {str(q): v for q, v in (annual.quarter_weights or {}).items()}
     w_q, w_e = annual.weights.quarters, annual.weights.evaluation
-    records = []
+    made: list[dict[str, Any]] = []
     for m in members:
         used = [(s.label, weights.get(s.label, ONE), s.score) for s in m.seen]
         total = sum((Fraction(v) for _, v, _ in used), Fraction(0))
@@ -79,7 +80,7 @@ def annual_scores(
             score_exact = weighted / Fraction(w_q + w_e)
         vetoed_in = [s.label for s in m.seen if s.vetoed]
         by_quarter = {s.quarter: s.score for s in m.seen}
-        records.append(
+        made.append(
             {
                 "key": m.key,
                 "name": m.name,
@@ -94,13 +95,12 @@ def annual_scores(
                 "evaluation": evaluation,
                 "score_exact": score_exact,
                 "score": r2_exact(score_exact),
-                "vetoed_quarters": ",".join(vetoed_in),
+                "vetoed_quarters": ",".join(vetoed_in) or None,
                 "vetoed": bool(vetoed_in) and annual.veto_any_quarter,
                 "graded": len(m.seen) >= annual.min_quarters,
             }
         )
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS)).astype(object)
-    return frame.astype({"vetoed": bool, "graded": bool})
+    return frame_of(made, COLUMNS).astype({"vetoed": bool, "graded": bool})
 
 
 # steps ----------------------------------------------------------------------------------------
