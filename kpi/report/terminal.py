@@ -161,6 +161,7 @@ def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: boo
 ANNUAL_LABELS = {
     "zh": {
         "title": "{year}年度考核",
+        "annual_bonus": "年度奖金",
         "quarters": "季度",
         "members": "人数",
         "not_graded": "不定等次",
@@ -169,6 +170,7 @@ ANNUAL_LABELS = {
     },
     "en": {
         "title": "Annual appraisal {year}",
+        "annual_bonus": "Annual bonus",
         "quarters": "quarters",
         "members": "members",
         "not_graded": "not_graded",
@@ -184,7 +186,10 @@ def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
     from kpi.annual.tables import grade_counts, money
 
     t: dict[str, Any] = {**LABELS[lang], **ANNUAL_LABELS[lang]}
-    quarters = ", ".join(f"{q.period} ({q.rules})" for q in results.quarters)
+    rules: dict[str, list[str]] = {}
+    for q in results.quarters:
+        rules.setdefault(q.rules, []).append(str(q.period))
+    quarters = "; ".join(f"{', '.join(periods)} — {name}" for name, periods in rules.items())
     grades = Table(title=f"{t['title'].format(year=results.year)} — {t['grades']}")
     grades.add_column(t["population"])
     grades.add_column(t["members"], justify="right")
@@ -201,7 +206,7 @@ def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
     parts: list[Any] = [Text(f"{t['quarters']}: {quarters}"), grades]
     totals = money(results)
     if totals["pool"] is not None:
-        table = Table(title=t["bonus"], show_header=False)
+        table = Table(title=t["annual_bonus"], show_header=False)
         table.add_column()
         table.add_column(justify="right")
         table.add_row(t["pool"], str(totals["pool"]))

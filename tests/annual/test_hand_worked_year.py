@@ -160,7 +160,8 @@ def make_year(folder: Path, lang: str = "zh") -> tuple[list[Path], Path, Path]:
             if scores[q] is not None
         ]
         departments = [
-            {"department": d, "score": s[q], "vetoed": q == 1 and d in VETOED_Q2} for d, s in DEPARTMENTS.items()
+            {"department": d, "score": s[q], "vetoed": q == 1 and d in VETOED_Q2}
+            for d, s in DEPARTMENTS.items()
         ]
         bonus = [
             {
@@ -187,7 +188,9 @@ def make_year(folder: Path, lang: str = "zh") -> tuple[list[Path], Path, Path]:
         )
         quarters.append(path)
     rules = folder / "rules.yaml"
-    rules.write_text((WORKED_QUARTER / "rules.yaml").read_text(encoding="utf-8") + RULES_TAIL, encoding="utf-8")
+    rules.write_text(
+        (WORKED_QUARTER / "rules.yaml").read_text(encoding="utf-8") + RULES_TAIL, encoding="utf-8"
+    )
     evaluation = folder / "year-end.xlsx"
     book = openpyxl.Workbook()
     ws = book.active
@@ -318,8 +321,20 @@ def test_english_quarters_and_an_english_workbook(tmp_path: Path) -> None:
     out = tmp_path / "annual.xlsx"
     result = CliRunner().invoke(
         app,
-        ["annual", *map(str, quarters), "-r", str(rules), "-y", "2024", "-e", str(evaluation)]
-        + ["-o", str(out), "--lang", "en"],
+        [
+            "annual",
+            *map(str, quarters),
+            "-r",
+            str(rules),
+            "-y",
+            "2024",
+            "-e",
+            str(evaluation),
+            "-o",
+            str(out),
+            "--lang",
+            "en",
+        ],
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
@@ -340,7 +355,9 @@ def test_explain_derives_a_members_year(year: tuple[list[Path], Path, Path]) -> 
     results = run_annual(*year[:2], 2024, year[2])
     lines = explain_year(results, "E3", "en").lines()
     text = "\n".join(lines)
-    assert "A = r2(Σ v S / Σ v) = r2((1 × 85.55 + 1 × 60 + 1 × 88 + 2 × 99) / (1 + 1 + 1 + 2)) = 86.31" in text
+    assert (
+        "A = r2(Σ v S / Σ v) = r2((1 × 85.55 + 1 × 60 + 1 × 88 + 2 × 99) / (1 + 1 + 1 + 2)) = 86.31" in text
+    )
     assert "Y = r2((W_q × A + W_e × E) / (W_q + W_e)) = r2((0.6 × 86.31 + 0.4 × 95.00) / (0.6 + 0.4))" in text
     assert "vetoed in the year: grade at most 基本称职" in text
     assert "grade = 基本称职" in text

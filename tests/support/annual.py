@@ -13,7 +13,15 @@ from typing import Any
 
 import openpyxl
 
-from kpi.report.tables import BONUS, DEPARTMENTS, INDIVIDUALS, KIND_LABELS, LEADERS, SHEET_TITLES, run_info_label
+from kpi.report.tables import (
+    BONUS,
+    DEPARTMENTS,
+    INDIVIDUALS,
+    KIND_LABELS,
+    LEADERS,
+    SHEET_TITLES,
+    run_info_label,
+)
 
 #: A row as a mapping of column key → value; missing keys are blank cells.
 Row = dict[str, Any]
@@ -29,7 +37,9 @@ def _sheet(book: Any, key: str, columns: Sequence[Any], rows: Sequence[Row], lan
             value = row.get(c.key)
             if c.key in ("vetoed", "kind") and value is not None:
                 value = labels[value]
-            values.append(float(value) if c.kind in ("score", "coef", "factor4") and value is not None else value)
+            values.append(
+                float(value) if c.kind in ("score", "coef", "factor4") and value is not None else value
+            )
         ws.append(values)
 
 
