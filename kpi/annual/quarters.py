@@ -190,6 +190,7 @@ def read_quarter(path: str | Path) -> Quarter:
     problems = Collector()
     info, period_row = _run_info(book, lang, name, problems)
     frames = {key: _sheet(book, key, lang, name, problems) for key in READ}
+    _one_population(frames, lang, name, problems)
     problems.raise_if_any(ResultsError, tuple(book))
     titles = {key: SHEET_TITLES[key][1 if lang == "en" else 0] for key in (*READ, "run_info")}
     return Quarter(
@@ -297,6 +298,19 @@ def _sheet(book: dict[str, list[Row]], key: str, lang: str, name: str, problems:
         elif not bad:
             seen[member] = excel_row
     return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in records.items()})
+
+
+def _one_population(frames: dict[str, pd.DataFrame], lang: str, name: str, problems: Collector) -> None:
+    """A 工号 is an individual or a leader in one quarter, never both."""
+    leaders = dict(zip(frames["leaders"]["id"], frames["leaders"]["row"], strict=True))
+    title = SHEET_TITLES["leaders"][lang == "en"]
+    for person in frames["individuals"]["id"]:
+        if person in leaders:
+            problems.add(
+                Location(name, title, int(leaders[person]), "A"),
+                f"工号 '{person}' is listed both here and on {SHEET_TITLES['individuals'][lang == 'en']}: "
+                "a person is an individual or a leader in a quarter, not both",
+            )
 
 
 Reader = Callable[[Any], tuple[Any, str | None]]
