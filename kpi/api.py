@@ -1,22 +1,73 @@
-"""The library's front door: load, read, score, write — what the CLI and tests call.
+"""The library's front door: what every ``kpi`` command and any script calls.
 
-Every function raises :class:`~kpi.errors.KpiError` subclasses for user
-mistakes and returns plain data; nothing here prints or exits.
+load → read → score → write, then the audits of a scored period: ``explain``
+(the steps of one member), ``verify`` (a results workbook against a fresh run),
+``diff_rules`` and ``impact`` (a rules change); and the annual appraisal
+(``annual``, ``write_annual``, ``explain_year``, method §10), which rolls the
+quarters' results workbooks up. Every function raises
+:class:`~kpi.errors.KpiError` subclasses for user mistakes and returns plain
+data; nothing here prints or exits. The few ``*_lines``/``*_summary`` helpers
+turn that data into the text the CLI prints.
+
+Each function imports what it needs when it is called: pandas and pydantic
+take over a second to import, which ``kpi --help``, usage errors and
+``kpi rules schema`` should not pay.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kpi.engine.results import Results
-from kpi.engine.run import score
-from kpi.errors import Location, Problem, RulesError
-from kpi.io.inputs import Inputs
-from kpi.io.workbook import read_workbook
+from kpi.errors import Location, RulesError
 from kpi.periods import Period
-from kpi.report.tables import published_sheets
-from kpi.report.workbook import save_workbook
-from kpi.rules.loader import RulesFile, load_rules
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from kpi.annual.results import AnnualResults
+    from kpi.audit.impact_model import Impact
+    from kpi.audit.rules_diff import RuleChange
+    from kpi.audit.verify import VerifyReport
+    from kpi.engine.results import Results
+    from kpi.errors import Problem
+    from kpi.explain.model import Explanation
+    from kpi.io.inputs import Inputs
+    from kpi.rules.loader import RulesFile
+    from kpi.rules.schema import Rules
+    from kpi.template import Template
+
+__all__ = [
+    "annual",
+    "annual_impact",
+    "annual_json",
+    "annual_summary",
+    "check_effective",
+    "check_output",
+    "check_quarters",
+    "check_statutory",
+    "diff_rules",
+    "explain",
+    "explain_year",
+    "impact",
+    "impact_lines",
+    "load",
+    "load_rules",
+    "read_workbook",
+    "rule_change_lines",
+    "rules_schema",
+    "run",
+    "score",
+    "score_summary",
+    "summary",
+    "verify",
+    "warning_lines",
+    "write_annual",
+    "write_impact",
+    "write_results",
+    "write_template",
+]
 
 
 def check_effective(rules_file: RulesFile, period: Period) -> None:
@@ -52,46 +103,43 @@ def check_statutory(rules_file: RulesFile, period: Period) -> None:
         )
 
 
+def load_rules(path: str | Path) -> RulesFile:
+    """Read and validate a rules file (every problem at once, located by line)."""
+    from kpi.rules.loader import load_rules as load_file
+
+    return load_file(path)
+
+
+def read_workbook(path: str | Path, rules: RulesFile | Rules, period: Period) -> Inputs:
+    """Read and validate a period's input workbook under ``rules`` (a loaded rules file,
+    or its rules)."""
+    from kpi.io.workbook import read_workbook as read
+    from kpi.rules.loader import RulesFile
+
+    return read(path, rules.rules if isinstance(rules, RulesFile) else rules, period)
+
+
+def score(inputs: Inputs, rules_file: RulesFile, period: Period) -> Results:
+    """Every published number of method §6 for one validated workbook."""
+    from kpi.engine.run import score as score_period
+
+    return score_period(inputs, rules_file, period)
+
+
+def check_output(out: str | Path, *, force: bool, inputs: Iterable[str | Path]) -> None:
+    """Refuse a results path before anything is computed: the suffix, the folder, an
+    existing file without ``force``, one of ``inputs``, a folder that cannot be written."""
+    from kpi.report.output import check_output as check
+
+    check(Path(out), force=force, inputs=[Path(i) for i in inputs])
+
+
 def load(input_path: str | Path, rules_path: str | Path, period: Period) -> tuple[Inputs, RulesFile]:
     """Load the rules, check they govern ``period``, then read and validate the workbook."""
     rules_file = load_rules(rules_path)
     check_effective(rules_file, period)
     check_statutory(rules_file, period)
-    inputs = read_workbook(input_path, rules_file.rules, period)
-    inputs.warnings += year_hint(inputs, period)
-    return inputs, rules_file
-
-
-def year_hint(inputs: Inputs, period: Period) -> list[Problem]:
-    """A year scored as one period whose dated rows (点数, 否决) all lie in one quarter.
-
-    Scoring a quarter's workbook with ``--period 2024`` is allowed (the dates are
-    inside the year) but is almost always a mistake: 在岗月数 counts out of 12 and
-    the annual appraisal is not a long quarter. A warning at the first dated
-    row names the quarter and points to ``kpi annual``.
-    """
-    if period.quarter is not None:
-        return []
-    dated = [
-        (day, sheet, int(row))
-        for sheet in ("points", "vetoes")
-        for day, row in zip(inputs.frame(sheet)["date"], inputs.frame(sheet)["row"], strict=True)
-    ]
-    quarters = {(day.month - 1) // 3 + 1 for day, _, _ in dated}
-    if len(quarters) != 1:
-        return []
-    quarter = Period(period.year, quarters.pop())
-    _, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
-    return [
-        Problem.warning(
-            inputs.location(sheet, row, "date"),
-            f"period {period} is a whole year, but every date in "
-            f"{inputs.sheet_name('points')} and {inputs.sheet_name('vetoes')} lies in {quarter}: "
-            f"if this is that quarter's workbook, score it with --period {quarter} (a year counts "
-            "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
-            "up with kpi annual",
-        )
-    ]
+    return read_workbook(input_path, rules_file, period), rules_file
 
 
 def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Results:
@@ -100,14 +148,203 @@ def run(input_path: str | Path, rules_path: str | Path, period: Period) -> Resul
     return score(inputs, rules_file, period)
 
 
+def write_template(
+    rules_path: str | Path,
+    period: Period,
+    out: str | Path,
+    *,
+    lang: str = "zh",
+    force: bool = False,
+    previous: str | Path | None = None,
+) -> Template:
+    """Write a blank input workbook for ``period`` under the rules (``kpi template``).
+
+    With ``previous`` (last period's input workbook) its standing data is carried
+    over. ``out`` is checked before anything is read, and is never the rules file
+    or ``previous``, even with ``force``.
+    """
+    inputs = [Path(rules_path), *([Path(previous)] if previous is not None else [])]
+    check_output(Path(out), force=force, inputs=inputs)
+    rules_file = load_rules(rules_path)
+    check_effective(rules_file, period)
+    check_statutory(rules_file, period)
+    from kpi.template import make_template, save_template
+
+    template = make_template(rules_file, period, lang=lang, previous=previous)
+    save_template(template, Path(out), force=force, inputs=inputs)
+    return template
+
+
 def write_results(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
-    """Write the results workbook atomically; refuses to overwrite without ``force``
-    and never writes over the input workbook or the rules file."""
+    """Write the results workbook — the 汇总 sheet, then the published tables —
+    atomically; refuses to overwrite without ``force`` and never writes over the
+    input workbook or the rules file."""
+    from kpi.report.summary import summary_sheet
+    from kpi.report.tables import published_sheets
+    from kpi.report.workbook import save_workbook
+
     return save_workbook(
         Path(out),
-        published_sheets(results, lang),
+        [summary_sheet(results, lang), *published_sheets(results, lang)],
         lang=lang,
         period=results.period,
         force=force,
         inputs=[Path(results.inputs.path), Path(results.rules_file.path)],
     )
+
+
+# audits of a scored period ---------------------------------------------------------
+
+
+def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
+    """The derivation of ``who`` (a 工号, a department, or a unique 姓名): the steps the
+    engine modules give for that member, in sections titled in ``lang``."""
+    from kpi.explain.members import explain as explain_member
+
+    return explain_member(results, who, lang)
+
+
+def verify(
+    results_path: str | Path,
+    inputs: str | Path | Sequence[str | Path],
+    rules_path: str | Path,
+    evaluation: str | Path | None = None,
+) -> VerifyReport:
+    """Recompute a results workbook (from its input) or an annual workbook (from its quarters'
+    results workbooks: ``inputs``, by default the files its 运行信息 names, and ``evaluation``)
+    and report every cell that differs."""
+    from kpi.audit.verify import verify_workbook
+
+    given = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    return verify_workbook(results_path, given, rules_path, evaluation)
+
+
+def diff_rules(old_path: str | Path, new_path: str | Path) -> list[RuleChange]:
+    """The changes in meaning between two rules files (not in text or layout)."""
+    from kpi.audit.rules_diff import diff_rules as diff
+
+    return diff(load_rules(old_path), load_rules(new_path))
+
+
+def impact(data: str | Path, old_rules: str | Path, new_rules: str | Path, period: Period) -> Impact:
+    """Score ``data`` under both rules files and compare the published outcomes."""
+    from kpi.audit.impact import impact_of_rules
+
+    return impact_of_rules(data, old_rules, new_rules, period)
+
+
+def write_impact(
+    result: Impact, out: str | Path, *, force: bool = False, inputs: Iterable[Path] = (), lang: str = "zh"
+) -> None:
+    """Write impact.xlsx atomically (never over one of ``inputs``)."""
+    from kpi.audit.impact_report import write_impact_workbook
+
+    write_impact_workbook(result, Path(out), force, list(inputs), lang=lang)
+
+
+def annual_impact(
+    quarters: Sequence[str | Path],
+    old_rules: str | Path,
+    new_rules: str | Path,
+    year: int,
+    evaluation: str | Path | None = None,
+) -> Impact:
+    """Roll the same quarters' results up under both rules files and compare the years."""
+    from kpi.audit.impact import annual_impact_of_rules
+
+    return annual_impact_of_rules(quarters, old_rules, new_rules, year, evaluation)
+
+
+# the annual appraisal (method §10) --------------------------------------------------
+
+
+def annual(
+    quarters: Sequence[str | Path], rules_path: str | Path, year: int, evaluation: str | Path | None = None
+) -> AnnualResults:
+    """Read the quarters' results workbooks (and the year-end evaluation) and compute the year."""
+    from kpi.annual import run_annual
+
+    return run_annual(quarters, rules_path, year, evaluation)
+
+
+def check_quarters(
+    quarters: Sequence[str | Path], inputs: Sequence[str | Path], rules: Sequence[str | Path]
+) -> None:
+    """Verify each quarter's results against its input workbook (``--inputs``) as :func:`verify`
+    does; one rules file for every quarter or one per quarter. Raises with every difference."""
+    from kpi.annual import check_quarters as check
+
+    check(quarters, inputs, rules)
+
+
+def write_annual(results: AnnualResults, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
+    """Write the annual workbook atomically (never over a file the run read)."""
+    from kpi.annual import write_annual as write
+
+    return write(results, out, lang=lang, force=force)
+
+
+def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanation:
+    """The derivation of one member's year from the quarter values."""
+    from kpi.annual.explain import explain_year as explain_member_year
+
+    return explain_member_year(results, who, lang)
+
+
+def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
+    """The terminal summary of an annual run."""
+    from kpi.report.terminal import annual_summary as terminal_summary
+
+    return terminal_summary(results, lang)
+
+
+def annual_json(results: AnnualResults, out: str | None) -> dict[str, Any]:
+    """The ``annual --json`` document."""
+    from kpi.report.jsonout import annual_json as json_summary
+
+    return json_summary(results, out)
+
+
+def rules_schema() -> dict[str, Any]:
+    """The JSON Schema of the rules format (for editors)."""
+    from kpi.rules.jsonschema import rules_json_schema
+
+    return rules_json_schema()
+
+
+# text for the terminal ------------------------------------------------------------
+
+
+def rule_change_lines(changes: list[RuleChange]) -> list[str]:
+    """One line per rules change."""
+    from kpi.audit.rules_diff import lines
+
+    return lines(changes)
+
+
+def impact_lines(result: Impact) -> list[str]:
+    """The impact of a rules change as terminal lines."""
+    from kpi.audit.impact_report import render
+
+    return render(result)
+
+
+def summary(results: Results, lang: str = "zh") -> Group:
+    """The terminal summary of a run: departments, grade counts, the bonus against the pool."""
+    from kpi.report.terminal import summary as terminal_summary
+
+    return terminal_summary(results, lang)
+
+
+def score_summary(results: Results, out: str) -> dict[str, Any]:
+    """The ``score --json`` document."""
+    from kpi.report.jsonout import score_summary as json_summary
+
+    return json_summary(results, out)
+
+
+def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: bool = True) -> list[str]:
+    """``warning:`` lines for stderr."""
+    from kpi.report.terminal import warning_lines as lines
+
+    return lines(warnings, lang, in_workbook=in_workbook)

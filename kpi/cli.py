@@ -236,25 +236,22 @@ def score(
 ) -> None:
     """Score a period and write the results workbook."""
     from kpi import api
-    from kpi.report.jsonout import score_summary
-    from kpi.report.output import check_output
-    from kpi.report.terminal import summary, warning_lines
 
     _check_lang(lang)
 
     def action() -> Any:
-        check_output(out, force=force, inputs=[input, rules])
+        api.check_output(out, force=force, inputs=[input, rules])
         results = api.run(input, rules, period)
         api.write_results(results, out, lang=lang, force=force)
         return results
 
     results = _guard(as_json, action)
     if as_json:
-        out_console.print_json(json.dumps(score_summary(results, str(out)), ensure_ascii=False))
+        out_console.print_json(json.dumps(api.score_summary(results, str(out)), ensure_ascii=False))
         return
-    _print_lines(warning_lines(results.warnings, lang), err_console)
+    _print_lines(api.warning_lines(results.warnings, lang), err_console)
     if not quiet:
-        out_console.print(summary(results, lang))
+        out_console.print(api.summary(results, lang))
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
@@ -262,7 +259,6 @@ def score(
 def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
     """Check a workbook and the rules; report every problem at once."""
     from kpi import api
-    from kpi.report.terminal import warning_lines
 
     inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
@@ -271,7 +267,7 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
             json.dumps({"ok": True, "errors": [], "warnings": warnings}, ensure_ascii=False)
         )
         return
-    _print_lines(warning_lines(inputs.warnings, in_workbook=False), err_console)
+    _print_lines(api.warning_lines(inputs.warnings, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
     requests = len(inputs.service_requests)
@@ -322,9 +318,6 @@ def explain(
 ) -> None:
     """Show the full derivation of one member's score, rank, grade and bonus (with --year: of its year)."""
     from kpi import api
-    from kpi.annual import run_annual
-    from kpi.annual.explain import explain_year
-    from kpi.explain.members import explain as explain_member
 
     _check_lang(lang)
     if (period is None) == (year is None):
@@ -336,9 +329,9 @@ def explain(
 
     def action() -> Any:
         if year is not None:
-            return explain_year(run_annual(inputs, rules, year, evaluation), who, lang)
+            return api.explain_year(api.annual(inputs, rules, year, evaluation), who, lang)
         assert period is not None
-        return explain_member(api.run(inputs[0], rules, period), who, lang)
+        return api.explain(api.run(inputs[0], rules, period), who, lang)
 
     explanation = _guard(as_json, action)
     if as_json:
@@ -386,11 +379,7 @@ def annual(
     ] = False,
 ) -> None:
     """Roll the quarters' results up into the annual appraisal (年度考核) and write the annual workbook."""
-    from kpi.annual import check_quarters, run_annual, write_annual
-    from kpi.annual.explain import explain_year
-    from kpi.report.jsonout import annual_json
-    from kpi.report.output import check_output
-    from kpi.report.terminal import annual_summary, warning_lines
+    from kpi import api
 
     _check_lang(lang)
     if out is None and who is None:
@@ -399,30 +388,77 @@ def annual(
         raise typer.BadParameter("--input-rules goes with --inputs", param_hint="--input-rules")
 
     def action() -> Any:
-        read = [*quarters, rules, *([evaluation] if evaluation else [])]
         if out is not None:
-            check_output(out, force=force, inputs=read)
+            api.check_output(
+                out, force=force, inputs=[*quarters, rules, *([evaluation] if evaluation else [])]
+            )
         if inputs:
-            check_quarters(quarters, inputs, input_rules or [rules])
-        results = run_annual(quarters, rules, year, evaluation)
+            api.check_quarters(quarters, inputs, input_rules or [rules])
+        results = api.annual(quarters, rules, year, evaluation)
         if out is not None:
-            write_annual(results, out, lang=lang, force=force)
-        return results, explain_year(results, who, lang) if who is not None else None
+            api.write_annual(results, out, lang=lang, force=force)
+        return results, api.explain_year(results, who, lang) if who is not None else None
 
     results, explanation = _guard(as_json, action)
     if as_json:
-        payload = annual_json(results, None if out is None else str(out))
+        payload = api.annual_json(results, None if out is None else str(out))
         if explanation is not None:
             payload["explanation"] = explanation.as_dict()
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(warning_lines(results.warnings, lang), err_console)
+    _print_lines(api.warning_lines(results.warnings, lang), err_console)
     if explanation is not None:
         _print_lines(explanation.lines())
     elif not quiet:
-        out_console.print(annual_summary(results, lang))
+        out_console.print(api.annual_summary(results, lang))
     if out is not None and not quiet:
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
+
+
+@app.command()
+def template(
+    rules: RulesOpt,
+    period: PeriodOpt,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", readable=False, help="Blank input workbook to write (.xlsx).")
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            metavar="INPUT",
+            readable=False,
+            help="Last period's input: carry over 人员, 部门, 指标, 市级排名 and 市级分工.",
+        ),
+    ] = None,
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a blank input workbook for a period: sheets, headers, dropdowns, 填表说明."""
+    from kpi import api
+
+    _check_lang(lang)
+    made = _guard(
+        as_json,
+        lambda: api.write_template(rules, period, out, lang=lang, force=force, previous=previous),
+    )
+    carried = made.carried_rows()
+    if as_json:
+        payload = {
+            "ok": True,
+            "out": str(out),
+            "sheets": made.sheet_names(),
+            "carried": carried if previous is not None else None,
+            "warnings": [w.as_dict() for w in made.warnings],
+        }
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_lines(api.warning_lines(made.warnings, lang, in_workbook=False), err_console)
+    out_console.print(Text(f"wrote {out}: sheets {', '.join(made.sheet_names())}"), soft_wrap=True)
+    if previous is not None:
+        rows = ", ".join(f"{sheet} {n}" for sheet, n in carried.items())
+        out_console.print(Text(f"carried over from {previous}: {rows} rows"), soft_wrap=True)
 
 
 rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
@@ -434,9 +470,9 @@ def rules_check(
     path: Annotated[Path, typer.Argument(readable=False, help="Rules file (YAML).")], as_json: JsonOpt = False
 ) -> None:
     """Validate a rules file alone."""
-    from kpi.rules.loader import load_rules
+    from kpi import api
 
-    loaded = _guard(as_json, lambda: load_rules(path))
+    loaded = _guard(as_json, lambda: api.load_rules(path))
     rules_ = loaded.rules
     if as_json:
         out_console.print_json(
@@ -482,13 +518,7 @@ def rules_diff(
     as_json: JsonOpt = False,
 ) -> None:
     """List semantic rule changes; with --data, their impact on scores, grades and pay."""
-    from kpi.audit.impact import annual_impact_of_rules, impact_of_rules
-    from kpi.audit.impact_report import render as render_impact
-    from kpi.audit.impact_report import write_impact_workbook
-    from kpi.audit.rules_diff import diff_rules
-    from kpi.audit.rules_diff import lines as change_lines
-    from kpi.report.output import check_output
-    from kpi.rules.loader import load_rules
+    from kpi import api
 
     _check_lang(lang)
     if data and period is None and year is None:
@@ -503,19 +533,19 @@ def rules_diff(
         raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
 
     def action() -> Any:
-        changes = diff_rules(load_rules(old), load_rules(new))
+        changes = api.diff_rules(old, new)
         if not data:
             return changes, None
         sources = [*data, old, new, *([evaluation] if evaluation else [])]
         if out is not None:
-            check_output(out, force=force, inputs=sources)
+            api.check_output(out, force=force, inputs=sources)
         if year is not None:
-            result = annual_impact_of_rules(data, old, new, year, evaluation)
+            result = api.annual_impact(data, old, new, year, evaluation)
         else:
             assert period is not None
-            result = impact_of_rules(data[0], old, new, period)
+            result = api.impact(data[0], old, new, period)
         if out is not None:
-            write_impact_workbook(result, out, force, sources, lang=lang)
+            api.write_impact(result, out, force=force, inputs=sources, lang=lang)
         return changes, result
 
     changes, result = _guard(as_json, action)
@@ -527,10 +557,10 @@ def rules_diff(
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(change_lines(changes))
+    _print_lines(api.rule_change_lines(changes))
     if result is not None:
         out_console.print()
-        _print_lines(render_impact(result))
+        _print_lines(api.impact_lines(result))
     if out is not None:
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
@@ -538,9 +568,9 @@ def rules_diff(
 @rules_app.command("schema")
 def rules_schema() -> None:
     """Print the JSON Schema of the rules format (for editors)."""
-    from kpi.rules.jsonschema import rules_json_schema
+    from kpi import api
 
-    out_console.print(Text(json.dumps(rules_json_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
+    out_console.print(Text(json.dumps(api.rules_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
 
 
 @app.command()
@@ -574,9 +604,9 @@ def verify(
     as_json: JsonOpt = False,
 ) -> None:
     """Recompute a results or annual workbook and name every cell edited since it was written."""
-    from kpi.audit.verify import verify_workbook
+    from kpi import api
 
-    report = _guard(as_json, lambda: verify_workbook(results, input or [], rules, evaluation))
+    report = _guard(as_json, lambda: api.verify(results, input or [], rules, evaluation))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

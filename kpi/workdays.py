@@ -138,7 +138,7 @@ class WorkCalendar:
     # one day -------------------------------------------------------------------------
 
     def is_working(self, day: date) -> bool:
-        """§8: in the workdays, or Monday–Friday and not in the holidays."""
+        """Method §6.0: in the workdays, or Monday–Friday and not in the holidays."""
         if day in self.workdays or day in self.statutory_workdays:
             return True
         return day.weekday() < 5 and day not in self.holidays and day not in self.statutory_holidays

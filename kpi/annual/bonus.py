@@ -27,14 +27,22 @@ import pandas as pd
 from kpi.annual.quarters import Quarter
 from kpi.engine.bonus import allocate_pool
 from kpi.engine.columns import records
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
-from kpi.explain.model import Explanation, show
-from kpi.explain.sources import Cite, num
 from kpi.numbers import EXACT, ONE
 from kpi.rules.schema import Rules
 
 if TYPE_CHECKING:
     from kpi.rules.loader import RulesFile
+
+F = formulas(__name__, "10")
+PRODUCT = F("B Qn", "绩效基数 × 岗位系数 × 职务系数 × 在岗折算")  # one quarterly bonus row, as published
+BASE = F("B", "Σ quarters")
+WEIGHT = F("u", "grade_factor × B")
+TOTAL_WEIGHT = F("Σu", "")
+SHARE = F("share", "pool × u / Σu")
+FLOOR = F("floor", "")
+BONUS = F("bonus", "")
 
 COLUMNS = (
     "id",
@@ -132,65 +140,60 @@ def year_end_bonus(
     return records(rows, COLUMNS).astype({"graded": bool, "forfeited": bool, "extra_yuan": bool})
 
 
-# steps ----------------------------------------------------------------------------------------
+# derivations ---------------------------------------------------------------------------------
 
 
-def bonus_steps(ex: Explanation, bonus: pd.DataFrame, member: str, rules: Rules, cite: Cite) -> None:
-    """B from the quarterly bonus rows, u, the pool share, the remainder yuan, the bonus."""
+def steps(bonus: pd.DataFrame, member: str, rules: Rules, cite: Cite) -> list[Item] | None:
+    """B from the quarterly bonus rows, u, the pool share, the remainder yuan, the bonus;
+    None when the member has no bonus row in any quarter."""
     rows = bonus[bonus["id"] == member]
     if rows.empty:
-        return
+        return None
     annual = rules.annual
     assert annual is not None and annual.bonus is not None
     row = rows.iloc[0].to_dict()
-    section = ex.section("年度奖金 annual bonus")
-    for label, base, post, role, months, product, source in row["parts"]:
-        section.step(
-            f"{label} 绩效基数 × 岗位系数 × 职务系数 × 在岗折算",
+    items: list[Item] = [
+        PRODUCT.step(
             product,
+            label=f"B {label}",
             expression=" × ".join(num(v) for v in (base, post, role, months)),
             sources=[source],
         )
-    section.step(
-        "B",
-        row["base"],
-        formula="Σ quarters",
-        expression=" + ".join(num(p[5]) for p in row["parts"]),
-    )
+        for label, base, post, role, months, product, source in row["parts"]
+    ]
+    items.append(BASE.step(row["base"], expression=" + ".join(num(p[5]) for p in row["parts"])))
     if not row["graded"]:
-        section.fact("not graded in the year: u = 0, no annual bonus")
-        section.step("bonus", 0)
-        return
+        return [*items, fact("not graded in the year: u = 0, no annual bonus"), BONUS.step(0)]
     if row["forfeited"]:
-        section.fact(
+        why = fact(
             "vetoed in the year and veto.forfeit_bonus is true: u = 0, no annual bonus",
             cite.rule("veto", "forfeit_bonus"),
         )
-        section.step("bonus", 0)
-        return
-    section.step(
-        "u",
-        row["u"],
-        formula="grade_factor × B",
-        expression=f"{num(row['grade_factor'])} × {num(row['base'])}",
-        sources=[cite.rule("annual", "grades", "bands")],
-    )
+        return [*items, why, BONUS.step(0)]
     sum_u = tidy(EXACT.plus(sum(bonus["u"], Decimal(0))))
     pool = int(annual.bonus.pool)
     share = Fraction(pool) * Fraction(row["u"]) / Fraction(sum_u)
     paid = int((bonus["u"] > 0).sum())
-    section.step("Σu", sum_u, note=f"{paid} member(s) with u > 0; not graded and forfeited members left out")
-    section.step(
-        "share",
-        share,
-        formula="pool × u / Σu",
-        expression=f"{pool} × {show(row['u'])} / {show(sum_u)}",
-        sources=[cite.rule("annual", "bonus", "pool")],
-    )
     left = int(bonus["extra_yuan"].sum())
-    section.step("floor", int(share), expression=f"floor({show(share)})")
-    section.fact(
-        f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "
-        f"remainders (ties by id): {'+1 yuan' if row['extra_yuan'] else 'no extra yuan'}"
-    )
-    section.step("bonus", int(row["bonus"]), expression=f"{int(share)} + {1 if row['extra_yuan'] else 0}")
+    return [
+        *items,
+        WEIGHT.step(
+            row["u"],
+            expression=f"{num(row['grade_factor'])} × {num(row['base'])}",
+            sources=[cite.rule("annual", "grades", "bands")],
+        ),
+        TOTAL_WEIGHT.step(
+            sum_u, note=f"{paid} member(s) with u > 0; not graded and forfeited members left out"
+        ),
+        SHARE.step(
+            share,
+            expression=f"{pool} × {show(row['u'])} / {show(sum_u)}",
+            sources=[cite.rule("annual", "bonus", "pool")],
+        ),
+        FLOOR.step(int(share), expression=f"floor({show(share)})"),
+        fact(
+            f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "
+            f"remainders (ties by id): {'+1 yuan' if row['extra_yuan'] else 'no extra yuan'}"
+        ),
+        BONUS.step(int(row["bonus"]), expression=f"{int(share)} + {1 if row['extra_yuan'] else 0}"),
+    ]

@@ -2,9 +2,9 @@
 
 This module only finds the member and puts the sections in order; each step
 comes from the module that computes it (:mod:`~kpi.annual.scores`,
-:mod:`~kpi.annual.grading`, :mod:`~kpi.annual.bonus`, and the quarterly
-evaluation section for the year-end 测评), reading the published annual
-frames, never recomputing.
+:mod:`~kpi.annual.grading`, :mod:`~kpi.annual.bonus`, and
+:mod:`kpi.engine.evaluation` for the year-end 测评), reading the published
+annual frames, never recomputing.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from kpi.annual.bonus import bonus_steps
-from kpi.annual.grading import annual_view, grade_steps
+from kpi.annual import bonus, grading, scores
 from kpi.annual.results import NOT_GRADED, AnnualResults
-from kpi.annual.scores import quarter_steps, score_steps, veto_steps
+from kpi.engine import evaluation
+from kpi.engine.steps import Cite, Item, fact
 from kpi.errors import KpiError, Location
-from kpi.explain.evaluation import evaluation_section
 from kpi.explain.model import Explanation, Section
-from kpi.explain.sources import Cite
 
 _KIND = {"main_leader": "主要领导 main leader", "leader_in_charge": "分管领导 leader in charge"}
 _POPULATION = {"individuals": "个人 individual", "leaders": "领导 leader", "departments": "部门 department"}
@@ -65,29 +63,36 @@ def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanat
     frame = results.population(population)
     column = "department" if population == "departments" else "id"
     row: dict[str, Any] = {str(k): v for k, v in frame[frame[column] == key].iloc[0].items()}
-    rules_file = results.rules_file
-    year_end = results.year_end
-    cite = Cite.of(rules_file, lambda sheet: year_end.sheet if year_end is not None else sheet)
-    kind = population.removesuffix("s")
-    ex = Explanation(key, kind, "", lang)
+    cite = Cite(results)
+    annual = results.annual
+    ex = Explanation(key, population.removesuffix("s"), "", lang)
     name = f"{key} {row['name']}" if population != "departments" else f"{ex.pick('部门 department')} {key}"
     extra = f"  {ex.pick(_KIND[row['kind']])}" if population == "leaders" else ""
     ex.title = f"{name}{extra}  ({ex.pick('年度考核 annual appraisal')} {results.year})"
     ex.sections.append(_sources(ex, results))
-    _member(ex, row, population)
-    annual = results.annual
-    quarter_steps(ex, row, annual, cite)
-    if results.rules.evaluation is not None and year_end is not None:
-        evaluation_section(ex, results, cite, key)
-    score_steps(ex, row, annual, cite)
-    veto_steps(ex, row, annual, cite)
+    ex.section("成员 member", _member(ex, row, population))
+    ex.section("季度得分 quarter scores", scores.quarter_steps(row, annual, cite))
+    if results.year_end is not None:
+        _optional(ex, "年终测评 year-end evaluation", evaluation.steps(results, key, cite))
+    ex.section("年度得分 annual score", scores.score_steps(row, annual, cite))
+    _optional(ex, "否决 veto", scores.veto_steps(row, annual, cite))
     graded = int(frame["graded"].sum())
-    view = annual_view(results.rules)
-    grade_steps(ex, row, population, graded, results.quotas[population], results.quota_sources, view, cite)
-    if results.bonus is not None and population != "departments":
-        bonus_steps(ex, results.bonus, key, results.rules, cite)
+    quotas, sources = results.quotas[population], results.quota_sources
+    view = grading.annual_view(results.rules)
+    ex.section(
+        "排名与等次 rank and grade",
+        grading.steps(row, population, graded, quotas, sources, view, cite, lang),
+    )
+    if results.bonus is not None:
+        _optional(ex, "年度奖金 annual bonus", bonus.steps(results.bonus, key, results.rules, cite))
     ex.final = _final(results, row, key, lang)
     return ex
+
+
+def _optional(ex: Explanation, title: str, items: list[Item] | None) -> None:
+    """A section only when its module has steps for this member (None: it does not apply)."""
+    if items is not None:
+        ex.section(title, items)
 
 
 def _sources(ex: Explanation, results: AnnualResults) -> Section:
@@ -105,19 +110,20 @@ def _sources(ex: Explanation, results: AnnualResults) -> Section:
     return section
 
 
-def _member(ex: Explanation, row: dict[str, Any], population: str) -> None:
+def _member(ex: Explanation, row: dict[str, Any], population: str) -> list[Item]:
     """Which quarters the member appears in, in which population, and where it is now."""
-    section = ex.section("成员 member")
     runs: list[tuple[str, list[str]]] = []
     for seen in row["seen"]:
         if runs and runs[-1][0] == seen.population:
             runs[-1][1].append(seen.label)
         else:
             runs.append((seen.population, [seen.label]))
-    text = "; ".join(f"{ex.pick(_POPULATION[p])} in {', '.join(labels)}" for p, labels in runs)
-    section.fact(text)
+    items: list[Item] = [
+        fact("; ".join(f"{ex.pick(_POPULATION[p])} in {', '.join(labels)}" for p, labels in runs))
+    ]
     if population == "individuals" and row.get("department"):
-        section.fact(f"{ex.pick('部门 department')} {row['department']} (latest quarter)")
+        items.append(fact(f"{ex.pick('部门 department')} {row['department']} (latest quarter)"))
+    return items
 
 
 def _final(results: AnnualResults, row: dict[str, Any], key: str, lang: str) -> dict[str, Any]:

@@ -21,13 +21,17 @@ import pandas as pd
 from kpi.annual.members import MEMBER_WORD
 from kpi.annual.results import NOT_GRADED
 from kpi.engine.grades import QuotaOf, grade_population, quota_table
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import Location, Problem
-from kpi.explain.model import Explanation, show
-from kpi.explain.sources import Cite, num
 from kpi.rules.schema import Rules
 
 if TYPE_CHECKING:
     from kpi.rules.loader import RulesFile
+
+F = formulas(__name__, "10")
+RANK = F("rank", "")  # competition rank among the graded members of the population
+QUOTA_PLACES = F("quota places", "")  # floor|round|ceil(n × quota) with the annual bands
+GRADE = F("grade", "")  # the band reached, moved down by full quotas, capped by a veto in the year
 
 #: The key column of each population's published frame.
 KEY = {"individuals": "id", "leaders": "id", "departments": "department"}
@@ -146,11 +150,10 @@ def _published(frame: pd.DataFrame, grading: pd.DataFrame, population: str) -> p
     return out.astype({"graded": bool, "vetoed": bool}).rename(columns={"id": KEY[population]})
 
 
-# steps ----------------------------------------------------------------------------------------
+# derivations ---------------------------------------------------------------------------------
 
 
-def grade_steps(
-    ex: Explanation,
+def steps(
     row: dict[str, Any],
     population: str,
     graded_count: int,
@@ -158,61 +161,71 @@ def grade_steps(
     quota_sources: dict[tuple[str, str], tuple[Decimal, str]],
     view: Rules,
     cite: Cite,
-) -> None:
-    """Rank among the graded, the band the score reached, the quota places tried, the grade."""
-    section = ex.section("排名与等次 rank and grade")
+    lang: str = "zh",
+) -> list[Item]:
+    """Rank among the graded, the band the score reached, the quota places of the bands tried
+    (none for a member vetoed in the year), and the grade; or why the member is not graded."""
     annual = view.annual
     assert annual is not None
     if not row["graded"]:
-        section.fact(
-            f"appears in {row['quarters']} quarter(s), fewer than annual.min_quarters "
-            f"{annual.min_quarters}: not graded, left out of n and of the bonus",
-            cite.rule("annual", "min_quarters"),
+        return [
+            fact(
+                f"appears in {row['quarters']} quarter(s), fewer than annual.min_quarters "
+                f"{annual.min_quarters}: not graded, left out of n and of the bonus",
+                cite.rule("annual", "min_quarters"),
+            ),
+            GRADE.step(NOT_GRADED[lang]),
+        ]
+    items: list[Item] = [
+        RANK.step(
+            int(row["rank"]),
+            note=f"of {graded_count} graded {population}, by score descending then id (competition ranking)",
         )
-        section.step("grade", NOT_GRADED[ex.lang])
-        return
-    section.step(
-        "rank",
-        int(row["rank"]),
-        note=f"of {graded_count} graded {population}, by score descending then id (competition ranking)",
-    )
+    ]
     bands = view.grades.bands
     reached = next(i for i, b in enumerate(bands) if b.name == row["band"])
-    section.fact(
-        f"score {show(row['score'])} reaches band {bands[reached].name} (min {show(bands[reached].min)})",
-        cite.rule("annual", "grades", "bands", reached, "min"),
+    items.append(
+        fact(
+            f"score {show(row['score'])} reaches band {bands[reached].name} (min {show(bands[reached].min)})",
+            cite.rule("annual", "grades", "bands", reached, "min"),
+        )
     )
     final = next(i for i, b in enumerate(bands) if b.name == row["grade"])
     group = str(row["quota_group"] or "")
+    rounding = view.grades.quota_rounding
     for i in [] if row["vetoed"] else range(reached, final + 1):
         band = bands[i]
         by_grade = quota_sources.get((band.name, group)) if population == "individuals" else None
         if by_grade is not None:
             quota, department_grade = by_grade
-            section.fact(
-                f"{group} is graded {department_grade} for the year: "
-                f"the quota of {band.name} is {show(quota)}",
-                cite.rule("annual", "grades", "bands", i, "quota_by_department_grade", department_grade),
+            items.append(
+                fact(
+                    f"{group} is graded {department_grade} for the year: "
+                    f"the quota of {band.name} is {show(quota)}",
+                    cite.rule("annual", "grades", "bands", i, "quota_by_department_grade", department_grade),
+                )
             )
             key = "quota_by_department_grade"
         elif band.quota is None:
             continue
         else:
             quota, key = band.quota, "quota"
-        rounding = view.grades.quota_rounding
         where = f" in {group}" if group else ""
-        section.step(
-            f"quota places of {band.name}{where}",
-            quotas.get((band.name, group), 0),
-            formula=f"{rounding}(n × quota)",
-            expression=f"{rounding}({int(row['quota_n'])} × {num(quota)})",
-            sources=[
-                cite.rule("annual", "grades", "bands", i, key),
-                cite.rule("annual", "grades", "quota_rounding"),
-            ],
+        items.append(
+            QUOTA_PLACES.step(
+                quotas.get((band.name, group), 0),
+                label=f"quota places of {band.name}{where}",
+                formula=f"{rounding}(n × quota)",
+                expression=f"{rounding}({int(row['quota_n'])} × {num(quota)})",
+                sources=[
+                    cite.rule("annual", "grades", "bands", i, key),
+                    cite.rule("annual", "grades", "quota_rounding"),
+                ],
+            )
         )
     if row["grade_note"]:
-        section.fact(str(row["grade_note"]))
-    if row["quota_place"] is not None and not pd.isna(row["quota_place"]):
-        section.fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}")
-    section.step("grade", row["grade"], note=f"factor {show(row['grade_factor'])}")
+        items.append(fact(str(row["grade_note"])))
+    if row["quota_place"] is not None:
+        items.append(fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}"))
+    items.append(GRADE.step(row["grade"], note=f"factor {show(row['grade_factor'])}"))
+    return items

@@ -26,6 +26,16 @@ if TYPE_CHECKING:
 NOT_GRADED = {"zh": "不定等次", "en": "not_graded"}
 
 
+@dataclass(frozen=True)
+class YearEndSheets:
+    """The one workbook an annual run cites rows of by sheet: the year-end 测评."""
+
+    sheet: str
+
+    def sheet_name(self, sheet: str) -> str:
+        return self.sheet
+
+
 @dataclass
 class AnnualResults:
     """One year rolled up from its quarters under one rules file.
@@ -77,6 +87,12 @@ class AnnualResults:
     @property
     def period(self) -> Period:
         return Period(self.year)
+
+    @property
+    def inputs(self) -> YearEndSheets:
+        """Where the year's own rows are cited: the year-end evaluation's 测评 sheet
+        (the quarters' rows are cited with their period, as ``2024Q3 个人得分!7``)."""
+        return YearEndSheets(self.year_end.sheet if self.year_end is not None else "测评")
 
     def population(self, name: str) -> pd.DataFrame:
         """individuals | leaders | departments."""

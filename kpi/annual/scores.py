@@ -8,7 +8,8 @@
   year (with ``veto_any_quarter``) when 否决 is 是 in any of its quarters.
 
 Both means are exact fractions rounded once, when published; Y uses the
-published A, as every later step of the method uses published values.
+published A, as every later step of the method uses published values. The
+``*_steps`` functions give one member's derivation from its published row.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ import pandas as pd
 
 from kpi.annual.members import Member
 from kpi.engine.columns import records as frame_of
+from kpi.engine.steps import Cite, Item, fact, formulas, weighted_mean_expression
 from kpi.errors import ComputeError, Location
-from kpi.explain.model import Explanation
-from kpi.explain.sources import Cite, weighted_mean_expression
 from kpi.numbers import EXACT, ONE, r2_exact
 from kpi.rules.schema import Annual
 
 if TYPE_CHECKING:
     from kpi.rules.loader import RulesFile
+
+F = formulas(__name__, "10")
+QUARTER = F("S", "")  # a quarter's 综合得分, read from its results workbook
+MEAN = F("A", "r2(Σ v S / Σ v)")
+SCORE = F("Y", "r2((W_q × A + W_e × E) / (W_q + W_e))")
 
 #: Columns of the scored frame, in order (``key`` is the 工号 or the department).
 COLUMNS = (
@@ -103,13 +108,9 @@ def annual_scores(
     return frame_of(made, COLUMNS).astype({"vetoed": bool, "graded": bool})
 
 
-# steps ----------------------------------------------------------------------------------------
+# derivations ---------------------------------------------------------------------------------
 
-_POPULATION = {
-    "individuals": "个人得分 individuals",
-    "leaders": "领导得分 leaders",
-    "departments": "部门得分 departments",
-}
+_POPULATION = {"individuals": "个人得分", "leaders": "领导得分", "departments": "部门得分"}
 
 
 def decimal_of(value: Fraction) -> Decimal:
@@ -117,63 +118,63 @@ def decimal_of(value: Fraction) -> Decimal:
     return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
-def quarter_steps(ex: Explanation, row: dict[str, Any], annual: Annual, cite: Cite) -> None:
-    """Each quarter's published 综合得分 and the quarter mean A."""
-    section = ex.section("季度得分 quarter scores")
+def quarter_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item]:
+    """Each quarter's published 综合得分 (with its sheet and row), then the quarter mean A."""
+    items: list[Item] = []
     for seen in row["seen"]:
-        notes = [ex.pick(_POPULATION[seen.population])]
-        if seen.vetoed:
-            notes.append(ex.pick("否决 vetoed"))
-        section.step(f"S {seen.label}", seen.score, note=", ".join(notes), sources=[seen.source])
+        note = _POPULATION[seen.population] + ("，否决" if seen.vetoed else "")
+        items.append(QUARTER.step(seen.score, label=f"S {seen.label}", note=note, sources=[seen.source]))
     weights = annual.quarter_weights
     pairs = [(w, s.score) for (_, w), s in zip(row["weights"], row["seen"], strict=True)]
-    section.step(
-        "A",
-        row["quarters_mean"],
-        formula="r2(Σ v S / Σ v)",
-        expression=weighted_mean_expression(pairs),
-        exact=decimal_of(row["mean_exact"]),
-        note=f"over the {row['quarters']} quarter(s) it appears in"
-        + ("" if weights else "; no annual.quarter_weights: v = 1 each"),
-        sources=[cite.rule("annual", "quarter_weights")] if weights else [],
+    items.append(
+        MEAN.step(
+            row["quarters_mean"],
+            expression=weighted_mean_expression(pairs),
+            exact=decimal_of(row["mean_exact"]),
+            note=f"over the {row['quarters']} quarter(s) it appears in"
+            + ("" if weights else "; no annual.quarter_weights: v = 1 each"),
+            sources=[cite.rule("annual", "quarter_weights")] if weights else [],
+        )
     )
+    return items
 
 
-def score_steps(ex: Explanation, row: dict[str, Any], annual: Annual, cite: Cite) -> None:
-    """The annual score Y from A and E_year."""
-    section = ex.section("年度得分 annual score")
+def score_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item]:
+    """The annual score Y from A and E_year (Y = A without a year-end evaluation score)."""
     if row["evaluation"] is None:
-        section.step("Y", row["score"], formula="A", note="no year-end evaluation score: Y = A")
-        return
+        return [SCORE.step(row["score"], formula="A", note="no year-end evaluation score: Y = A")]
     w = annual.weights
-    section.step(
-        "Y",
-        row["score"],
-        formula="r2((W_q × A + W_e × E) / (W_q + W_e))",
-        expression=weighted_mean_expression(
-            [(w.quarters, row["quarters_mean"]), (w.evaluation, row["evaluation"])]
-        ),
-        exact=decimal_of(row["score_exact"]),
-        sources=[cite.rule("annual", "weights")],
-    )
+    return [
+        SCORE.step(
+            row["score"],
+            expression=weighted_mean_expression(
+                [(w.quarters, row["quarters_mean"]), (w.evaluation, row["evaluation"])]
+            ),
+            exact=decimal_of(row["score_exact"]),
+            sources=[cite.rule("annual", "weights")],
+        )
+    ]
 
 
-def veto_steps(ex: Explanation, row: dict[str, Any], annual: Annual, cite: Cite) -> None:
-    """The quarters with 否决 是, and whether they veto the year."""
+def veto_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item] | None:
+    """The quarters with 否决 是 and whether they veto the year; None when none is vetoed."""
     vetoed = [s for s in row["seen"] if s.vetoed]
     if not vetoed:
-        return
-    section = ex.section("否决 veto")
-    for seen in vetoed:
-        section.fact(f"{seen.label}: {ex.pick('否决 vetoed')}", seen.source)
+        return None
+    items: list[Item] = [fact(f"{s.label}: 否决 是", s.source) for s in vetoed]
     if annual.veto_any_quarter:
-        section.fact(
-            f"vetoed in the year: grade at most {annual.veto_max_grade}, never a quota place",
-            cite.rule("annual", "veto_any_quarter"),
-            cite.rule("annual", "veto_max_grade"),
+        items.append(
+            fact(
+                f"vetoed in the year: grade at most {annual.veto_max_grade}, never a quota place",
+                cite.rule("annual", "veto_any_quarter"),
+                cite.rule("annual", "veto_max_grade"),
+            )
         )
     else:
-        section.fact(
-            "annual.veto_any_quarter is false: the year itself is not vetoed",
-            cite.rule("annual", "veto_any_quarter"),
+        items.append(
+            fact(
+                "annual.veto_any_quarter is false: the year itself is not vetoed",
+                cite.rule("annual", "veto_any_quarter"),
+            )
         )
+    return items

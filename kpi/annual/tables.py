@@ -3,9 +3,9 @@
 Like the quarterly tables (:mod:`kpi.report.tables`), one definition of each
 sheet and column (key, Chinese and English header, cell kind) serves the
 workbook, ``verify`` and ``--json``; the cell kinds give the number formats.
-The workbook opens with 汇总 (members, grade distribution against the quota
-places, pool against paid), then 年度个人, 年度部门, 年度领导, 年度奖金 (with
-``annual.bonus``) and 运行信息.
+The workbook opens with 汇总 (:mod:`~kpi.annual.summary`), then 年度个人,
+年度部门, 年度领导, 年度奖金 (with ``annual.bonus``, ending in a 合计 row) and
+运行信息. The lowest annual band is highlighted in 等次, as in a quarter.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pandas as pd
 
 from kpi import __version__
 from kpi.annual.results import NOT_GRADED, AnnualResults
-from kpi.report.tables import KIND_LABELS, RUN_INFO, Column, Sheet, column
+from kpi.report.summary import Summary
+from kpi.report.tables import KIND_LABELS, RUN_INFO, Column, Sheet, column, total_row
 
 _c = column
 
@@ -27,7 +28,7 @@ _TAIL = (
     _c("score", "年度得分", "score"),
     _c("vetoed_quarters", "否决季度"),
     _c("rank", "排名", "int"),
-    _c("grade", "等次"),
+    _c("grade", "等次", "grade"),
 )
 ANNUAL_INDIVIDUALS = (_c("id", "工号"), _c("name", "姓名"), _c("department", "部门"), *_QUARTERS, *_TAIL)
 ANNUAL_DEPARTMENTS = (_c("department", "部门"), *_QUARTERS, *_TAIL)
@@ -39,14 +40,6 @@ ANNUAL_BONUS = (
     _c("base", "折算基数", "coef"),
     _c("grade_factor", "等次系数", "coef"),
     _c("bonus", "年度奖金", "money"),
-)
-SUMMARY = (
-    _c("item", "项目"),
-    _c("population", "对象"),
-    _c("grade", "等次"),
-    _c("count", "人数", "int"),
-    _c("quota", "名额", "int"),
-    _c("amount", "金额", "money"),
 )
 
 #: Sheet key → (zh, en) titles, in workbook order.
@@ -87,35 +80,22 @@ ANNUAL_RUN_INFO: dict[str, tuple[str, str]] = {
 #: 运行信息 rows that name where a file was (verify skips them: files move).
 PATH_ROWS = ("rules_file", "quarter_file", "evaluation_file")
 
-SUMMARY_LABELS = {
-    "zh": {
-        "members": "成员",
-        "graded": "参加定等",
-        "grades": "等次分布",
-        "vetoed": "年内否决",
-        "pool": "年终奖金池",
-        "paid": "年度奖金合计",
-        "populations": {"individuals": "个人", "departments": "部门", "leaders": "领导"},
-    },
-    "en": {
-        "members": "members",
-        "graded": "graded",
-        "grades": "grades",
-        "vetoed": "vetoed in the year",
-        "pool": "year-end pool",
-        "paid": "annual bonus paid",
-        "populations": {"individuals": "individuals", "departments": "departments", "leaders": "leaders"},
-    },
-}
-
 
 def label(key: str, lang: str) -> str:
     zh, en = ANNUAL_RUN_INFO[key]
     return en if lang == "en" else zh
 
 
-def _sheet(key: str, columns: tuple[Column, ...], rows: list[list[Any]]) -> Sheet:
-    return Sheet(key, *ANNUAL_TITLES[key], columns, rows)
+def _sheet(
+    key: str,
+    columns: tuple[Column, ...],
+    rows: list[list[Any]],
+    lang: str,
+    marks: dict[str, str] | None = None,
+) -> Sheet:
+    """A table; 年度奖金 ends in a 合计 row (its money column summed), as 绩效奖金 does."""
+    totals = [total_row(columns, rows, lang)] if key == "annual_bonus" else []
+    return Sheet(key, *ANNUAL_TITLES[key], columns, rows, totals, marks or {})
 
 
 def _cells(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[list[Any]]:
@@ -134,14 +114,23 @@ def _cells(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[
     return rows
 
 
-def annual_sheets(results: AnnualResults, lang: str = "zh") -> list[Sheet]:
-    """Every sheet of the annual workbook, in order."""
-    sheets = [summary_sheet(results, lang)]
-    for population, (key, columns) in POPULATION_SHEETS.items():
-        sheets.append(_sheet(key, columns, _cells(results.population(population), columns, lang)))
+def annual_sheets(results: AnnualResults, lang: str = "zh") -> list[Sheet | Summary]:
+    """Every sheet of the annual workbook, in order: 汇总 first, then the tables."""
+    from kpi.annual.summary import annual_summary_sheet
+
+    return [annual_summary_sheet(results, lang), *annual_tables(results, lang)]
+
+
+def annual_tables(results: AnnualResults, lang: str = "zh") -> list[Sheet]:
+    """The tables of the annual workbook (every sheet but 汇总)."""
+    marks = {"grade": results.annual.grades.bands[-1].name}
+    sheets = [
+        _sheet(key, columns, _cells(results.population(population), columns, lang), lang, marks)
+        for population, (key, columns) in POPULATION_SHEETS.items()
+    ]
     if results.bonus is not None:
-        sheets.append(_sheet("annual_bonus", ANNUAL_BONUS, _cells(results.bonus, ANNUAL_BONUS, lang)))
-    sheets.append(_sheet("run_info", RUN_INFO, run_info_rows(results, lang)))
+        sheets.append(_sheet("annual_bonus", ANNUAL_BONUS, _cells(results.bonus, ANNUAL_BONUS, lang), lang))
+    sheets.append(_sheet("run_info", RUN_INFO, run_info_rows(results, lang), lang))
     return sheets
 
 
@@ -195,32 +184,3 @@ def money(results: AnnualResults) -> dict[str, int | None]:
         "paid": sum(paid),
         "paid_members": sum(1 for b in paid if b > 0),
     }
-
-
-def summary_sheet(results: AnnualResults, lang: str) -> Sheet:
-    """汇总: members and graded members per population, the grade distribution against the
-    quota places, vetoed members, the pool against what is paid."""
-    t: dict[str, Any] = SUMMARY_LABELS[lang]
-    rows: list[list[Any]] = []
-    for population in POPULATION_SHEETS:
-        frame = results.population(population)
-        who = t["populations"][population]
-        rows.append([t["members"], who, None, len(frame), None, None])
-        rows.append([t["graded"], who, None, int(frame["graded"].sum()), None, None])
-    for population in POPULATION_SHEETS:
-        who = t["populations"][population]
-        places = results.quotas.get(population, {})
-        for band, count in grade_counts(results, population).items():
-            quota = sum(n for (b, _), n in places.items() if b == band) if band is not None else None
-            has_quota = band is not None and any(b == band for b, _ in places)
-            rows.append(
-                [t["grades"], who, band or NOT_GRADED[lang], count, quota if has_quota else None, None]
-            )
-    for population in POPULATION_SHEETS:
-        frame = results.population(population)
-        rows.append([t["vetoed"], t["populations"][population], None, int(frame["vetoed"].sum()), None, None])
-    totals = money(results)
-    if totals["pool"] is not None:
-        rows.append([t["pool"], None, None, None, None, totals["pool"]])
-        rows.append([t["paid"], None, None, totals["paid_members"], None, totals["paid"]])
-    return _sheet("summary", SUMMARY, rows)

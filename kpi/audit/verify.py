@@ -15,6 +15,9 @@ is :mod:`kpi.audit.results_book`; this module compares and reports.
 * Rows are aligned (``difflib``) before cells are compared, so a deleted or
   inserted row is reported once as a missing or extra row rather than as every
   cell below it.
+* The 合计 row of 绩效奖金 and every cell of the 汇总 sheet are published values
+  (numbers, never formulas) and are compared like any other: an edited bonus is
+  reported at its cell, and so is an edited total or summary figure.
 * On 运行信息 the paths of the input and rules files are skipped: they record
   how the files were named on the command line, which legitimately differs
   between machines. The two sha256 rows are compared with the files given and,
@@ -49,6 +52,7 @@ from kpi.engine.results import Results
 from kpi.errors import Location, Problem, column_letter
 from kpi.numbers import from_float
 from kpi.periods import Period
+from kpi.report.summary import Summary, summary_sheet
 from kpi.report.tables import Sheet, published_sheets
 
 if TYPE_CHECKING:
@@ -139,16 +143,19 @@ def verify(
     period = recorded_period(book, lang, name)
     results = api.run(input_path, rules_path, period)
     problems = _changed_files(book, results, lang, name, str(input_path), str(rules_path))
+    summary = summary_sheet(results, lang)
+    problems += _compare_summary(summary, lang, book, name)
     sheets = published_sheets(results, lang)
     for sheet in sheets:
         problems += _compare_sheet(sheet, lang, book, name)
-    expected = {s.name(lang) for s in sheets}
+    expected = {summary.name(lang), *(s.name(lang) for s in sheets)}
     problems += [
         Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
         for title in book
         if title not in expected
     ]
-    cells = sum(len(s.columns) * (len(s.rows) + 1) for s in sheets)
+    cells = sum(len(s.columns) * (len(s.rows) + len(s.totals) + 1) for s in sheets)
+    cells += sum(v is not None for row in summary.values() for v in row)
     return VerifyReport(name, str(input_path), str(rules_path), lang, period, cells, problems)
 
 
@@ -196,6 +203,16 @@ def _short(sha: Any) -> str:
     return "blank" if sha is None else f"{str(sha)[:16]}…"
 
 
+def _compare_summary(summary: Summary, lang: str, book: dict[str, list[Row]], name: str) -> list[Problem]:
+    """The 汇总 sheet, cell by cell, against the grid a fresh computation gives."""
+    title = summary.name(lang)
+    if title not in book:
+        missing = "sheet missing: recomputing gives a summary sheet"
+        return [Problem(Location(name, title), missing, "missing_sheet")]
+    expected = [(i, tuple(r)) for i, r in enumerate(summary.values(), start=1)]
+    return _compare_rows(expected, list(enumerate(book[title], start=1)), Location(name, title))
+
+
 def _compare_sheet(
     sheet: Sheet, lang: str, book: dict[str, list[Row]], name: str, skipped: set[str] | None = None
 ) -> list[Problem]:
@@ -203,7 +220,7 @@ def _compare_sheet(
     (default: the quarterly file paths and hashes, compared on their own)."""
     title = sheet.name(lang)
     expected = [(1, tuple(c.header(lang) for c in sheet.columns))]
-    expected += [(i, tuple(r)) for i, r in enumerate(sheet.rows, start=2)]
+    expected += [(i, tuple(r)) for i, r in enumerate([*sheet.rows, *sheet.totals], start=2)]
     if title not in book:
         return [
             Problem(
@@ -323,7 +340,8 @@ def verify_annual(
     that differs. Without ``quarters`` (or ``evaluation``) the files named on its 运行信息 are
     read: 季度文件 and 年终测评文件, as the run recorded them."""
     from kpi.annual import run_annual
-    from kpi.annual.tables import ANNUAL_TITLES, annual_sheets
+    from kpi.annual.summary import annual_summary_sheet
+    from kpi.annual.tables import ANNUAL_TITLES, annual_tables
 
     name = str(results_path)
     book = read_book(results_path) if book is None else book
@@ -337,20 +355,23 @@ def verify_annual(
         evaluation = next((v for v in recorded.get("evaluation_file", []) if v), None)
     results = run_annual(quarters, rules_path, year, evaluation)
     problems = _changed_annual_files(book, results, lang, name)
-    sheets = annual_sheets(results, lang)
+    summary = annual_summary_sheet(results, lang)
+    problems += _compare_summary(summary, lang, book, name)
+    sheets = annual_tables(results, lang)
     skipped = {
         _annual_label(k, lang) for k in ("rules_file", "rules_sha256", "quarter_file", "quarter_sha256")
     }
     skipped |= {_annual_label(k, lang) for k in ("evaluation_file", "evaluation_sha256")}
     for sheet in sheets:
         problems += _compare_sheet(sheet, lang, book, name, skipped)
-    expected = {s.name(lang) for s in sheets}
+    expected = {summary.name(lang), *(s.name(lang) for s in sheets)}
     problems += [
         Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
         for title in book
         if title not in expected
     ]
-    cells = sum(len(s.columns) * (len(s.rows) + 1) for s in sheets)
+    cells = sum(len(s.columns) * (len(s.rows) + len(s.totals) + 1) for s in sheets)
+    cells += sum(v is not None for row in summary.values() for v in row)
     given = ", ".join(str(q) for q in quarters)
     return VerifyReport(name, given, str(rules_path), lang, results.period, cells, problems)
 

@@ -12,15 +12,32 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kpi.engine.columns import objects
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
 from kpi.numbers import EXACT, ONE, round0
 from kpi.rules.schema import Rules
 
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
 MONTHS_PLACES = Decimal("0.0001")
+
+F = formulas(__name__, "6.9")
+MONTHS = F("months_factor", "")  # 在岗月数 / months of the period, exact (blank: the whole period)
+WEIGHT = F("u", "bonus_base × post_coef × role_coef × grade_factor × months_factor")
+WEIGHTS_SUM = F("Σu", "")
+SHARE = F("share", "pool × u / Σu")
+FLOOR = F("floor", "")
+POOL_BONUS = F("bonus", "")  # the floor, plus one yuan to the largest remainders
+FIXED_BONUS = F("bonus fixed", "round0(u)")
+REWARD = F("points_reward", "round0(yuan_per_point × P)")
+TOTAL = F("total", "max(0, bonus + points_reward)")
+FORFEITED = F("total forfeited", "")  # vetoed with veto.forfeit_bonus: 0
 
 
 def months_factor(months: Decimal | None, period_months: int) -> Fraction:
@@ -137,3 +154,96 @@ def bonus_table(
         points_reward=rewards,
         total=totals,
     )
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
+    """u, the pool share or fixed amount, the remainder yuan, the points reward and the
+    total of one member; None when the member is not in the bonus population."""
+    bonus = results.bonus
+    rows = bonus[bonus["id"] == member_id]
+    if rows.empty:
+        return None
+    rules = results.rules
+    row = rows.iloc[0].to_dict()
+    mf: Fraction = row["months_factor_exact"]
+    months = row["months"] if row["months"] is not None else results.period.months
+    items: list[Item] = [
+        MONTHS.step(
+            mf,
+            expression=f"{num(months)}/{results.period.months}",
+            note=f"shown as {show(row['months_factor'])}",
+        )
+    ]
+    if row["forfeited"]:
+        items.append(
+            fact(
+                "vetoed and veto.forfeit_bonus is true: bonus, reward and total are 0",
+                cite.rule("veto", "forfeit_bonus"),
+            )
+        )
+        items.append(FORFEITED.step(0, label="total"))
+        return items
+    items.append(
+        WEIGHT.step(
+            row["u"],
+            expression=" × ".join(
+                num(v) for v in (row["bonus_base"], row["post_coef"], row["role_coef"], row["grade_factor"])
+            )
+            + f" × {show(mf)}",
+            sources=[
+                cite.rule("coefficients", "post_category"),
+                cite.rule("coefficients", "role"),
+                cite.rule("grades", "bands"),
+            ],
+        )
+    )
+    if rules.bonus.mode == "pool":
+        sum_u = sum(bonus["u"], Fraction(0))
+        pool = int(rules.bonus.pool or 0)
+        paid = int((bonus["u"] > 0).sum())
+        share = Fraction(pool) * row["u"] / sum_u
+        items.append(WEIGHTS_SUM.step(sum_u, note=f"{paid} member(s) with u > 0; forfeited members left out"))
+        items.append(
+            SHARE.step(
+                share,
+                expression=f"{pool} × {show(row['u'])} / {show(sum_u)}",
+                sources=[cite.rule("bonus", "pool")],
+            )
+        )
+        left = int(bonus["extra_yuan"].sum())  # one extra yuan per leftover yuan
+        items.append(FLOOR.step(int(share), expression=f"floor({show(share)})"))
+        items.append(
+            fact(
+                f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "
+                f"remainders (ties by id): {'+1 yuan' if row['extra_yuan'] else 'no extra yuan'}"
+            )
+        )
+        items.append(
+            POOL_BONUS.step(int(row["bonus"]), expression=f"{int(share)} + {1 if row['extra_yuan'] else 0}")
+        )
+    else:
+        items.append(
+            FIXED_BONUS.step(
+                int(row["bonus"]),
+                label="bonus",
+                expression=f"round0({show(row['u'])})",
+                sources=[cite.rule("bonus", "mode")],
+            )
+        )
+    items.append(
+        REWARD.step(
+            int(row["points_reward"]),
+            expression=f"round0({num(rules.bonus.yuan_per_point)} × {num(row['points'])})",
+            sources=[cite.rule("bonus", "yuan_per_point")],
+        )
+    )
+    items.append(
+        TOTAL.step(
+            int(row["total"]),
+            expression=f"max(0, {row['bonus']} + {num(int(row['points_reward']))})",
+        )
+    )
+    return items

@@ -24,8 +24,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
+from kpi.engine.tables import CurveColumns
 from kpi.numbers import EXACT, ONE, r2_exact
 from kpi.rules.schema import Curve, Rules
+
+F = formulas(__name__, "6.2")
+RATIO = F("ρ", "")  # actual / target (正向) or target / actual (反向), exact, not clamped
+READING = F("g", "")  # g(ρ) read off the curve: a point's y, or the segment between two points
+BETWEEN_POINTS = F("g between", "y₀ + (y₁ − y₀) × (ρ − x₀) / (x₁ − x₀)")
+SCORE = F("s", "r2(g × factor)")
 
 #: How g(ρ) was read off the curve (for ``explain``).
 BELOW_FIRST = "below_first"  # linear: ρ ≤ x of the first point → its y
@@ -65,18 +73,22 @@ def read_curve(curve: Curve, ratio: Fraction | None) -> CurveReading:
     return CurveReading(value, BETWEEN, (i, i + 1))
 
 
-def score_on_curve(row: dict[str, Any], name: str, rules: Rules) -> dict[str, Any]:
-    """The indicator-detail fields of a 正向/反向 indicator scored on curve ``name``."""
+def score_on_curve(
+    row: dict[str, Any], name: str, rules: Rules, *, above_all: bool, late: bool
+) -> dict[str, Any]:
+    """The indicator-detail fields of a 正向/反向 indicator scored on curve ``name``;
+    ``above_all`` is a 反向 indicator with actual 0 (no finite ρ), ``late`` whether
+    it was completed after its deadline."""
     curves = rules.indicators.curves or {}
     curve = curves[name]
     actual, target = row["actual"], row["target"]
     exact_ratio: Fraction | None
-    if row["direction"] == "正向":
+    if above_all:
+        exact_ratio = None
+    elif row["direction"] == "正向":
         exact_ratio = Fraction(actual) / Fraction(target)
     else:
-        exact_ratio = None if actual == 0 else Fraction(target) / Fraction(actual)
-    deadline, done = row["deadline"], row["completed_on"]
-    late = deadline is not None and done is not None and done > deadline
+        exact_ratio = Fraction(target) / Fraction(actual)
     factor = rules.indicators.late_factor if late else ONE
     reading = read_curve(curve, exact_ratio)
     exact = reading.value * Fraction(factor)
@@ -102,4 +114,92 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 #: The detail columns a curve adds to every indicator row (None without a curve).
-CURVE_COLUMNS = ("curve", "curve_mode", "curve_how", "curve_points", "curve_value", "ratio_exact")
+CURVE_COLUMNS = CurveColumns.columns
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def exact(value: Fraction) -> str:
+    """A fraction as a decimal when it has one (19/20 → 0.95), else as a/b (1/3)."""
+    denominator = value.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return show(value)
+    return show(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def _point(point: tuple[Any, ...]) -> str:
+    return f"[{show(point[0])}, {show(point[1])}]"
+
+
+#: How each reading of g(ρ) is told, with {p} the point it read.
+_READINGS = {
+    BELOW_FIRST: "at or below the first point {p}: its y",
+    ABOVE_LAST: "at or above the last point {p}: its y",
+    STEP: "the last point with x ≤ ρ is {p}: its y",
+    BELOW_ALL: "ρ is below every point: 0",
+}
+
+
+def curve_steps(row: dict[str, Any], ratio_expression: str, cite: Cite) -> list[Item]:
+    """ρ (not clamped), g(ρ) from the curve and s = r2(g × factor) for one indicator row;
+    ``ratio_expression`` is ρ as arithmetic (the indicator module's, by direction)."""
+    name, mode, how = row["curve"], row["curve_mode"], row["curve_how"]
+    ratio: Fraction | None = row["ratio_exact"]
+    sources = [cite.row("indicators", int(row["row"]))]
+    items: list[Item] = []
+    if ratio is None:
+        items.append(
+            fact(
+                f"ρ {row['id']} {row['name']}: 反向 with actual 0, "
+                f"so ρ lies above every point of curve {name}",
+                *sources,
+            )
+        )
+        rho = "ρ"
+    else:
+        items.append(
+            RATIO.step(
+                exact(ratio),
+                label=f"ρ {row['id']} {row['name']}",
+                expression=ratio_expression,
+                note=f"{row['direction']}, not clamped (curve {name})",
+                sources=sources,
+            )
+        )
+        rho = exact(ratio)
+    points = row["curve_points"]
+    cited = [cite.rule("indicators", "curves", name, "points")]
+    g: Fraction = row["curve_value"]
+    if how == BETWEEN:
+        (x0, y0), (x1, y1) = points
+        items.append(
+            BETWEEN_POINTS.step(
+                exact(g),
+                label=f"g {row['id']}",
+                expression=f"{num(y0)} + ({num(y1)} − {num(y0)}) × ({rho} − {num(x0)}) / "
+                f"({num(x1)} − {num(x0)})",
+                note=f"linear {name}: ρ between {_point(points[0])} and {_point(points[1])}",
+                sources=cited,
+            )
+        )
+    else:
+        text = _READINGS[how].format(p=_point(points[0]) if points else "")
+        items.append(
+            READING.step(exact(g), label=f"g {row['id']}", note=f"{mode} {name}: {text}", sources=cited)
+        )
+    late = "late: completed after deadline" if row["late"] else ""
+    items.append(
+        SCORE.step(
+            row["score"],
+            label=f"s {row['id']}",
+            expression=f"r2({exact(g)} × {num(row['factor'])})",
+            exact=row["score_exact"] if row["score_exact"] != row["score"] else None,
+            note=late,
+            sources=[cite.rule("indicators", "late_factor")] if row["late"] else [],
+        )
+    )
+    return items

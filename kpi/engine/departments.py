@@ -10,14 +10,25 @@ step so members' 部门得分 and ``explain`` read the same published values.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.engine import veto
+from kpi.engine.steps import Cite, Item, formulas, num, weighted_mean_expression
+from kpi.engine.tables import DepartmentScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, exact_mean, r2
 from kpi.rules.schema import Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.4")
+WEIGHTED = F("D weighted", "r2(Σ W X / Σ W) over the components present")
+WITH_POINTS = F("D", "D weighted + P")
 
 
 def department_scores(
@@ -87,4 +98,46 @@ def department_scores(
         )
     if problems:
         raise ComputeError(problems)
-    return pd.DataFrame.from_records(rows)
+    return pd.DataFrame.from_records(rows, columns=DepartmentScores.columns)
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def row_of(results: Results, name: str) -> dict[str, Any]:
+    """The published row of department ``name``."""
+    frame = results.departments
+    return {str(k): v for k, v in frame[frame["department"] == name].iloc[0].items()}
+
+
+def weighted_steps(results: Results, name: str, cite: Cite) -> list[Item]:
+    """D weighted: the weighted mean over the components the department has."""
+    row = row_of(results, name)
+    parts = [
+        (row["w_indicators"], row["indicator_score"]),
+        (row["w_city"], row["city_score"]),
+        (row["w_evaluation"], row["evaluation_score"]),
+    ]
+    present = [(w, x) for w, x in parts if x is not None]
+    return [
+        WEIGHTED.step(
+            row["weighted"],
+            expression=weighted_mean_expression(present),
+            exact=row["weighted_exact"],
+            sources=[cite.rule("department", "weights")],
+        )
+    ]
+
+
+def score_steps(results: Results, name: str, cite: Cite) -> list[Item]:
+    """D = D weighted + P."""
+    row = row_of(results, name)
+    return [
+        WITH_POINTS.step(row["after_points"], expression=f"{num(row['weighted'])} + {num(row['points'])}")
+    ]
+
+
+def veto_steps(results: Results, name: str, cite: Cite) -> list[Item] | None:
+    """The veto cap applies to D after points; None when the department is not vetoed."""
+    row = row_of(results, name)
+    return veto.steps(results.rules, row, row["after_points"], "D vetoed", cite)

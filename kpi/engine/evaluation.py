@@ -31,12 +31,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from kpi.engine.steps import Cite, Item, Sheets, fact, formulas, num, show, total, weighted_mean_expression
 from kpi.numbers import EXACT
 from kpi.rules.schema import Rules
+
+F = formulas(__name__, "6.6")
+GROUP_MEAN = F("G", "r2(Σ kept / kept)")
+SCORE = F("E", "r2(Σ w G / Σ w) over the groups kept")
+
+#: Scores listed per group in a derivation; a bigger group is summarised by its kept sum.
+MAX_LISTED_SCORES = 40
+#: 测评 rows cited per group.
+MAX_CITED_ROWS = 10
 
 #: Beyond this many decimal places an int64 sum of a million scores could overflow;
 #: Python ints (object arrays) are used instead, still exact.
@@ -208,3 +219,99 @@ def _target_scores(
             "evaluation_score": pd.Series(_decimals(_half_up(num, den), 2), dtype=object),
         }
     )
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def _ballot(row: dict[Any, Any]) -> str:
+    """A score as given: ``85`` or ``85 (称职)`` for a vote."""
+    value = row["value"]
+    return show(value) if isinstance(row["score"], Decimal) else f"{show(value)} ({row['vote']})"
+
+
+class Evaluated(Protocol):
+    """What the steps read: a period's results, or the year of the annual appraisal
+    (whose year-end 测评 is scored by this module too)."""
+
+    @property
+    def rules(self) -> Rules: ...
+
+    @property
+    def evaluations(self) -> Evaluations: ...
+
+    @property
+    def inputs(self) -> Sheets: ...
+
+
+def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
+    """Every rater group of ``target`` (its scores, those trimmed, G), then E;
+    None when the rules have no evaluations."""
+    evaluation = results.rules.evaluation
+    if evaluation is None:
+        return None
+    published = results.evaluations
+    groups = published.detail[published.detail["target"] == target]
+    if groups.empty:
+        return [fact(f"no {results.inputs.sheet_name('evaluations')} rows: the evaluation score is absent")]
+    items: list[Item] = []
+    ballots = published.rows[published.rows["target"] == target]
+    trim = evaluation.trim
+    for group in groups.to_dict("records"):
+        name = group["rater_group"]
+        mine = ballots[ballots["rater_group"] == name].to_dict("records")
+        rows = [cite.row("evaluations", int(b["row"])) for b in mine[:MAX_CITED_ROWS]]
+        if len(mine) > MAX_CITED_ROWS:
+            rows.append(f"… {len(mine) - MAX_CITED_ROWS} more rows")
+        listed = ", ".join(_ballot(b) for b in mine[:MAX_LISTED_SCORES])
+        if len(mine) > MAX_LISTED_SCORES:
+            listed += f", … ({len(mine)} in all)"
+        used_votes = dict.fromkeys(str(b["vote"]) for b in mine if isinstance(b["vote"], str))
+        votes = [cite.rule("evaluation", "votes", v) for v in used_votes]
+        if not group["counted"]:
+            items.append(
+                fact(
+                    f"{name}: {len(mine)} score(s) {listed}; fewer than min_raters {evaluation.min_raters}: "
+                    "left out",
+                    *rows,
+                    cite.rule("evaluation", "min_raters"),
+                )
+            )
+            continue
+        dropped = [_ballot(b) for b in mine if b["trimmed"]]
+        drops = (
+            f"; trim {trim} drops the lowest {trim} and the highest {trim}: {', '.join(dropped)}"
+            if trim
+            else ""
+        )
+        items.append(fact(f"{name}: {len(mine)} scores sorted {listed}{drops}", *rows, *votes))
+        kept = [b["value"] for b in mine if b["kept"]]
+        summed = total(kept) if len(mine) <= MAX_LISTED_SCORES else num(group["kept_sum"])
+        items.append(
+            GROUP_MEAN.step(
+                group["mean"],
+                label=f"G {name}",
+                expression=f"r2(({summed}) / {group['kept']})",
+                sources=[cite.rule("evaluation", "trim")] if trim else [],
+            )
+        )
+    used = groups[groups["counted"].astype(bool)]
+    scores = published.scores[published.scores["target"] == target]
+    if scores.empty:
+        items.append(
+            fact(
+                f"no group reaches min_raters {evaluation.min_raters}: the evaluation score is absent",
+                cite.rule("evaluation", "min_raters"),
+            )
+        )
+        return items
+    score = scores.iloc[0]
+    items.append(
+        SCORE.step(
+            score["evaluation_score"],
+            expression=weighted_mean_expression(zip(used["weight"], used["mean"], strict=True)),
+            exact=score["evaluation_exact"],
+            sources=[cite.rule("evaluation", "groups")],
+        )
+    )
+    return items

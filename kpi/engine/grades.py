@@ -13,14 +13,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show
+from kpi.engine.tables import Grading as GradingTable
 from kpi.errors import ComputeError, Location, Problem
 from kpi.numbers import ceil_int, floor_int, round0
 from kpi.rules.schema import Band, Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.8")
+RANK = F("rank", "")  # competition rank: 1 + the members with a higher score
+QUOTA_PLACES = F("quota places", "")  # floor|round|ceil(n × quota), printed with the rounding
+GRADE = F("grade", "")  # the band reached, moved down by full quotas, capped by a veto
 
 
 def order_key(score: Decimal, member_id: str) -> tuple[Decimal, str]:
@@ -54,17 +65,91 @@ class Grading:
     warnings: list[Problem]
 
 
-def _band_by_score(score: Decimal, bands: list[Band]) -> int | None:
-    return next((i for i, b in enumerate(bands) if score >= b.min), None)
-
-
 #: The quota of band i for quota group g (None: the band has no quota there).
 QuotaOf = Callable[[int, str], Decimal | None]
 
 
-def _first_open_band(bands: list[Band], start: int, quota: QuotaOf, group: str) -> int | None:
-    """The first band at or below ``start`` without a quota (a vetoed member's landing)."""
-    return next((i for i in range(start, len(bands)) if quota(i, group) is None), None)
+@dataclass
+class _Walk:
+    """One population's quota walk: the bands, each group's n, the places taken so far
+    (per band and quota group), and the warnings raised on the way."""
+
+    bands: list[Band]
+    quota_at: QuotaOf
+    sizes: dict[str, int]
+    rounding: str
+    population: str
+    where: Location | None
+    located: Callable[[int], Location]
+    used: Counter[tuple[int, str]] = field(default_factory=Counter)
+    last_admitted: dict[tuple[int, str], tuple[str, Decimal]] = field(default_factory=dict)
+    warned: set[tuple[int, str]] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def band_by_score(self, member_id: str, score: Decimal) -> tuple[int, str]:
+        """The highest band whose min the score reaches (the lowest, with a warning, if none)."""
+        reached = next((i for i, b in enumerate(self.bands) if score >= b.min), None)
+        if reached is not None:
+            return reached, ""
+        lowest = len(self.bands) - 1
+        self.warnings.append(
+            Problem.warning(
+                self.located(lowest),
+                f"{self.population} {member_id}: score {score} is below every band; "
+                f"graded {self.bands[-1].name} (lowest band)",
+            )
+        )
+        return lowest, "below every band"
+
+    def veto_cap(self, member_id: str, reached: int, cap_index: int, group: str, max_grade: str) -> int:
+        """A vetoed member: at most ``veto.max_grade``, then down to the first band without a
+        quota (it never takes a place)."""
+        start = max(reached, cap_index)
+        index = next((i for i in range(start, len(self.bands)) if self.quota_at(i, group) is None), None)
+        if index is None:
+            raise ComputeError.single(
+                f"{self.population} {member_id} is vetoed but no band without a quota lies at "
+                f"or below veto.max_grade {max_grade}: add one to grades.bands",
+                self.where,
+            )
+        return index
+
+    def admit(self, member_id: str, score: Decimal, reached: int, group: str) -> tuple[int, int | None]:
+        """The first band from ``reached`` down with a free place (or no quota), and the place
+        taken there (None in a band without a quota). Warns of a tie at a full band's cut."""
+        index: int | None = reached
+        while index is not None and (quota := self.quota_at(index, group)) is not None:
+            if self.used[(index, group)] < quota_places(self.sizes[group], quota, self.rounding):
+                break
+            self._tie_at_cut(member_id, score, index, group)
+            index = index + 1 if index + 1 < len(self.bands) else None
+        if index is None:
+            raise ComputeError.single(
+                f"{self.population} {member_id}: every band from {self.bands[reached].name} down "
+                f"is full; the lowest band needs no quota",
+                self.where,
+            )
+        if self.quota_at(index, group) is None:
+            return index, None
+        self.used[(index, group)] += 1
+        self.last_admitted[(index, group)] = (member_id, score)
+        return index, self.used[(index, group)]
+
+    def _tie_at_cut(self, member_id: str, score: Decimal, index: int, group: str) -> None:
+        """Warn once per band and group when the member turned away ties the last one admitted."""
+        last = self.last_admitted.get((index, group))
+        if last is None or last[1] != score or (index, group) in self.warned:
+            return
+        self.warned.add((index, group))
+        scope = f" in {group}" if group else ""
+        self.warnings.append(
+            Problem.warning(
+                self.located(index),
+                f"{self.population}: tie at the quota cut of {self.bands[index].name}{scope} "
+                f"(score {score}): {last[0]} takes the last place by id order, "
+                f"{member_id} does not",
+            )
+        )
 
 
 def grade_population(
@@ -81,119 +166,49 @@ def grade_population(
     ``members`` has columns id, score, vetoed and (for department quota scope)
     ``quota_group``. ``group_sizes`` maps each quota group to its n; without it
     the whole population is one group. Returns the members in deterministic
-    order with rank, band (by score), grade, quota_group, quota_n, quota_place
-    and grade_note. ``where`` locates grades.bands in the rules file for the
-    errors a band layout can cause; ``band_at(i)`` locates band i for the
-    warnings (a tie at its quota cut, a score below every band). ``quota_of`` gives a band's quota per quota
+    order with the columns of :class:`~kpi.engine.tables.Grading`. ``where``
+    locates grades.bands in the rules file for the errors a band layout can
+    cause; ``band_at(i)`` locates band i for the warnings (a tie at its quota
+    cut, a score below every band). ``quota_of`` gives a band's quota per quota
     group (individual quotas set by the department's grade); without it every
     group has the band's own ``quota``.
     """
-    located = band_at or (lambda _: where or Location())
     bands = rules.grades.bands
-    quota_at: QuotaOf = quota_of or (lambda i, _group: bands[i].quota)
-    rounding = rules.grades.quota_rounding
+    walk = _Walk(
+        bands,
+        quota_of or (lambda i, _group: bands[i].quota),
+        group_sizes or {"": len(members)},
+        rules.grades.quota_rounding,
+        population,
+        where,
+        band_at or (lambda _: where or Location()),
+    )
+    groups = members["quota_group"] if group_sizes else [""] * len(members)
     ordered = sorted(
-        zip(
-            members["id"],
-            members["score"],
-            members["vetoed"],
-            members["quota_group"] if group_sizes else [""] * len(members),
-            strict=True,
-        ),
+        zip(members["id"], members["score"], members["vetoed"], groups, strict=True),
         key=lambda m: order_key(m[1], m[0]),
     )
-    sizes = group_sizes or {"": len(members)}
-    cap_index = next(i for i, b in enumerate(bands) if b.name == rules.veto.max_grade)
-    used: Counter[tuple[int, str]] = Counter()
-    last_admitted: dict[tuple[int, str], tuple[str, Decimal]] = {}
-    warned: set[tuple[int, str]] = set()
-    warnings: list[Problem] = []
+    max_grade = rules.veto.max_grade
+    cap_index = next(i for i, b in enumerate(bands) if b.name == max_grade)
     rows = []
     for member_id, score, vetoed, group in ordered:
-        reached = _band_by_score(score, bands)
-        note = ""
-        if reached is None:
-            reached = len(bands) - 1
-            warnings.append(
-                Problem.warning(
-                    located(len(bands) - 1),
-                    f"{population} {member_id}: score {score} is below every band; "
-                    f"graded {bands[-1].name} (lowest band)",
-                )
-            )
-            note = "below every band"
-        index: int | None = reached
-        place = None
+        reached, note = walk.band_by_score(member_id, score)
         if vetoed:
-            capped = max(reached, cap_index)
-            index = _first_open_band(bands, capped, quota_at, group)
-            if index is None:
-                raise ComputeError.single(
-                    f"{population} {member_id} is vetoed but no band without a quota lies at "
-                    f"or below veto.max_grade {rules.veto.max_grade}: add one to grades.bands",
-                    where,
-                )
-            if index != reached:
-                note = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
+            index, place = walk.veto_cap(member_id, reached, cap_index, group, max_grade), None
+            moved = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
         else:
-            while index is not None and quota_at(index, group) is not None:
-                quota = quota_at(index, group)
-                assert quota is not None
-                places = quota_places(sizes[group], quota, rounding)
-                if used[(index, group)] < places:
-                    break
-                last = last_admitted.get((index, group))
-                if last is not None and last[1] == score and (index, group) not in warned:
-                    warned.add((index, group))
-                    scope = f" in {group}" if group else ""
-                    warnings.append(
-                        Problem.warning(
-                            located(index),
-                            f"{population}: tie at the quota cut of {bands[index].name}{scope} "
-                            f"(score {score}): {last[0]} takes the last place by id order, "
-                            f"{member_id} does not",
-                        )
-                    )
-                index = index + 1 if index + 1 < len(bands) else None
-            if index is None:
-                raise ComputeError.single(
-                    f"{population} {member_id}: every band from {bands[reached].name} down "
-                    f"is full; the lowest band needs no quota",
-                    where,
-                )
-            if index != reached:
-                note = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
-            if quota_at(index, group) is not None:
-                used[(index, group)] += 1
-                place = used[(index, group)]
-                last_admitted[(index, group)] = (member_id, score)
+            index, place = walk.admit(member_id, score, reached, group)
+            moved = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
+        band = bands[index]
+        note = moved if index != reached else note
         rows.append(
-            {
-                "id": member_id,
-                "band": bands[reached].name,
-                "grade": bands[index].name,
-                "grade_factor": bands[index].factor,
-                "grade_note": note,
-                "quota_group": group,
-                "quota_n": sizes[group],
-                "quota_place": place,
-            }
+            (member_id, bands[reached].name, band.name, band.factor, note, group, walk.sizes[group], place)
         )
     frame = pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "id",
-            "band",
-            "grade",
-            "grade_factor",
-            "grade_note",
-            "quota_group",
-            "quota_n",
-            "quota_place",
-        ],
+        rows, columns=[c for c in GradingTable.columns if c != GradingTable.rank]
     )
-    frame.insert(1, "rank", competition_ranks([m[1] for m in ordered]))
-    return Grading(frame, warnings)
+    frame.insert(1, GradingTable.rank, competition_ranks([m[1] for m in ordered]))
+    return Grading(frame, walk.warnings)
 
 
 def quota_table(
@@ -209,3 +224,67 @@ def quota_table(
         for group, n in sizes.items()
         if (quota := quota_at(i, group)) is not None
     }
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) -> list[Item]:
+    """Rank within the population, the band the score reached, the quotas of the bands
+    tried (none for a vetoed member, who takes no place), and the grade."""
+    rules = results.rules
+    frame = results.population(population)
+    items: list[Item] = [
+        RANK.step(
+            int(row["rank"]),
+            note=f"of {len(frame)} {population}, by score descending then id (competition ranking)",
+        )
+    ]
+    bands = rules.grades.bands
+    reached = next(i for i, b in enumerate(bands) if b.name == row["band"])
+    band = bands[reached]
+    items.append(
+        fact(
+            f"score {show(row['score'])} reaches band {band.name} (min {show(band.min)})",
+            cite.rule("grades", "bands", reached, "min"),
+        )
+    )
+    graded = next(i for i, b in enumerate(bands) if b.name == row["grade"])
+    tried = [] if row["vetoed"] else range(reached, graded + 1)
+    group_name = str(row["quota_group"])
+    for i in tried:
+        b = bands[i]
+        by_grade = results.quota_sources.get((b.name, group_name))
+        if population == "individuals" and by_grade is not None:
+            quota, department_grade = by_grade
+            items.append(
+                fact(
+                    f"{row['quota_group']} is graded {department_grade}: "
+                    f"the quota of {b.name} is {show(quota)}",
+                    cite.rule("grades", "bands", i, "quota_by_department_grade", department_grade),
+                )
+            )
+            key = "quota_by_department_grade"
+        elif b.quota is None:
+            continue
+        else:
+            quota, key = b.quota, "quota"
+        n = int(row["quota_n"])
+        places = results.quotas[population].get((b.name, group_name), 0)
+        group = f" in {row['quota_group']}" if row["quota_group"] else ""
+        rounding = rules.grades.quota_rounding
+        items.append(
+            QUOTA_PLACES.step(
+                places,
+                label=f"quota places of {b.name}{group}",
+                formula=f"{rounding}(n × quota)",
+                expression=f"{rounding}({n} × {num(quota)})",
+                sources=[cite.rule("grades", "bands", i, key), cite.rule("grades", "quota_rounding")],
+            )
+        )
+    if row["grade_note"]:
+        items.append(fact(str(row["grade_note"])))
+    if row["quota_place"] is not None and not pd.isna(row["quota_place"]):
+        items.append(fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}"))
+    items.append(GRADE.step(row["grade"], note=f"factor {show(row['grade_factor'])}"))
+    return items

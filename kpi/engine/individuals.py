@@ -14,13 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Container
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.engine import veto
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
+from kpi.engine.tables import IndividualScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Location, Problem
 from kpi.numbers import exact_mean, r2
 from kpi.rules.schema import Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.6")
+PERSONAL = F("Q", "r2(base_score + P)")
+DEPARTMENT = F("D", "")  # the final score of the person's department (method §6.4)
+WEIGHTED = F("S", "r2((w_dep × D + w_per × Q) / (w_dep + w_per))")
+WEIGHTED_WITH_EVALUATION = F(
+    "S with E", "r2((w_dep × D + w_per × Q + w_eval × E) / (w_dep + w_per + w_eval))"
+)
 
 
 def individual_scores(
@@ -89,32 +104,76 @@ def individual_scores(
         )
     if problems:
         raise ComputeError(problems)
-    return pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "department",
-            "post_category",
-            "role",
-            "points",
-            "personal_score",
-            "department_score",
-            "w_department",
-            "w_personal",
-            "evaluation_score",
-            "w_evaluation",
-            "weights_from",
-            "weighted_exact",
-            "weighted",
-            "vetoed",
-            "veto_causes",
-            "score",
-            "row",
-        ],
-    )
+    return pd.DataFrame.from_records(rows, columns=IndividualScores.columns)
 
 
 def _source(role: str, by_role: Container[str]) -> str:
     """The rules key the member's weights come from."""
     return f"individual.by_role.{role}" if role in by_role else "individual.weights"
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def row_of(results: Results, pid: str) -> dict[str, Any]:
+    """The published row of individual ``pid``."""
+    frame = results.individuals
+    return {str(k): v for k, v in frame[frame["id"] == pid].iloc[0].items()}
+
+
+def personal_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
+    """Q = r2(base_score + P)."""
+    row = row_of(results, pid)
+    return [
+        PERSONAL.step(
+            row["personal_score"],
+            expression=f"r2({num(results.rules.base_score)} + {num(row['points'])})",
+            sources=[cite.rule("base_score")],
+        )
+    ]
+
+
+def department_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
+    """The department's final D, as published on 部门得分 (derived by its own explanation)."""
+    row = row_of(results, pid)
+    frame = results.departments
+    dept = frame[frame["department"] == row["department"]].iloc[0]
+    return [
+        DEPARTMENT.step(
+            row["department_score"],
+            note=(
+                f"{row['department']}: weighted {show(dept['weighted'])} + points {show(dept['points'])}"
+                + (", vetoed and capped" if dept["vetoed"] else "")
+                + f"; kpi explain --who {row['department']} derives it"
+            ),
+        )
+    ]
+
+
+def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
+    """S over D, Q and (when the member has one) E, with the weights of its role."""
+    row = row_of(results, pid)
+    pairs = [(row["w_department"], row["department_score"]), (row["w_personal"], row["personal_score"])]
+    items: list[Item] = []
+    formula = WEIGHTED
+    if row["evaluation_score"] is not None:
+        pairs.append((row["w_evaluation"], row["evaluation_score"]))
+        formula = WEIGHTED_WITH_EVALUATION
+    elif results.rules.evaluation is not None:
+        items.append(fact("no evaluation score: the weights are normalised over D and Q"))
+    items.append(
+        formula.step(
+            row["weighted"],
+            label="S",
+            expression=weighted_mean_expression(pairs),
+            exact=row["weighted_exact"],
+            sources=[cite.rule(*row["weights_from"].split("."))],
+        )
+    )
+    return items
+
+
+def veto_steps(results: Results, pid: str, cite: Cite) -> list[Item] | None:
+    """The veto cap applies to S; None when the member is not vetoed."""
+    row = row_of(results, pid)
+    return veto.steps(results.rules, row, row["weighted"], "S vetoed", cite)

@@ -17,12 +17,30 @@ department does. Each row keeps the (component, weight, value) terms it blended.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kpi.engine import veto
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
+from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
 from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.5")
+MEAN = F("M", "r2(mean D)")
+WEIGHTED = F("L weighted", "")  # r2((α Z + β M + γ E) / (α + β + γ)) over the terms blended
+WITH_POINTS = F("L", "L weighted + P")
+
+#: The weight symbols of each kind of leader's blend.
+SYMBOLS = {
+    "leader_in_charge": {"Z": "α", "M": "β", "E": "γ"},
+    "main_leader": {"Z": "a", "E": "e"},
+}
 
 
 def leader_scores(
@@ -96,27 +114,69 @@ def leader_scores(
                 "row": int(row),
             }
         )
-    return pd.DataFrame.from_records(
-        rows,
-        columns=[
-            "id",
-            "name",
-            "role",
-            "kind",
-            "zone_score",
-            "departments",
-            "department_scores",
-            "departments_mean_exact",
-            "departments_mean",
-            "evaluation_score",
-            "blend",
-            "weighted_exact",
-            "weighted",
-            "points",
-            "after_points",
-            "vetoed",
-            "veto_causes",
-            "score",
-            "row",
-        ],
+    return pd.DataFrame.from_records(rows, columns=LeaderScores.columns)
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def row_of(results: Results, pid: str) -> dict[str, Any]:
+    """The published row of leader ``pid``."""
+    frame = results.leaders
+    return {str(k): v for k, v in frame[frame["id"] == pid].iloc[0].items()}
+
+
+def _follows_zone(results: Results, row: dict[str, Any]) -> str:
+    """Why a leader's L is the zone score alone."""
+    if results.rules.evaluation is None:
+        return "main leader, or in charge of no department: L follows the zone score"
+    if row["kind"] == "main_leader" and results.rules.weighting.main_leader is None:
+        return "main leader and no weighting.main_leader: L follows the zone score"
+    if row["evaluation_score"] is None and not row["departments"]:
+        return "no departments in charge and no evaluation score: L follows the zone score"
+    return "the components used weigh 0 together: L follows the zone score"
+
+
+def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
+    """The departments in charge and their mean M, the blend with Z (and E), then + P."""
+    row = row_of(results, pid)
+    items: list[Item] = []
+    if row["departments"]:
+        rows = dict(zip(results.departments["department"], results.departments["row"], strict=True))
+        for dept, score in zip(row["departments"], row["department_scores"], strict=True):
+            items.append(
+                fact(f"in charge of {dept}: D = {show(score)}", cite.row("departments", int(rows[dept])))
+            )
+        items.append(
+            MEAN.step(
+                row["departments_mean"],
+                expression=f"r2(({' + '.join(num(s) for s in row['department_scores'])}) / "
+                f"{len(row['departments'])})",
+                exact=row["departments_mean_exact"],
+            )
+        )
+    if row["blend"]:
+        key = row["kind"]
+        used = [SYMBOLS[key][label] for label, _, _ in row["blend"]]
+        terms = " + ".join(f"{s} {label}" for s, (label, _, _) in zip(used, row["blend"], strict=True))
+        items.append(
+            WEIGHTED.step(
+                row["weighted"],
+                formula=f"r2(({terms}) / ({' + '.join(used)}))",
+                expression=weighted_mean_expression([(w, x) for _, w, x in row["blend"]]),
+                exact=row["weighted_exact"],
+                sources=[cite.rule("weighting", key)],
+            )
+        )
+    else:
+        items.append(fact(_follows_zone(results, row)))
+    items.append(
+        WITH_POINTS.step(row["after_points"], expression=f"{num(row['weighted'])} + {num(row['points'])}")
     )
+    return items
+
+
+def veto_steps(results: Results, pid: str, cite: Cite) -> list[Item] | None:
+    """The veto cap applies to L after points; None when the leader is not vetoed."""
+    row = row_of(results, pid)
+    return veto.steps(results.rules, row, row["after_points"], "L vetoed", cite)

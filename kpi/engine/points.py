@@ -11,12 +11,28 @@ turned back into a Decimal only once per target.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from kpi.engine import service
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
+from kpi.engine.tables import PointsLedger
 from kpi.numbers import ZERO, at_least_cents, clamp, r2
 from kpi.rules.schema import Rules
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.1")
+CODE_SUM = F("Σ code", "")  # a code without max_per_period counts its events' sum
+CODE_CLAMPED = F("Σ code capped", "clamp(Σ, −max_per_period, max_per_period)")
+CODES_SUM = F("Σ codes", "")
+NET = F("P", "r2(clamp(Σ codes, −deduct, add))")
+
+#: Events listed one by one in a derivation; the rest are counted.
+MAX_LISTED_EVENTS = 200
 
 #: Beyond this many decimal places int64 could overflow on a million events;
 #: Python ints (object dtype) are used instead, still exact.
@@ -42,7 +58,7 @@ def points_ledger(events: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     Rows are ordered by target then code (code point order) so the ledger is
     deterministic whatever the order of the input rows.
     """
-    columns = ["target", "code", "name", "events", "raw_total", "code_cap", "counted"]
+    columns = PointsLedger.columns
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     catalogue = rules.points.events
@@ -98,3 +114,80 @@ def net_points(ledger: pd.DataFrame, targets: list[str], add: Decimal, deduct: D
     clamped = [clamp(s, -deduct, add) for s in total]
     net = [r2(c) for c in clamped]
     return pd.DataFrame({"target": targets, "sum": total, "clamped": clamped, "points": net})
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def _event_facts(results: Results, target: str, cite: Cite) -> list[Item]:
+    """Each typed 点数 event of ``target`` (a blank 点数 takes the code's default), then the
+    events its service requests made."""
+    catalogue = results.rules.points.events
+    events = results.inputs.points
+    mine = events[events["target"] == target].sort_values("row", kind="stable")
+    items: list[Item] = []
+    for shown, event in enumerate(mine.to_dict("records")):
+        if shown == MAX_LISTED_EVENTS:
+            items.append(fact(f"… and {len(mine) - MAX_LISTED_EVENTS} more events (see 点数明细)"))
+            break
+        value = event["points"]
+        text = f"{event['date']} {event['code']} {catalogue[event['code']].name}: "
+        text += (
+            show(value) if value is not None else f"{show(catalogue[event['code']].points)} (blank → default)"
+        )
+        if event["reason"]:
+            text += f" — {event['reason']}"
+        items.append(
+            fact(
+                text,
+                cite.row("points", int(event["row"])),
+                "" if value is not None else cite.rule("points", "events", event["code"], "points"),
+            )
+        )
+    for shown, item in enumerate(service.event_facts(results, target, cite)):  # method §6.0 events
+        if shown == MAX_LISTED_EVENTS:
+            items.append(fact("… and more events from 企业诉求 (see 诉求明细)"))
+            break
+        items.append(item)
+    return items
+
+
+def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[Item]:
+    """The events of ``target``, each code's sum (capped by max_per_period), and the net points P."""
+    rules = results.rules
+    items = _event_facts(results, target, cite)
+    derived = service.derived_counts(results, target)
+    ledger = results.points_ledger[results.points_ledger["target"] == target]
+    for row in ledger.to_dict("records"):
+        cap = row["code_cap"]
+        note = service.events_note(row["events"], derived.get(row["code"], 0))
+        if cap is None:
+            items.append(
+                CODE_SUM.step(
+                    row["counted"], label=f"{row['code']} Σ", expression=num(row["raw_total"]), note=note
+                )
+            )
+        else:
+            items.append(
+                CODE_CLAMPED.step(
+                    row["counted"],
+                    label=f"{row['code']} Σ",
+                    expression=f"clamp({num(row['raw_total'])}, {num(-cap)}, {num(cap)})",
+                    note=note,
+                    sources=[cite.rule("points", "events", row["code"], "max_per_period")],
+                )
+            )
+    frame = results.person_points if person else results.department_points
+    net = frame[frame["target"] == target].iloc[0]
+    cap_key = "person_cap" if person else "department_cap"
+    cap = getattr(rules.points, cap_key)
+    items.append(CODES_SUM.step(net["sum"], expression=total(list(ledger["counted"]))))
+    items.append(
+        NET.step(
+            net["points"],
+            expression=f"r2(clamp({num(net['sum'])}, {num(-cap.deduct)}, {num(cap.add)}))",
+            exact=net["clamped"],
+            sources=[cite.rule("points", cap_key)],
+        )
+    )
+    return items

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 
+from kpi.engine.steps import Cite, Item, fact, formulas, num
 from kpi.numbers import r2
 from kpi.rules.schema import Rules
+
+F = formulas(__name__, "6.7")
+CAP = F("vetoed", "r2(min(score, score_cap))")
 
 
 @dataclass(frozen=True, order=True)
@@ -86,3 +91,29 @@ def veto_causes(
         {k: tuple(sorted(v)) for k, v in dept.items()},
         {k: tuple(sorted(v)) for k, v in person.items()},
     )
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def steps(rules: Rules, row: dict[str, Any], before: Decimal, label: str, cite: Cite) -> list[Item] | None:
+    """Who vetoed this member (each cause) and how the cap applied to ``before``;
+    None when the member is not vetoed. ``label`` names the capped score (``D vetoed``)."""
+    if not row["vetoed"]:
+        return None
+    items: list[Item] = []
+    for cause in row["veto_causes"]:
+        sources = [cite.row("vetoes", cause.row)]
+        if cause.via != "direct":
+            sources.append(cite.rule("veto", "cascade", cause.via))
+        items.append(fact(cause.describe(), *sources))
+    items.append(
+        CAP.step(
+            row["score"],
+            label=label,
+            expression=f"r2(min({num(before)}, {num(rules.veto.score_cap)}))",
+            sources=[cite.rule("veto", "score_cap")],
+        )
+    )
+    items.append(fact(f"grade at most {rules.veto.max_grade}", cite.rule("veto", "max_grade")))
+    return items

@@ -7,11 +7,13 @@ Only the percentile method rounds q_k; table and linear values are used as is.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kpi.engine.columns import objects
 from kpi.engine.grouping import weighted_means
+from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, div, exact_mean, r2
@@ -21,6 +23,16 @@ from kpi.rules.schema import (
     Rules,
     TableRankScore,
 )
+
+if TYPE_CHECKING:
+    from kpi.engine.results import Results
+
+F = formulas(__name__, "6.3")
+RANK_SCORE = F(
+    "q", ""
+)  # table[R] | max(floor, top − (R − 1) × step) | r2(top − (R − 1)/(N − 1) × (top − bottom))
+ZONE = F("Z", "r2(Σ w q / Σ w)")
+CITY = F("C", "r2(Σ w a q / Σ w a)")
 
 
 def rank_score_exact(rank: int, participants: int, rules: Rules) -> Decimal | None:
@@ -86,3 +98,87 @@ def department_city_scores(city: pd.DataFrame, shares: pd.DataFrame) -> pd.DataF
 def city_scores_by_department(terms: pd.DataFrame) -> dict[str, Exact]:
     """C_d per department with shares (absent otherwise)."""
     return weighted_means(terms, "share_weight", "rank_score")
+
+
+# derivations ------------------------------------------------------------------------
+
+
+def rank_note(rules: Rules, rank: int, participants: int) -> str:
+    """How q was read off the rank: the method, and a table's default when it applied."""
+    method = rules.weighting.rank_score
+    text = f"rank {rank} of {participants}, {method.method}"
+    if isinstance(method, TableRankScore) and rank not in method.table:
+        text += f": rank {rank} not in the table, default {show(method.default)}"
+    return text
+
+
+def rank_expression(rules: Rules, rank: int, participants: int) -> str:
+    """q as arithmetic for the linear and percentile methods ('' for a table look-up)."""
+    method = rules.weighting.rank_score
+    if isinstance(method, LinearRankScore):
+        return f"max({num(method.floor)}, {num(method.top)} − ({rank} − 1) × {num(method.step)})"
+    if isinstance(method, PercentileRankScore):
+        return (
+            f"r2({num(method.top)} − ({rank} − 1) / ({participants} − 1) × "
+            f"({num(method.top)} − {num(method.bottom)}))"
+        )
+    return ""
+
+
+def zone_steps(results: Results, cite: Cite) -> list[Item]:
+    """q of every city-ranked indicator, then the zone score Z."""
+    rules, city = results.rules, results.city_detail
+    items: list[Item] = []
+    for q in city.to_dict("records"):
+        rank, participants = int(q["rank"]), int(q["participants"])
+        items.append(
+            RANK_SCORE.step(
+                q["rank_score"],
+                label=f"q {q['indicator']}",
+                exact=q["rank_score_exact"],
+                expression=rank_expression(rules, rank, participants),
+                note=rank_note(rules, rank, participants),
+                sources=[cite.row("city_rankings", int(q["row"])), cite.rule("weighting", "rank_score")],
+            )
+        )
+    items.append(
+        ZONE.step(
+            results.zone_score,
+            expression=weighted_mean_expression(zip(city["weight"], city["rank_score"], strict=True)),
+            exact=results.zone_exact,
+        )
+    )
+    return items
+
+
+def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
+    """The city indicators ``department`` has a share of (q, w × a), then its city score C."""
+    terms = results.city_terms[results.city_terms["department"] == department]
+    city = results.city_detail.set_index("indicator")
+    items: list[Item] = []
+    for term in terms.to_dict("records"):
+        q = city.loc[term["indicator"]]
+        items.append(
+            fact(
+                f"{term['indicator']}: {rank_note(results.rules, int(q['rank']), int(q['participants']))}, "
+                f"q = {show(q['rank_score'])}, "
+                f"weight {show(term['weight'])} × share {show(term['share'])} = {show(term['share_weight'])}",
+                cite.row("city_rankings", int(q["row"])),
+                cite.row("city_shares", int(term["row"])),
+                cite.rule("weighting", "rank_score"),
+            )
+        )
+    published = results.departments[results.departments["department"] == department].iloc[0]
+    if published["city_score"] is None:
+        items.append(fact("no city shares: the city component is absent"))
+    else:
+        items.append(
+            CITY.step(
+                published["city_score"],
+                expression=weighted_mean_expression(
+                    zip(terms["share_weight"], terms["rank_score"], strict=True)
+                ),
+                exact=published["city_exact"],
+            )
+        )
+    return items

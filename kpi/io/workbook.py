@@ -60,7 +60,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
     source = open_source(path)
     problems = Collector()
     warnings = list(source.warnings)
-    sheets = _find_sheets(source.sheet_names, file, problems)
+    sheets = find_sheets(source.sheet_names, file, problems)
     tables: dict[str, Table] = {}
     for key, name in sheets.items():
         try:
@@ -80,7 +80,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
             tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
     problems.raise_if_any(InputError, tuple(source.sheet_names))
-    return Inputs(
+    inputs = Inputs(
         path=file,
         sha256=source.sha256,
         people=frames["people"],
@@ -100,9 +100,43 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         },
         warnings=sort_problems(warnings, tuple(source.sheet_names)),
     )
+    inputs.warnings += year_hint(inputs, period)
+    return inputs
 
 
-def _find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, str]:
+def year_hint(inputs: Inputs, period: Period) -> list[Problem]:
+    """A year scored as one period whose dated rows (点数, 否决) all lie in one quarter.
+
+    Scoring a quarter's workbook with ``--period 2024`` is allowed (the dates are
+    inside the year) but is almost always a mistake: 在岗月数 counts out of 12 and
+    the annual appraisal is not a long quarter. A warning at the first dated
+    row names the quarter and points to ``kpi annual``.
+    """
+    if period.quarter is not None:
+        return []
+    dated = [
+        (day, sheet, int(row))
+        for sheet in ("points", "vetoes")
+        for day, row in zip(inputs.frame(sheet)["date"], inputs.frame(sheet)["row"], strict=True)
+    ]
+    quarters = {(day.month - 1) // 3 + 1 for day, _, _ in dated}
+    if len(quarters) != 1:
+        return []
+    quarter = Period(period.year, quarters.pop())
+    _, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
+    return [
+        Problem.warning(
+            inputs.location(sheet, row, "date"),
+            f"period {period} is a whole year, but every date in "
+            f"{inputs.sheet_name('points')} and {inputs.sheet_name('vetoes')} lies in {quarter}: "
+            f"if this is that quarter's workbook, score it with --period {quarter} (a year counts "
+            "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
+            "up with kpi annual",
+        )
+    ]
+
+
+def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, str]:
     """Sheet key → name as spelled; a sheet given twice or a required one absent is an error."""
     found: dict[str, str] = {}
     unknown: list[str] = []

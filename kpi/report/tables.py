@@ -9,7 +9,7 @@ int, str, None); the writers decide how to render them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +20,12 @@ from kpi.engine.results import Results
 from kpi.numbers import plain, r6
 
 #: Cell kinds: text, score (2 decimals), points (2 decimals), money (whole
-#: yuan), coef (plain number), ratio (plain number), factor4 (4 decimals),
-#: int, flag (是/否).
+#: yuan, ``#,##0``), coef (plain number), ratio (plain number), share (a true
+#: share of a whole, ``0.00%``), factor4 (4 decimals), int, date, flag (是/否),
+#: veto (是/否 of 否决: 是 is highlighted), grade (等次: the lowest band is
+#: highlighted), kind (主要领导/分管领导). How each kind looks in the workbook
+#: (number format, width, highlight) is declared once per kind in
+#: :mod:`kpi.report.workbook`, so a new sheet gets it by naming its kinds.
 Kind = str
 
 
@@ -43,6 +47,12 @@ class Sheet:
     en: str
     columns: tuple[Column, ...]
     rows: list[list[Any]]
+    #: Rows after the body that sum it (合计): published values, checked by verify.
+    totals: list[list[Any]] = field(default_factory=list)
+    #: Cell kind → the text that kind's cells are highlighted for (veto → 是, grade → the lowest band).
+    marks: dict[str, str] = field(default_factory=dict)
+    #: The period the sheet belongs to, for its printed footer (set when the workbook is saved).
+    period: str = ""
 
     def name(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -66,9 +76,9 @@ INDIVIDUALS = (
     _c("personal_score", "个人得分", "score"),
     _c("department_score", "部门得分", "score"),
     _c("score", "综合得分", "score"),
-    _c("vetoed", "否决", "flag"),
+    _c("vetoed", "否决", "veto"),
     _c("rank", "排名", "int"),
-    _c("grade", "等次"),
+    _c("grade", "等次", "grade"),
 )
 DEPARTMENTS = (
     _c("department", "部门"),
@@ -76,9 +86,9 @@ DEPARTMENTS = (
     _c("city_score", "市级得分", "score"),
     _c("points", "部门点数", "points"),
     _c("score", "综合得分", "score"),
-    _c("vetoed", "否决", "flag"),
+    _c("vetoed", "否决", "veto"),
     _c("rank", "排名", "int"),
-    _c("grade", "等次"),
+    _c("grade", "等次", "grade"),
 )
 LEADERS = (
     _c("id", "工号"),
@@ -88,9 +98,9 @@ LEADERS = (
     _c("departments_mean", "分管部门均分", "score"),
     _c("points", "个人点数", "points"),
     _c("score", "综合得分", "score"),
-    _c("vetoed", "否决", "flag"),
+    _c("vetoed", "否决", "veto"),
     _c("rank", "排名", "int"),
-    _c("grade", "等次"),
+    _c("grade", "等次", "grade"),
 )
 BONUS = (
     _c("id", "工号"),
@@ -173,7 +183,7 @@ def _rows(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[l
     labels = KIND_LABELS[lang]
     converters: list[Callable[[Any], Any]] = []
     for column in columns:
-        if column.kind in ("flag", "kind"):
+        if column.kind in ("flag", "veto", "kind"):
             converters.append(labels.__getitem__)
         elif column.kind == "ratio":
             converters.append(_ratio)
@@ -241,6 +251,26 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
     return rows
 
 
+#: Sheets whose money columns are summed in a 合计 row: the sums mean something there.
+TOTALLED = frozenset({"bonus"})
+TOTAL_LABEL = {"zh": "合计", "en": "total"}
+
+
+def total_row(columns: tuple[Column, ...], rows: list[list[Any]], lang: str) -> list[Any]:
+    """合计 in the first column, the sum of every money column under its column, else blank."""
+    out: list[Any] = [None] * len(columns)
+    for i, c in enumerate(columns):
+        if c.kind == "money":
+            out[i] = sum(r[i] for r in rows if r[i] is not None)
+    out[0] = TOTAL_LABEL[lang]
+    return out
+
+
+def marks(results: Results, lang: str) -> dict[str, str]:
+    """What the highlighted kinds are highlighted for: 否决 = 是, 等次 = the lowest band."""
+    return {"veto": str(KIND_LABELS[lang][True]), "grade": results.rules.grades.bands[-1].name}
+
+
 def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     """Every sheet of the results workbook, in method §7 order."""
     from kpi.report.additions import with_additions  # it builds on this module's columns
@@ -256,8 +286,10 @@ def published_sheets(results: Results, lang: str = "zh") -> list[Sheet]:
     if results.service_detail is not None:  # only when the rules have `service` (method §6.0)
         frames["service_detail"] = (results.service_detail, SERVICE_DETAIL)
     frames = with_additions(frames, results)
-    sheets = [
-        Sheet(key, *SHEET_TITLES[key], columns, _rows(frame, columns, lang))
-        for key, (frame, columns) in frames.items()
-    ]
+    marked = marks(results, lang)
+    sheets = []
+    for key, (frame, columns) in frames.items():
+        rows = _rows(frame, columns, lang)
+        totals = [total_row(columns, rows, lang)] if key in TOTALLED else []
+        sheets.append(Sheet(key, *SHEET_TITLES[key], columns, rows, totals, marked))
     return [*sheets, Sheet("run_info", *SHEET_TITLES["run_info"], RUN_INFO, _info(results, lang))]

@@ -142,3 +142,23 @@ def test_department_quotas_tied_to_the_departments_annual_grade(
     assert results.quota_sources[("优秀", "甲部")] == (D("0.5"), "称职")
     # Departments keep the band's own quota: floor(2 × 0.4) = 0 places.
     assert results.quotas["departments"] == {("优秀", ""): 0}
+
+
+def test_every_step_of_the_year_comes_from_a_declared_formula(year: tuple[list[Path], Path, Path]) -> None:
+    """As in a quarter: kpi.explain lays steps out; every step is made by a formula declared in
+    the module that computes it (kpi.annual, or kpi.engine.evaluation for the year-end 测评)."""
+    from kpi.annual.explain import explain_year
+    from kpi.engine.steps import FORMULAS
+
+    results = run_annual(*year[:2], 2024, year[2])
+    members = [*results.individuals["id"], *results.leaders["id"], *results.departments["department"]]
+    counted = 0
+    for who in members:
+        for lang in ("zh", "en"):
+            for step in explain_year(results, who, lang).steps():
+                formula = step.by
+                assert formula is not None, (who, step.label)
+                assert formula.module.startswith(("kpi.annual.", "kpi.engine.")), (who, step.label)
+                assert FORMULAS[(formula.module, formula.symbol)] is formula
+                counted += 1
+    assert counted > 100

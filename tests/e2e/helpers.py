@@ -38,6 +38,10 @@ SHEETS: dict[str, dict[str, str]] = {
     "run_info": {"zh": "运行信息", "en": "run_info"},
 }
 
+#: Sheets that end in a 合计 row (sums of their money columns), and its label.
+TOTALLED = {"bonus"}
+TOTAL_LABEL = {"zh": "合计", "en": "total"}
+
 #: The fixed header rows of method §7, as (zh, en) pairs in column order.
 COLUMNS: dict[str, list[tuple[str, str]]] = {
     "individuals": [
@@ -201,14 +205,19 @@ def expected_header(key: str, lang: str) -> list[str]:
     return [pair[index] for pair in COLUMNS[key]]
 
 
-def read_sheet(path: Path, key: str, lang: str) -> list[dict[str, Any]]:
+def read_sheet(path: Path, key: str, lang: str, *, totals: bool = False) -> list[dict[str, Any]]:
     """Data rows of a fixed-column sheet as dicts keyed by the English column names.
 
-    Row 1 must be exactly the method §7 header of ``lang``.
+    Row 1 must be exactly the method §7 header of ``lang``. A sheet of
+    :data:`TOTALLED` must end in its 合计 row, which is left out (or, with
+    ``totals``, is the only row returned).
     """
     assert header(path, key, lang) == expected_header(key, lang)
     names = [en for _, en in COLUMNS[key]]
     rows = sheet_rows(path, key, lang)[1:]
+    if key in TOTALLED:
+        assert rows and rows[-1][0] == TOTAL_LABEL[lang], f"{key}: no {TOTAL_LABEL[lang]} row last"
+        rows = rows[-1:] if totals else rows[:-1]
     out = []
     for row in rows:
         padded = [*row, *([None] * (len(names) - len(row)))]

@@ -323,7 +323,9 @@ def test_english_names_and_verify(case: tuple[Path, Path, Path], tmp_path: Path)
         names = book.sheetnames
     finally:
         book.close()
-    assert names[5:8] == ["indicator_detail", "evaluation_detail", "run_info"]
+    # 汇总 / summary first, then the tables; 测评明细 after 指标明细.
+    assert names[0] == "summary"
+    assert names[6:9] == ["indicator_detail", "evaluation_detail", "run_info"]
     header = _sheet(out, "evaluation_detail")[0]
     assert header == ("target", "rater_group", "count", "trimmed", "mean", "weight", "counted")
     assert _sheet(out, "individuals")[0][7:10] == ("department_score", "evaluation_score", "score")

@@ -66,10 +66,12 @@ def run(
 
 
 def test_sheet_names(run: Run) -> None:
-    # method §7: seven sheets in this order, zh names by default, English with --lang en.
+    # method §7: the 汇总 sheet first, then seven sheets in this order, zh names by default,
+    # English with --lang en.
     expected = {
-        "zh": ["个人得分", "部门得分", "领导得分", "绩效奖金", "点数明细", "指标明细", "运行信息"],
+        "zh": ["汇总", "个人得分", "部门得分", "领导得分", "绩效奖金", "点数明细", "指标明细", "运行信息"],
         "en": [
+            "summary",
             "individuals",
             "departments",
             "leaders",
@@ -263,6 +265,11 @@ def test_bonus(run: Run) -> None:
 def test_bonuses_sum_to_the_pool(run: Run) -> None:
     rows = read_sheet(run.out, "bonus", run.lang)
     assert sum(dec(row["bonus"]) for row in rows) == 60000
+    # The 合计 row: Σ bonus 60000; Σ reward 900 + 400 + 400 + 2000 − 100 + 0 = 3600;
+    # Σ total 33581 + 13473 + 7663 + 8983 + 0 + 0 = 63700 (E06's total is max(0, −100) = 0).
+    (total,) = read_sheet(run.out, "bonus", run.lang, totals=True)
+    assert (dec(total["bonus"]), dec(total["points_reward"]), dec(total["total"])) == (60000, 3600, 63700)
+    assert total["id"] == ("合计" if run.lang == "zh" else "total") and total["bonus_base"] is None
     for row in rows:  # money is whole yuan
         for column in ("bonus", "points_reward", "total"):
             assert dec(row[column]) == dec(row[column]).to_integral_value()

@@ -88,7 +88,7 @@ def test_statutory_table_around_mid_autumn_2024() -> None:
 
 
 def test_own_lists_join_the_statutory_table_and_workdays_win() -> None:
-    # §8: a working day is in workdays, or Mon–Fri and not in holidays, so a day in
+    # Method §6.0: a working day is in workdays, or Mon–Fri and not in holidays, so a day in
     # both (here a listed holiday on the statutory make-up Saturday) is a working day.
     cal = WorkCalendar([D(2024, 10, 12), D(2024, 10, 8)], (), statutory=True)
     assert cal.is_working(D(2024, 10, 12))

@@ -55,6 +55,21 @@ def commands(w: Worked, name: str) -> dict[str, tuple[list[str], int]]:
         "explain department": (["explain", str(w.input), *common, "--who", "招商部"], 0),
         "verify": (["verify", str(results), "--input", str(w.input), "--rules", str(w.rules)], 0),
         "rules check": (["rules", "check", str(w.rules)], 0),
+        "template": (
+            [
+                "template",
+                "--rules",
+                str(w.rules),
+                "--period",
+                "2024Q4",
+                "--from",
+                str(w.input),
+                "--out",
+                str(folder / "模板 2024Q4.xlsx"),
+                "--force",
+            ],
+            0,
+        ),
         "rules diff": (
             ["rules", "diff", str(w.rules), str(variant), *impact, "--force"],
             0,
@@ -69,7 +84,7 @@ def commands(w: Worked, name: str) -> dict[str, tuple[list[str], int]]:
 
 NAMES = [
     "score", "validate", "explain person", "explain department", "verify", "rules check", "rules diff",
-    "errors", "json errors",
+    "template", "errors", "json errors",
 ]  # fmt: skip
 
 

@@ -26,7 +26,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from kpi.report.xlsx import MAIN_NS, STYLE, SheetSpec, _letter, write_xlsx
+from kpi.report.xlsx import (
+    HIGHLIGHT,
+    MAIN_NS,
+    STYLE,
+    CellTooLong,
+    FormSpec,
+    Highlight,
+    SheetSpec,
+    _letter,
+    write_xlsx,
+)
+from kpi.report.xlsx_chart import Chart, Series, Span
 
 CREATED = datetime(2024, 3, 31)
 NS = {"m": MAIN_NS}
@@ -57,7 +68,7 @@ def spec(
     )
 
 
-def write(tmp_path: Path, *sheets: SheetSpec, name: str = "book.xlsx", title: str = "") -> Path:
+def write(tmp_path: Path, *sheets: SheetSpec | FormSpec, name: str = "book.xlsx", title: str = "") -> Path:
     path = tmp_path / name
     write_xlsx(path, list(sheets), CREATED, title=title)
     return path
@@ -314,17 +325,36 @@ def test_style_follows_the_column_not_the_value(tmp_path: Path) -> None:
 # --- number formats and blanks ---------------------------------------------------------------------
 
 #: Each column style of the writer → the number format openpyxl reads back.
-FORMATS = {"text": "General", "0.00": "0.00", "0": "0", "0.0000": "0.0000", "date": DATE_FORMAT}
+FORMATS = {
+    "text": "General",
+    "0.00": "0.00",
+    "0": "0",
+    "0.0000": "0.0000",
+    "date": DATE_FORMAT,
+    "#,##0": "#,##0",
+    "0.00%": "0.00%",
+}
+#: Variants of every number style (a total row, a boxed cell, a boxed total) and the layout styles.
+VARIANTS = ("total:", "box:", "boxtotal:")
+LAYOUT = {"header", "title", "section", "sign"}
 
 
 def test_every_style_is_covered_here() -> None:
-    assert set(STYLE) == {*FORMATS, "header"}
+    assert set(STYLE) == {*FORMATS, *(v + f for v in VARIANTS for f in FORMATS), *LAYOUT}
 
 
 def test_each_style_gives_its_number_format(tmp_path: Path) -> None:
     styles = list(FORMATS)
-    row = [Decimal("7"), Decimal("88.125"), Decimal("123456"), Decimal("0.98765"), date(2024, 3, 31)]
-    path = write(tmp_path, spec([row, ["text", "text", "text", "text", "text"]], styles=styles))
+    row = [
+        Decimal("7"),
+        Decimal("88.125"),
+        Decimal("123456"),
+        Decimal("0.98765"),
+        date(2024, 3, 31),
+        Decimal("1234567"),
+        Decimal("0.3333"),
+    ]
+    path = write(tmp_path, spec([row, ["text"] * len(styles)], styles=styles))
 
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
@@ -335,7 +365,26 @@ def test_each_style_gives_its_number_format(tmp_path: Path) -> None:
     assert [c.number_format for c in sheet[1]] == ["General"] * len(styles)
     book.close()
     root = sheet_xml(path)
-    assert [cells(root)[f"{c}2"].attrib["s"] for c in "ABCDE"] == [str(STYLE[s]) for s in styles]
+    assert [cells(root)[f"{get_column_letter(i + 1)}2"].attrib["s"] for i in range(len(styles))] == [
+        str(STYLE[s]) for s in styles
+    ]
+    # The first six styles keep the indices files written before had.
+    assert [STYLE[s] for s in ("text", "header", "0.00", "0", "0.0000", "date")] == list(range(6))
+
+
+def test_every_variant_keeps_its_number_format(tmp_path: Path) -> None:
+    """A total row or a boxed cell shows its number as the plain style does, in bold or boxed."""
+    for prefix in VARIANTS:
+        cells_ = [[(Decimal("1234.5"), prefix + f) for f in FORMATS if f != "date"]]
+        path = write(tmp_path, FormSpec("F", cells_, [10.0] * len(cells_[0])), name=f"{prefix[:-1]}.xlsx")
+        book = openpyxl.load_workbook(path)
+        row = book.worksheets[0][1]
+        assert [c.number_format for c in row] == [FORMATS[f] for f in FORMATS if f != "date"]
+        assert {bool(c.font.b) for c in row} == {"total" in prefix}
+        assert {c.border.top.style for c in row} == {"thin"}  # a total's rule; a box's edge
+        if prefix.startswith("box"):
+            assert {c.border.left.style for c in row} == {"thin"}
+        book.close()
 
 
 def test_none_cells_are_left_out(tmp_path: Path) -> None:
@@ -490,6 +539,242 @@ def test_same_sheets_give_identical_bytes(tmp_path: Path) -> None:
     assert later.read_bytes() != first.read_bytes()
 
 
+# --- total rows, highlights, print setup -----------------------------------------------------------
+
+
+def bonus_sheet(**extra: Any) -> SheetSpec:
+    rows = [["E01", "是", "优秀", 1200], ["E02", "否", "不合格", 800]]
+    return SheetSpec(
+        "奖金",
+        ["工号", "否决", "等次", "奖金"],
+        ["text", "text", "text", "#,##0"],
+        [8.0, 6.0, 8.0, 10.0],
+        rows,
+        len(rows),
+        **extra,
+    )
+
+
+def test_total_rows_follow_the_body_in_bold_outside_the_filter(tmp_path: Path) -> None:
+    path = write(tmp_path, bonus_sheet(totals=[["合计", None, None, 2000]]))
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[4]] == ["合计", None, None, 2000]
+    # Sorting or filtering the body leaves the total where it is.
+    assert sheet.auto_filter.ref == "A1:D3"
+    # Bold under a rule across the whole row, blanks included; numbers keep their format.
+    assert [(bool(c.font.b), c.border.top.style) for c in sheet[4]] == [(True, "thin")] * 4
+    assert sheet["D4"].number_format == "#,##0"
+    assert not sheet["D3"].font.b and sheet["D3"].number_format == "#,##0"
+    book.close()
+    dimension = sheet_xml(path).find("m:dimension", NS)
+    assert dimension is not None and dimension.attrib["ref"] == "A1:D4"
+    assert calamine_rows(path)[3] == ["合计", "", "", 2000.0]
+
+
+def test_highlights_are_conditional_formats_over_the_body(tmp_path: Path) -> None:
+    marks = [Highlight(1, "是", "alert"), Highlight(2, '不"合"格', "low")]
+    path = write(tmp_path, bonus_sheet(highlights=marks, totals=[["合计", None, None, 2000]]))
+
+    book = openpyxl.load_workbook(path)
+    rules = {
+        str(cf.sqref): [(r.type, r.operator, r.formula, r.dxfId) for r in cf.rules]
+        for cf in book.worksheets[0].conditional_formatting
+    }
+    assert rules == {
+        "B2:B3": [("cellIs", "equal", ['"是"'], HIGHLIGHT["alert"])],
+        "C2:C3": [("cellIs", "equal", ['"不""合""格"'], HIGHLIGHT["low"])],  # quotes doubled
+    }
+    alert, low = book._differential_styles.styles  # the dxfs the rules point at
+    assert alert.fill.bgColor.rgb == "FFFFC7CE" and alert.font.color.rgb == "FF9C0006"
+    assert low.fill.bgColor.rgb == "FFFFEB9C"
+    book.close()
+
+
+def test_a_sheet_without_rows_has_no_conditional_format(tmp_path: Path) -> None:
+    empty = SheetSpec("S", ["否决"], ["text"], [6.0], [], 0, highlights=[Highlight(0, "是", "alert")])
+    assert sheet_xml(write(tmp_path, empty)).find("m:conditionalFormatting", NS) is None
+
+
+def test_tables_print_a4_landscape_one_page_wide_with_titles_and_a_footer(tmp_path: Path) -> None:
+    footer = "&L考核期间：R&&D 2024Q3&C&A&R第 &P 页，共 &N 页"
+    path = write(tmp_path, bonus_sheet(footer=footer), spec([["x"]], title="R'D & <co>"))
+
+    book = openpyxl.load_workbook(path)
+    first, second = book.worksheets
+    setup = first.page_setup
+    assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+        "landscape",
+        9,  # A4
+        1,
+        0,  # as many pages tall as needed
+    )
+    assert first.sheet_properties.pageSetUpPr.fitToPage is True
+    # The header row is repeated on every printed page, for every table.
+    assert first.print_title_rows == "$1:$1" and second.print_title_rows == "$1:$1"
+    assert first.oddFooter.left.text == "考核期间：R&&D 2024Q3"
+    assert (first.oddFooter.center.text, first.oddFooter.right.text) == ("&A", "第 &P 页，共 &N 页")
+    assert second.oddFooter.left.text is None  # no footer given, none written
+    book.close()
+    workbook = part(path, "xl/workbook.xml").decode()
+    assert '<definedName name="_xlnm.Print_Titles" localSheetId="0">\'奖金\'!$1:$1</definedName>' in workbook
+    assert "localSheetId=\"1\">'R''D &amp; &lt;co&gt;'!$1:$1<" in workbook
+
+
+# --- forms: the summary sheet, its merges, breaks and charts ----------------------------------------
+
+
+def form(title: str = "汇总") -> FormSpec:
+    cells: list[list[tuple[Any, str]]] = [
+        [("部门得分", "section")],
+        [("部门", "header"), ("得分", "header"), ("奖金", "header")],
+        [("招商部", "box:text"), (Decimal("101.01"), "box:0.00"), (53017, "box:#,##0")],
+        [("综合部", "box:text"), (Decimal("60.00"), "box:0.00"), (None, "box:#,##0")],
+        [("合计", "boxtotal:text"), (None, "boxtotal:0.00"), (53017, "boxtotal:#,##0")],
+        [],
+        [("原因", "box:text"), (None, "box:text"), (None, "box:text")],
+        [("制表：", "text"), (None, "sign"), (None, "sign")],
+    ]
+    chart = Chart(
+        "部门 & <得分>",
+        Span(0, 3, 4),
+        [Series(Span(1, 2, 2), Span(1, 3, 4)), Series(Span(2, 2, 2), Span(2, 3, 4))],
+        (0, 9),
+        (3, 24),
+        "0",
+    )
+    widths = [12.0, 10.0, 10.0]
+    return FormSpec(title, cells, widths, [chart], breaks=[8], footer="&C&P / &N", merges=["A7:C7"])
+
+
+def test_form_cells_take_their_own_styles(tmp_path: Path) -> None:
+    path = write(tmp_path, form())
+
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["部门得分", None, None],
+        ["部门", "得分", "奖金"],
+        ["招商部", 101.01, 53017],
+        ["综合部", 60, None],
+        ["合计", None, 53017],
+        [None, None, None],
+        ["原因", None, None],
+        ["制表：", None, None],
+    ]
+    assert sheet["A1"].font.b and sheet["A2"].fill.fgColor.rgb == "FFDDEBF7"
+    assert sheet["B3"].number_format == "0.00" and sheet["C3"].number_format == "#,##0"
+    assert sheet["C4"].border.left.style == "thin"  # a blank cell of a table keeps its box
+    assert sheet["C5"].font.b and sheet["A5"].font.b
+    assert sheet["B8"].border.bottom.style == "thin" and sheet["C8"].border.bottom.style == "thin"
+    assert [str(r) for r in sheet.merged_cells.ranges] == ["A7:C7"]
+    assert [b.id for b in sheet.row_breaks.brk] == [8]
+    # A form is no table: no frozen header, no filter, no repeated titles, no grid lines.
+    assert sheet.freeze_panes is None and sheet.auto_filter.ref is None
+    assert sheet.print_title_rows is None and sheet.sheet_view.showGridLines is False
+    assert sheet.page_setup.orientation == "landscape" and sheet.oddFooter.center.text == "&P / &N"
+    book.close()
+    assert calamine_rows(path)[2] == ["招商部", 101.01, 53017.0]
+
+
+def test_chart_parts_relationships_and_content_types(tmp_path: Path) -> None:
+    path = write(tmp_path, spec([["x"]], title="个人得分"), form())
+    with zipfile.ZipFile(path) as book:
+        names = book.namelist()
+        for name in names:
+            ET.fromstring(book.read(name))  # every part is well-formed XML
+    assert names[-4:] == [
+        "xl/worksheets/_rels/sheet2.xml.rels",
+        "xl/drawings/drawing1.xml",
+        "xl/charts/chart1.xml",
+        "xl/drawings/_rels/drawing1.xml.rels",
+    ]
+    types = ET.fromstring(part(path, "[Content_Types].xml"))
+    overrides = {o.attrib["PartName"]: o.attrib["ContentType"] for o in types if "PartName" in o.attrib}
+    officedocument = "application/vnd.openxmlformats-officedocument"
+    assert overrides["/xl/drawings/drawing1.xml"] == f"{officedocument}.drawing+xml"
+    assert overrides["/xl/charts/chart1.xml"] == f"{officedocument}.drawingml.chart+xml"
+    rel = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+    officedoc = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    (to_drawing,) = ET.fromstring(part(path, "xl/worksheets/_rels/sheet2.xml.rels")).iter(rel)
+    assert to_drawing.attrib == {
+        "Id": "rId1",
+        "Type": f"{officedoc}/drawing",
+        "Target": "../drawings/drawing1.xml",
+    }
+    drawing = sheet_xml(path, 2).find("m:drawing", NS)
+    assert drawing is not None and drawing.attrib[f"{{{officedoc}}}id"] == "rId1"
+    (to_chart,) = ET.fromstring(part(path, "xl/drawings/_rels/drawing1.xml.rels")).iter(rel)
+    assert to_chart.attrib == {"Id": "rId1", "Type": f"{officedoc}/chart", "Target": "../charts/chart1.xml"}
+    assert f'<c:chart xmlns:c="{CHART}" r:id="rId1"/>' in part(path, "xl/drawings/drawing1.xml").decode()
+    assert "xl/worksheets/_rels/sheet1.xml.rels" not in names  # a table without charts has none
+
+
+CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def test_a_chart_shows_its_cells_with_their_values_cached(tmp_path: Path) -> None:
+    """Each series names the cells it shows and carries their values, so a viewer draws
+    it without recalculating; a blank cell is a gap (no point)."""
+    path = write(tmp_path, form())
+    root = ET.fromstring(part(path, "xl/charts/chart1.xml"))
+    c = {"c": CHART}
+    assert root.find(".//c:barChart/c:barDir", c).attrib["val"] == "col"  # type: ignore[union-attr]
+    series = root.findall(".//c:ser", c)
+    assert [s.findtext("c:tx/c:strRef/c:f", namespaces=c) for s in series] == ["'汇总'!$B$2", "'汇总'!$C$2"]
+    assert [s.findtext("c:tx//c:v", namespaces=c) for s in series] == ["得分", "奖金"]
+    assert [s.findtext("c:cat/c:strRef/c:f", namespaces=c) for s in series] == ["'汇总'!$A$3:$A$4"] * 2
+    assert [v.text for v in series[0].iterfind("c:cat//c:pt/c:v", c)] == ["招商部", "综合部"]
+    assert series[0].findtext("c:val/c:numRef/c:f", namespaces=c) == "'汇总'!$B$3:$B$4"
+    points = series[0].iterfind("c:val//c:pt", c)
+    values = [(p.attrib["idx"], p.findtext("c:v", namespaces=c)) for p in points]
+    assert values == [("0", "101.01"), ("1", "60.00")]
+    cache = series[1].find("c:val/c:numRef/c:numCache", c)
+    assert cache is not None and cache.find("c:ptCount", c).attrib["val"] == "2"  # type: ignore[union-attr]
+    assert [p.attrib["idx"] for p in cache.iterfind("c:pt", c)] == ["0"]  # C4 is blank
+    title = "".join(t.text or "" for t in root.iterfind(".//c:title//{*}t", c))
+    assert title == "部门 & <得分>"
+
+    book = openpyxl.load_workbook(path)
+    (chart,) = book.worksheets[0]._charts
+    assert chart.tagname == "barChart" and len(chart.series) == 2
+    assert chart.series[0].val.numRef.f == "'汇总'!$B$3:$B$4"
+    assert (chart.anchor._from.row, chart.anchor.to.row, chart.anchor.to.col) == (9, 24, 3)
+    book.close()
+
+
+def test_charts_of_several_forms_are_numbered_across_the_book(tmp_path: Path) -> None:
+    one, two = form("一"), form("二")
+    two = FormSpec(two.title, two.cells, two.widths, [*two.charts, *two.charts])
+    path = write(tmp_path, one, spec([["x"]]), two)
+    names = zipfile.ZipFile(path).namelist()
+    assert {n for n in names if "drawing" in n or "chart" in n or "_rels/sheet" in n} == {
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        "xl/worksheets/_rels/sheet3.xml.rels",
+        "xl/drawings/drawing1.xml",
+        "xl/drawings/drawing2.xml",
+        "xl/drawings/_rels/drawing1.xml.rels",
+        "xl/drawings/_rels/drawing2.xml.rels",
+        "xl/charts/chart1.xml",
+        "xl/charts/chart2.xml",
+        "xl/charts/chart3.xml",
+    }
+    assert "../drawings/drawing2.xml" in part(path, "xl/worksheets/_rels/sheet3.xml.rels").decode()
+    links = part(path, "xl/drawings/_rels/drawing2.xml.rels").decode()
+    assert '"rId1"' in links and "../charts/chart2.xml" in links and "../charts/chart3.xml" in links
+    assert "'二'!$B$3:$B$4" in part(path, "xl/charts/chart3.xml").decode()
+    book = openpyxl.load_workbook(path)
+    assert [len(ws._charts) for ws in book.worksheets] == [1, 0, 2]
+    book.close()
+
+
+def test_forms_and_charts_give_identical_bytes(tmp_path: Path) -> None:
+    first = write(tmp_path, form(), *two_sheets(), name="one.xlsx")
+    second = write(tmp_path, form(), *two_sheets(), name="two.xlsx")
+    assert first.read_bytes() == second.read_bytes()
+
+
 # --- Excel's limits: the writer has no guards --------------------------------------------------------
 
 
@@ -502,6 +787,24 @@ def test_cell_of_exactly_the_excel_limit_is_written_whole(tmp_path: Path) -> Non
 def test_cell_over_the_excel_limit_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write(tmp_path, spec([["x" * (MAX_CELL_CHARS + 1)]]))
+
+
+TOO_LONG = "x" * (MAX_CELL_CHARS + 1)
+
+
+@pytest.mark.parametrize(
+    "sheet",
+    [
+        FormSpec("汇总", [[("a", "text")], [(None, "text"), (TOO_LONG, "box:text")]], [9.0]),
+        SheetSpec("奖金", ["h"], ["text"], [9.0], [["ok"]], 1, totals=[[TOO_LONG]]),
+    ],
+    ids=["form", "total-row"],
+)
+def test_text_over_the_limit_in_a_form_or_a_total_row_is_located(tmp_path: Path, sheet: Any) -> None:
+    with pytest.raises(CellTooLong) as raised:
+        write(tmp_path, sheet)
+    expected = ("汇总", 2, "B") if isinstance(sheet, FormSpec) else ("奖金", 3, "A")
+    assert (raised.value.sheet, raised.value.row, raised.value.column) == expected
 
 
 @pytest.mark.parametrize(

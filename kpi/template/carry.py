@@ -1,0 +1,126 @@
+"""``--from``: the standing data of last period's input workbook, read leniently.
+
+The previous workbook is read with the project's reader down to its tables
+(:mod:`kpi.io.sources` opens it safely, :func:`~kpi.io.workbook.find_sheets`
+and :mod:`kpi.io.tables` find the sheets, headers and columns by their Chinese
+or English names), but it is not validated as a period: its rows were valid
+for their own period and rules, and the checks of the new period (dates
+inside it, codes of the new rules) are what ``kpi validate`` runs on the
+filled-in template. So:
+
+* an unreadable or unsafe file, a missing or doubled sheet of the contract, or
+  a header without a required column is an error: the file is not an input
+  workbook;
+* a cell that does not read as its column's type is carried over as written,
+  with a warning, so nothing is lost and ``kpi validate`` points at it later;
+* the columns the template clears (``ColumnSpec.carried`` false: 完成值,
+  完成日期, 排名, 在岗月数) are not carried;
+* a column's ``review`` names values worth a look in the new period, as
+  warnings: a 在岗月数 that was not a whole period (it may still hold), a
+  截止日期 before the new period starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kpi.errors import Collector, InputError, Location, Problem
+from kpi.io.cells import CellError, converter, is_blank, shown
+from kpi.io.sources import load_grid, open_source
+from kpi.io.tables import Table, read_table
+from kpi.io.workbook import find_sheets
+from kpi.io.xml_scan import Unreadable
+from kpi.numbers import plain
+from kpi.periods import Period
+from kpi.template.spec import ColumnSpec, SheetSpec, kind
+
+#: One carried row: column key → typed value (str, Decimal, int, date) or None.
+Row = dict[str, Any]
+
+
+@dataclass
+class Carried:
+    """Rows carried over from ``path``, by sheet key, in the previous workbook's order."""
+
+    path: str
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def carry_over(path: str | Path, sheets: list[tuple[SheetSpec, list[ColumnSpec]]], period: Period) -> Carried:
+    """Read the carried sheets of the previous input ``path`` for the template of ``period``.
+
+    Raises :class:`InputError` with every problem that makes ``path`` unusable.
+    """
+    file = str(path)
+    source = open_source(path)
+    problems = Collector()
+    found = find_sheets(source.sheet_names, file, problems)
+    carried = Carried(file)
+    ignored: list[Problem] = []  # the old file's title rows and skipped rows are no news
+    for spec, columns in sheets:
+        if not spec.carried or spec.key not in found:
+            continue
+        try:
+            grid = load_grid(source, found[spec.key])
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        table = read_table(grid, spec.key, file, problems, ignored)
+        del grid
+        if table is not None:
+            carried.rows[spec.key] = _rows(table, columns, file, source.date1904, period, carried.warnings)
+        else:
+            carried.rows[spec.key] = []
+    problems.raise_if_any(InputError, tuple(source.sheet_names))
+    return carried
+
+
+def _rows(
+    table: Table,
+    columns: list[ColumnSpec],
+    file: str,
+    date1904: bool,
+    period: Period,
+    warnings: list[Problem],
+) -> list[Row]:
+    rows: list[Row] = [{} for _ in range(len(table))]
+    for spec in columns:
+        found = table.columns.get(spec.key)
+        if found is None:
+            for row in rows:
+                row[spec.key] = None
+            continue
+        convert = converter(kind(table.key, spec.key), date1904)
+        typed = [_typed(value, convert) for value in found.uniques]
+        for i, code in enumerate(found.codes):
+            value, error = typed[code]
+            if value is None and error is None:
+                rows[i][spec.key] = None
+                continue
+            where = Location(file, table.sheet, int(table.rows[i]), found.letter)
+            review = spec.review(value, period) if spec.review is not None and value is not None else None
+            if review is not None:
+                written = plain(value) if isinstance(value, Decimal) else shown(value)
+                warnings.append(Problem.warning(where, f"{found.header} {written} {review}"))
+            rows[i][spec.key] = value if spec.carried else None
+            if error is not None and spec.carried:
+                warnings.append(Problem.warning(where, f"{found.header} {error}"))
+    return rows
+
+
+def _typed(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, str | None]:
+    """(typed value, None); (the value as written, why it is not of its type); or, for a
+    cell without a value (an error value, a formula never calculated), (None, why)."""
+    if is_blank(value):
+        return None, None
+    if isinstance(value, Unreadable):
+        return None, f"{value.reason}: left blank"
+    try:
+        return convert(value), None
+    except CellError as exc:
+        return shown(value), f"{exc}: carried over as written"
