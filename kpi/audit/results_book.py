@@ -9,10 +9,9 @@ for whether a cell still holds the value that was published (:func:`matches`).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -53,14 +52,6 @@ def read_book(path: str | Path) -> dict[str, list[Row]]:
     An empty text cell reads as blank: Excel shows no difference, and saving the
     workbook in Excel or openpyxl drops it.
     """
-    return read_book_hashed(path)[0]
-
-
-def read_book_hashed(
-    path: str | Path, only: Collection[str] | None = None
-) -> tuple[dict[str, list[Row]], str]:
-    """:func:`read_book` with the file's sha256; with ``only``, just the sheets named there
-    (the others are not read: a quarter's 点数明细 can have 200,000 rows)."""
     name = str(path)
     try:
         data = read_regular(path, MAX_FILE_BYTES)
@@ -75,17 +66,14 @@ def read_book_hashed(
             Location(name),
         ) from None
     try:
-        sheets: dict[str, list[Row]] = {}
+        sheets = {}
         for ws in book.worksheets:
-            if only is not None and ws.title not in only:
-                sheets[ws.title] = []
-                continue
             cells = ws.iter_rows(min_row=1, min_col=1, values_only=True)
             rows = [trim([None if v == "" else v for v in row]) for row in cells]
             while rows and not rows[-1]:
                 rows.pop()
             sheets[ws.title] = rows
-        return sheets, hashlib.sha256(data).hexdigest()
+        return sheets
     finally:
         book.close()
 
