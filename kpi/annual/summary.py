@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpi.annual.results import NOT_GRADED, AnnualResults
-from kpi.report.summary import CHART_ROWS, SHARE_PLACES, SUMMARY_TITLE, WIDTH, Cell, Summary
+from kpi.report.summary import CHART_ROWS, SHARE_PLACES, SUMMARY_TITLE, WIDTH, Cell, Grid, Summary, heads
 from kpi.report.summary import LABELS as QUARTER_LABELS
 from kpi.report.tables import TOTAL_LABEL
 from kpi.report.xlsx_chart import Chart, Series, Span
@@ -81,29 +81,7 @@ LABELS: dict[str, dict[str, Any]] = {
 }
 
 
-class _Grid:
-    """Rows appended one by one; remembers where each part landed (for the charts)."""
-
-    def __init__(self) -> None:
-        self.rows: list[list[Cell]] = []
-
-    @property
-    def next(self) -> int:
-        return len(self.rows) + 1
-
-    def add(self, *cells: Cell) -> int:
-        self.rows.append(list(cells))
-        return len(self.rows)
-
-    def blank(self) -> None:
-        self.rows.append([])
-
-
-def _head(*labels: str) -> list[Cell]:
-    return [Cell(label, role="head") for label in labels]
-
-
-def _departments(results: AnnualResults, grid: _Grid, t: dict[str, Any], lang: str) -> Span:
+def _departments(results: AnnualResults, grid: Grid, t: dict[str, Any], lang: str) -> Span:
     """The department table; returns the rows of the departments."""
     paid: Counter[str] = Counter()
     if results.bonus is not None:
@@ -112,8 +90,8 @@ def _departments(results: AnnualResults, grid: _Grid, t: dict[str, Any], lang: s
     people = Counter(results.individuals["department"])
     grid.add(Cell(t["departments"], role="section"))
     grid.add(
-        *_head(t["department"], t["score"], t["rank"], t["grade"], t["vetoed_quarters"]),
-        *_head(t["people"], t["bonus_column"]),
+        *heads(t["department"], t["score"], t["rank"], t["grade"], t["vetoed_quarters"]),
+        *heads(t["people"], t["bonus_column"]),
     )
     first = grid.next
     for row in results.departments.to_dict("records"):
@@ -138,7 +116,7 @@ def _departments(results: AnnualResults, grid: _Grid, t: dict[str, Any], lang: s
     return rows
 
 
-def _grades(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
+def _grades(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
     """Per band and population: count, share of the graded members, quota places; then 合计
     (the graded n, 100%) and the members not graded."""
     grid.add(Cell(t["grades"], role="section"))
@@ -150,7 +128,7 @@ def _grades(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> tuple[Spa
             for cell in (Cell(t["populations"][population], role="head", span=3), *[Cell(role="head")] * 2)
         ),
     )
-    grid.add(Cell(t["grade"], role="head"), *_head(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
+    grid.add(Cell(t["grade"], role="head"), *heads(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
     frames = [results.population(p) for p in POPULATIONS]
     graded = [int(f["graded"].sum()) for f in frames]
     first = grid.next
@@ -187,7 +165,7 @@ def _grades(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> tuple[Spa
     return bands, series
 
 
-def _bonus(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> None:
+def _bonus(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:
     annual = results.annual
     if results.bonus is None or annual.bonus is None:
         return
@@ -199,9 +177,9 @@ def _bonus(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> None:
     grid.blank()
 
 
-def _vetoed(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> None:
+def _vetoed(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:
     grid.add(Cell(t["vetoed"], role="section"))
-    grid.add(*_head(t["population"], t["who"], t["name"], t["vetoed_quarters"], t["counted"]))
+    grid.add(*heads(t["population"], t["who"], t["name"], t["vetoed_quarters"], t["counted"]))
     found = False
     for population in POPULATIONS:
         frame = results.population(population)
@@ -224,7 +202,7 @@ def _vetoed(results: AnnualResults, grid: _Grid, t: dict[str, Any]) -> None:
 def annual_summary_sheet(results: AnnualResults, lang: str = "zh") -> Summary:
     """The 汇总 sheet of the annual workbook in ``lang``."""
     t = {**QUARTER_LABELS[lang], **LABELS[lang], "sum": TOTAL_LABEL[lang]}
-    grid = _Grid()
+    grid = Grid()
     rules = results.rules
     grid.add(Cell(t["title"].format(year=results.year), role="title"))
     grid.add(Cell(t["rules"]), Cell(f"{rules.name} {rules.version}"))

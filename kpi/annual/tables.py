@@ -17,7 +17,7 @@ import pandas as pd
 from kpi import __version__
 from kpi.annual.results import NOT_GRADED, AnnualResults
 from kpi.report.summary import Summary
-from kpi.report.tables import KIND_LABELS, RUN_INFO, Column, Sheet, column, total_row
+from kpi.report.tables import KIND_LABELS, RUN_INFO, RUN_INFO_LABELS, Column, Sheet, column, total_row
 
 _c = column
 
@@ -59,23 +59,26 @@ POPULATION_SHEETS = {
 }
 
 #: 运行信息 labels (zh, en), in the order they are written; the quarter rows repeat per quarter.
+_RULES_ROWS = (
+    "rules_name",
+    "rules_version",
+    "rules_source",
+    "rules_effective_from",
+    "rules_file",
+    "rules_sha256",
+)
 ANNUAL_RUN_INFO: dict[str, tuple[str, str]] = {
-    "tool_version": ("工具版本", "tool_version"),
+    "tool_version": RUN_INFO_LABELS["tool_version"],
     "year": ("考核年度", "year"),
-    "rules_name": ("规则名称", "rules_name"),
-    "rules_version": ("规则版本", "rules_version"),
-    "rules_source": ("发文依据", "rules_source"),
-    "rules_effective_from": ("生效日期", "rules_effective_from"),
-    "rules_file": ("规则文件", "rules_file"),
-    "rules_sha256": ("规则SHA256", "rules_sha256"),
+    **{key: RUN_INFO_LABELS[key] for key in _RULES_ROWS},
     "quarter_period": ("季度期间", "quarter_period"),
     "quarter_file": ("季度文件", "quarter_file"),
     "quarter_sha256": ("季度SHA256", "quarter_sha256"),
     "quarter_rules": ("季度规则", "quarter_rules"),
     "evaluation_file": ("年终测评文件", "evaluation_file"),
     "evaluation_sha256": ("年终测评SHA256", "evaluation_sha256"),
-    "warning_count": ("警告数", "warning_count"),
-    "warning": ("警告", "warning"),
+    "warning_count": RUN_INFO_LABELS["warning_count"],
+    "warning": RUN_INFO_LABELS["warning"],
 }
 #: 运行信息 rows that name where a file was (verify skips them: files move).
 PATH_ROWS = ("rules_file", "quarter_file", "evaluation_file")
