@@ -44,6 +44,7 @@ __all__ = [
     "write_annual",
     "write_impact",
     "write_results",
+    "write_slips",
 ]
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         write_annual,
         write_impact,
         write_results,
+        write_slips,
     )
     from kpi.api import explain as explain_member
     from kpi.errors import KpiError

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kpi.engine.results import Results
     from kpi.errors import Problem
     from kpi.explain.model import Explanation
+    from kpi.explain.slips import Slips
     from kpi.io.inputs import Inputs
     from kpi.rules.loader import RulesFile
     from kpi.rules.schema import Rules
@@ -66,6 +67,7 @@ __all__ = [
     "write_annual",
     "write_impact",
     "write_results",
+    "write_slips",
     "write_template",
 ]
 
@@ -202,6 +204,16 @@ def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
     from kpi.explain.members import explain as explain_member
 
     return explain_member(results, who, lang)
+
+
+def write_slips(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Slips:
+    """Write the result slips (绩效面谈): one printable block per member — the header
+    (工号, 姓名, 部门, 综合得分, 排名, 等次, 绩效奖金, 合计), the lines ``explain`` shows
+    for that member and a signature line — one sheet per population, atomically;
+    refuses to overwrite without ``force`` and never writes over the inputs."""
+    from kpi.explain.slips import write_slips as write
+
+    return write(results, Path(out), lang=lang, force=force)
 
 
 def verify(

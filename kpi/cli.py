@@ -301,10 +301,12 @@ def explain(
         ),
     ],
     rules: RulesOpt,
-    who: Annotated[str, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")],
     period: Annotated[
         Period | None,
         typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
+    ] = None,
+    who: Annotated[
+        str | None, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")
     ] = None,
     year: Annotated[
         int | None,
@@ -313,10 +315,19 @@ def explain(
         ),
     ] = None,
     evaluation: EvaluationOpt = None,
+    all_members: Annotated[
+        bool, typer.Option("--all", help="Every member: write result slips (绩效面谈) to --out.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", readable=False, help="With --all: the slips workbook to write (.xlsx)."),
+    ] = None,
     lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the full derivation of one member's score, rank, grade and bonus (with --year: of its year)."""
+    """Show the full derivation of one member's score, rank, grade and bonus (--who; with
+    --year, of its year), or write every member's result slip (--all --out slips.xlsx)."""
     from kpi import api
 
     _check_lang(lang)
@@ -326,12 +337,41 @@ def explain(
         raise typer.BadParameter(f"--period explains one input workbook, got {len(inputs)}")
     if evaluation is not None and year is None:
         raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
+    if all_members and who is not None:
+        raise typer.BadParameter("give --who or --all, not both", param_hint="--all")
+    if all_members and year is not None:
+        raise typer.BadParameter(
+            "--all writes the result slips of a period: give --period", param_hint="--all"
+        )
+    if out is not None and not all_members:
+        raise typer.BadParameter("--out writes the slips of every member: add --all", param_hint="--out")
+    if all_members and out is None:
+        raise typer.BadParameter("--all writes result slips: give --out slips.xlsx", param_hint="--all")
+    if not all_members and who is None:
+        raise typer.BadParameter(
+            "name a member with --who, or give --all --out slips.xlsx", param_hint="--who"
+        )
+    if out is not None and period is not None:
+        target, given = out, period
+
+        def write() -> Any:
+            api.check_output(target, force=force, inputs=[inputs[0], rules])
+            return api.write_slips(api.run(inputs[0], rules, given), target, lang=lang, force=force)
+
+        made = _guard(as_json, write)
+        if as_json:
+            payload = {"ok": True, "out": str(out), "members": made.members}
+            out_console.print_json(json.dumps(payload, ensure_ascii=False))
+            return
+        out_console.print(Text(f"wrote {out}: {made.members} result slips"), soft_wrap=True)
+        return
+    member = who or ""
 
     def action() -> Any:
         if year is not None:
-            return api.explain_year(api.annual(inputs, rules, year, evaluation), who, lang)
+            return api.explain_year(api.annual(inputs, rules, year, evaluation), member, lang)
         assert period is not None
-        return api.explain(api.run(inputs[0], rules, period), who, lang)
+        return api.explain(api.run(inputs[0], rules, period), member, lang)
 
     explanation = _guard(as_json, action)
     if as_json:

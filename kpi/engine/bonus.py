@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kpi.engine.columns import objects
+from kpi.engine.lookup import memo, where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
 from kpi.numbers import EXACT, ONE, round0
@@ -163,7 +164,7 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
     """u, the pool share or fixed amount, the remainder yuan, the points reward and the
     total of one member; None when the member is not in the bonus population."""
     bonus = results.bonus
-    rows = bonus[bonus["id"] == member_id]
+    rows = where(bonus, "id", member_id)
     if rows.empty:
         return None
     rules = results.rules
@@ -201,9 +202,9 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
         )
     )
     if rules.bonus.mode == "pool":
-        sum_u = sum(bonus["u"], Fraction(0))
+        sum_u = memo(bonus, "sum_u", lambda b: sum(b["u"], Fraction(0)))
         pool = int(rules.bonus.pool or 0)
-        paid = int((bonus["u"] > 0).sum())
+        paid = memo(bonus, "paid", lambda b: int((b["u"] > 0).sum()))
         share = Fraction(pool) * row["u"] / sum_u
         items.append(WEIGHTS_SUM.step(sum_u, note=f"{paid} member(s) with u > 0; forfeited members left out"))
         items.append(
@@ -213,7 +214,7 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
                 sources=[cite.rule("bonus", "pool")],
             )
         )
-        left = int(bonus["extra_yuan"].sum())  # one extra yuan per leftover yuan
+        left = memo(bonus, "left", lambda b: int(b["extra_yuan"].sum()))  # one extra yuan per leftover yuan
         items.append(FLOOR.step(int(share), expression=f"floor({show(share)})"))
         items.append(
             fact(

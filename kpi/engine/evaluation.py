@@ -36,6 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, Sheets, fact, formulas, num, show, total, weighted_mean_expression
 from kpi.numbers import EXACT
 from kpi.rules.schema import Rules
@@ -251,11 +252,11 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
     if evaluation is None:
         return None
     published = results.evaluations
-    groups = published.detail[published.detail["target"] == target]
+    groups = where(published.detail, "target", target)
     if groups.empty:
         return [fact(f"no {results.inputs.sheet_name('evaluations')} rows: the evaluation score is absent")]
     items: list[Item] = []
-    ballots = published.rows[published.rows["target"] == target]
+    ballots = where(published.rows, "target", target)
     trim = evaluation.trim
     for group in groups.to_dict("records"):
         name = group["rater_group"]
@@ -296,7 +297,7 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
             )
         )
     used = groups[groups["counted"].astype(bool)]
-    scores = published.scores[published.scores["target"] == target]
+    scores = where(published.scores, "target", target)
     if scores.empty:
         items.append(
             fact(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from kpi.engine.curves import CURVE_COLUMNS, curve_steps, score_on_curve
 from kpi.engine.grouping import weighted_means
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, weighted_mean_expression
 from kpi.engine.tables import IndicatorScore
 from kpi.numbers import ONE, ZERO, Exact, clamp, div, r2, r6
@@ -195,11 +196,11 @@ def indicator_steps(row: dict[str, Any], rules: Rules, cite: Cite) -> list[Item]
 
 def steps(results: Results, department: str, cite: Cite) -> list[Item]:
     """Every indicator of ``department`` (ρ, s, e), then its indicator score I."""
-    detail = results.indicator_detail[results.indicator_detail["department"] == department]
+    detail = where(results.indicator_detail, "department", department)
     items: list[Item] = []
     for row in detail.to_dict("records"):
         items += indicator_steps({str(k): v for k, v in row.items()}, results.rules, cite)
-    published = results.departments[results.departments["department"] == department].iloc[0]
+    published = where(results.departments, "department", department).iloc[0]
     if published["indicator_score"] is None:
         items.append(fact("no indicators: the indicator component is absent"))
     else:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
@@ -123,7 +124,7 @@ def leader_scores(
 def row_of(results: Results, pid: str) -> dict[str, Any]:
     """The published row of leader ``pid``."""
     frame = results.leaders
-    return {str(k): v for k, v in frame[frame["id"] == pid].iloc[0].items()}
+    return {str(k): v for k, v in where(frame, "id", pid).iloc[0].items()}
 
 
 def _follows_zone(results: Results, row: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.engine import service
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
 from kpi.engine.tables import PointsLedger
 from kpi.numbers import ZERO, at_least_cents, clamp, r2
@@ -124,7 +125,7 @@ def _event_facts(results: Results, target: str, cite: Cite) -> list[Item]:
     events its service requests made."""
     catalogue = results.rules.points.events
     events = results.inputs.points
-    mine = events[events["target"] == target].sort_values("row", kind="stable")
+    mine = where(events, "target", target).sort_values("row", kind="stable")
     items: list[Item] = []
     for shown, event in enumerate(mine.to_dict("records")):
         if shown == MAX_LISTED_EVENTS:
@@ -157,7 +158,7 @@ def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[It
     rules = results.rules
     items = _event_facts(results, target, cite)
     derived = service.derived_counts(results, target)
-    ledger = results.points_ledger[results.points_ledger["target"] == target]
+    ledger = where(results.points_ledger, "target", target)
     for row in ledger.to_dict("records"):
         cap = row["code_cap"]
         note = service.events_note(row["events"], derived.get(row["code"], 0))
@@ -178,7 +179,7 @@ def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[It
                 )
             )
     frame = results.person_points if person else results.department_points
-    net = frame[frame["target"] == target].iloc[0]
+    net = where(frame, "target", target).iloc[0]
     cap_key = "person_cap" if person else "department_cap"
     cap = getattr(rules.points, cap_key)
     items.append(CODES_SUM.step(net["sum"], expression=total(list(ledger["counted"]))))

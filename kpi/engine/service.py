@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Fact, Item, fact, show
 from kpi.periods import Period
 from kpi.rules.schema import Service
@@ -362,7 +363,7 @@ def derived_counts(results: Results, target: str) -> dict[str, int]:
     events = results.service_events
     if events is None or events.empty:
         return {}
-    return dict(Counter(events.loc[events["target"] == target, "code"]))
+    return dict(Counter(where(events, "target", target)["code"]))
 
 
 def events_note(count: int, derived: int) -> str:
@@ -378,7 +379,7 @@ def event_facts(results: Results, target: str, cite: Cite) -> list[Fact]:
         return []
     catalogue = results.rules.points.events
     facts: list[Fact] = []
-    for event in events[events["target"] == target].to_dict("records"):
+    for event in where(events, "target", target).to_dict("records"):
         code = event["code"]
         text = (
             f"{event['date']} {code} {catalogue[code].name}: {show(catalogue[code].points)} "
@@ -427,7 +428,7 @@ def steps(results: Results, pid: str, cite: Cite, lang: str) -> list[Item] | Non
     detail = results.service_detail
     if detail is None:
         return None
-    mine = detail[detail["handler"] == pid]
+    mine = where(detail, "handler", pid)
     if mine.empty:
         return None
     service = results.rules.service

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi.engine.columns import objects
 from kpi.engine.grouping import weighted_means
+from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.errors import ComputeError, Problem
 from kpi.io.inputs import Inputs
@@ -153,7 +154,7 @@ def zone_steps(results: Results, cite: Cite) -> list[Item]:
 
 def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
     """The city indicators ``department`` has a share of (q, w × a), then its city score C."""
-    terms = results.city_terms[results.city_terms["department"] == department]
+    terms = where(results.city_terms, "department", department)
     city = results.city_detail.set_index("indicator")
     items: list[Item] = []
     for term in terms.to_dict("records"):
@@ -168,7 +169,7 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
                 cite.rule("weighting", "rank_score"),
             )
         )
-    published = results.departments[results.departments["department"] == department].iloc[0]
+    published = where(results.departments, "department", department).iloc[0]
     if published["city_score"] is None:
         items.append(fact("no city shares: the city component is absent"))
     else:

@@ -24,6 +24,7 @@ from kpi.engine import (
     service,
     weighting,
 )
+from kpi.engine.lookup import where
 from kpi.engine.results import Results
 from kpi.engine.steps import Cite, Item
 from kpi.errors import KpiError, Location
@@ -36,7 +37,7 @@ class UnknownMember(KpiError):
 
 
 def _record(frame: Any, key: str, value: str) -> dict[str, Any]:
-    record: dict[str, Any] = frame[frame[key] == value].iloc[0].to_dict()
+    record: dict[str, Any] = {str(k): v for k, v in where(frame, key, value).iloc[0].items()}
     return record
 
 
@@ -70,6 +71,12 @@ def resolve(results: Results, who: str) -> tuple[str, str]:
 def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
     """The derivation of ``who``'s results, with titles and labels in ``lang`` (zh | en)."""
     kind, key = resolve(results, who)
+    return explain_member(results, kind, key, lang)
+
+
+def explain_member(results: Results, kind: str, key: str, lang: str = "zh") -> Explanation:
+    """The derivation of the ``kind`` (individual | leader | department) member ``key``
+    (its 工号 or department name), already resolved: what ``explain`` shows for it."""
     builder = {"individual": _individual, "leader": _leader, "department": _department}[kind]
     explanation = builder(results, key, lang)
     rules_file = results.rules_file
@@ -171,7 +178,7 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
 
 def _final(results: Results, pid: str, row: dict[str, Any]) -> dict[str, Any]:
     final: dict[str, Any] = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
-    bonus = results.bonus[results.bonus["id"] == pid]
+    bonus = where(results.bonus, "id", pid)
     if not bonus.empty:
         paid = bonus.iloc[0]
         final |= {

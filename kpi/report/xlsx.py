@@ -38,8 +38,8 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -89,6 +89,7 @@ _LAYOUT = {
     "title": (2, 0, 0, ""),
     "section": (1, 0, 0, ""),
     "sign": (0, 0, 3, ""),
+    "wrap": (0, 0, 0, '<alignment vertical="top" wrapText="1"/>'),
 }
 
 
@@ -122,7 +123,7 @@ def _cell_xfs() -> list[tuple[str, str]]:
 _XFS = _cell_xfs()
 #: Cell styles by name → index into cellXfs of :data:`STYLES_XML`: the number
 #: formats of :data:`NUMBER_FORMATS`, each also as ``total:``, ``box:`` and
-#: ``boxtotal:``; then ``header``, ``title``, ``section`` and ``sign``.
+#: ``boxtotal:``; then ``header``, ``title``, ``section``, ``sign`` and ``wrap`` (text wrapped in its cell).
 STYLE = {name: index for index, (name, _) in enumerate(_XFS)}
 
 #: Conditional-format highlights by name → index into dxfs: ``alert`` (light red
@@ -242,8 +243,9 @@ class FormSpec:
     ``text`` is written (a boxed or underlined empty cell). ``charts`` float over
     the cells they are anchored to; a page break follows each row of ``breaks``;
     ``merges`` are ranges (``D20:I20``) shown as one cell.
-    Printed like a table (A4 landscape, one page wide, ``footer``) but without a
-    frozen header, a filter, repeated titles or grid lines.
+    Printed like a table (A4 ``orientation``, landscape unless given, one page
+    wide, ``footer``) but without a frozen header, a filter, repeated titles or
+    grid lines. ``heights`` sets the height (points) of rows by number (wrapped text).
     """
 
     title: str
@@ -253,6 +255,8 @@ class FormSpec:
     breaks: Sequence[int] = ()
     footer: str = ""
     merges: Sequence[str] = ()
+    orientation: str = "landscape"
+    heights: Mapping[int, float] = field(default_factory=dict)
 
     def value(self, row: int, column: int) -> Any:
         """The value of a cell (``row`` from 1, ``column`` from 0); None outside the grid."""
@@ -336,11 +340,13 @@ def _sheet_start(dimension: str, selected: bool, frozen: bool, widths: Sequence[
     ]
 
 
-def _print_setup(footer: str) -> str:
-    """Margins, A4 landscape fitted to one page wide (as many tall as needed), the footer."""
+def _print_setup(footer: str, orientation: str = "landscape") -> str:
+    """Margins, A4 (landscape unless told) fitted to one page wide (as many tall as needed), the footer."""
+    if orientation not in ("landscape", "portrait"):
+        raise ValueError(f"orientation {orientation!r}: landscape or portrait")
     tail = (
         '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
     )
     if footer:
         tail += f"<headerFooter><oddFooter>{escape(footer)}</oddFooter></headerFooter>"
@@ -422,7 +428,9 @@ def _write_form(stream: IO[bytes], form: FormSpec, selected: bool) -> None:
         cells = "".join(
             _styled(f"{_letter(c)}{number}", value, STYLE[style]) for c, (value, style) in enumerate(row)
         )
-        rows.append(f'<row r="{number}">{cells}</row>' if cells else "")
+        height = form.heights.get(number)
+        tall = f' ht="{height:g}" customHeight="1"' if height else ""
+        rows.append(f'<row r="{number}"{tall}>{cells}</row>' if cells else "")
     parts = [
         *_sheet_start(
             f"A1:{_letter(max(width, 1) - 1)}{max(len(form.cells), 1)}", selected, False, form.widths
@@ -436,7 +444,7 @@ def _write_form(stream: IO[bytes], form: FormSpec, selected: bool) -> None:
             + "".join(f'<mergeCell ref="{ref}"/>' for ref in form.merges)
             + "</mergeCells>"
         )
-    parts.append(_print_setup(form.footer))
+    parts.append(_print_setup(form.footer, form.orientation))
     if form.breaks:
         parts.append(
             f'<rowBreaks count="{len(form.breaks)}" manualBreakCount="{len(form.breaks)}">'

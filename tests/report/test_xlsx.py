@@ -336,7 +336,7 @@ FORMATS = {
 }
 #: Variants of every number style (a total row, a boxed cell, a boxed total) and the layout styles.
 VARIANTS = ("total:", "box:", "boxtotal:")
-LAYOUT = {"header", "title", "section", "sign"}
+LAYOUT = {"header", "title", "section", "sign", "wrap"}
 
 
 def test_every_style_is_covered_here() -> None:

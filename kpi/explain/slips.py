@@ -1,0 +1,206 @@
+"""Result slips for 绩效面谈 (``kpi explain --all --out slips.xlsx``).
+
+One sheet per population (个人, 领导, 部门), members in the order of the results
+sheets, one block per member: a title, the header (工号, 姓名, 部门, 综合得分,
+排名, 等次, 绩效奖金, 合计), the derivation — the very lines ``kpi explain --who``
+prints, from the same steps (:func:`kpi.explain.members.explain_member`) — and
+a signature line (本人签字 / 日期). A page break follows every block, so each
+member's slip prints on its own A4 portrait page (docs/decisions.md says why
+blocks and not one row per member). Nothing is recomputed: the header values are
+the explanation's ``final``, which are the published rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from kpi.engine.lookup import where
+from kpi.engine.results import Results
+from kpi.errors import Location, OutputError
+from kpi.explain.members import explain_member
+from kpi.explain.model import Explanation
+from kpi.report.output import check_output, write_atomically
+from kpi.report.workbook import display_width, footer
+from kpi.report.xlsx import MAX_CELL_CHARS, CellTooLong, FormSpec, write_xlsx
+
+#: Column widths of a slip: about 96 characters, what A4 portrait holds at 100 %.
+WIDTHS = (12.0, 12.0, 16.0, 11.0, 8.0, 10.0, 13.0, 13.0)
+LAST = "H"
+#: Points per printed line of wrapped text, and the characters a merged A:H line holds.
+LINE_HEIGHT = 15.75
+LINE_CHARS = int(sum(WIDTHS)) - 4
+
+#: Populations in sheet order: (key, kind of member, zh title, en title).
+POPULATIONS = (
+    ("individuals", "individual", "个人", "individuals"),
+    ("leaders", "leader", "领导", "leaders"),
+    ("departments", "department", "部门", "departments"),
+)
+
+TEXT = {
+    "zh": {
+        "title": "绩效考核结果通知单",
+        "person": ("工号", "姓名", "部门", "综合得分", "排名", "等次", "绩效奖金", "合计"),
+        "department": ("部门", "分管领导", "综合得分", "排名", "等次"),
+        "sign": "本人签字：",
+        "sign_department": "负责人签字：",
+        "date": "日期：",
+    },
+    "en": {
+        "title": "Appraisal result slip",
+        "person": ("id", "name", "department", "score", "rank", "grade", "bonus", "total"),
+        "department": ("department", "leader_in_charge", "score", "rank", "grade"),
+        "sign": "Signature:",
+        "sign_department": "Head's signature:",
+        "date": "Date:",
+    },
+}
+
+
+@dataclass
+class Slips:
+    """The slips of a period: one form per population that has members."""
+
+    forms: list[FormSpec]
+
+    @property
+    def members(self) -> int:
+        return sum(len(f.breaks) + 1 for f in self.forms if f.cells)
+
+
+def _lines(text: str) -> int:
+    return max(1, math.ceil(display_width(text) / LINE_CHARS))
+
+
+class _Form:
+    def __init__(self) -> None:
+        self.cells: list[list[tuple[Any, str]]] = []
+        self.merges: list[str] = []
+        self.heights: dict[int, float] = {}
+        self.breaks: list[int] = []
+
+    def add(self, *cells: tuple[Any, str]) -> int:
+        self.cells.append(list(cells))
+        return len(self.cells)
+
+    def line(self, text: str, style: str) -> None:
+        number = self.add((text, style))
+        self.merges.append(f"A{number}:{LAST}{number}")
+        lines = _lines(text)
+        if lines > 1:
+            self.heights[number] = lines * LINE_HEIGHT
+
+
+def _header(results: Results, kind: str, key: str, ex: Explanation, t: dict[str, Any]) -> tuple[list, list]:
+    final = ex.final
+    if kind == "department":
+        row = where(results.departments, "department", key).iloc[0]
+        labels = list(t["department"])
+        values = [key, row["leader_in_charge"], final["score"], final["rank"], final["grade"]]
+        styles = ["box:text", "box:text", "box:0.00", "box:0", "box:text"]
+    else:
+        person = where(results.inputs.people, "id", key).iloc[0]
+        labels = list(t["person"])
+        values = [
+            key,
+            person["name"],
+            person["department"],
+            final["score"],
+            final["rank"],
+            final["grade"],
+            final.get("bonus"),
+            final.get("total"),
+        ]
+        styles = [
+            "box:text",
+            "box:text",
+            "box:text",
+            "box:0.00",
+            "box:0",
+            "box:text",
+            "box:#,##0",
+            "box:#,##0",
+        ]
+    return [(label, "header") for label in labels], list(zip(values, styles, strict=True))
+
+
+def _block(form: _Form, results: Results, kind: str, key: str, lang: str) -> None:
+    t = TEXT[lang]
+    ex = explain_member(results, kind, key, lang)
+    form.add((f"{t['title']}  {ex.title}", "title"))
+    labels, values = _header(results, kind, key, ex, t)
+    form.add(*labels)
+    form.add(*values)
+    for section in ex.sections:
+        form.add()
+        form.line(section.title, "section")
+        for item in section.items:
+            form.line(item.line(), "wrap")
+    form.add()
+    form.add()
+    form.add(
+        (t["sign_department" if kind == "department" else "sign"], "text"),
+        (None, "sign"),
+        (None, "sign"),
+        (None, "sign"),
+        (t["date"], "text"),
+        (None, "sign"),
+        (None, "sign"),
+        (None, "sign"),
+    )
+
+
+def slips(results: Results, lang: str = "zh") -> Slips:
+    """The slip of every member, laid out as printable forms (one per population)."""
+    forms = []
+    for population, kind, zh, en in POPULATIONS:
+        frame = results.population(population)
+        keys = [str(k) for k in frame["department" if kind == "department" else "id"]]
+        if not keys:
+            continue
+        form = _Form()
+        for key in keys:
+            if form.cells:
+                form.breaks.append(len(form.cells))
+            _block(form, results, kind, key, lang)
+        forms.append(
+            FormSpec(
+                title=en if lang == "en" else zh,
+                cells=form.cells,
+                widths=WIDTHS,
+                breaks=form.breaks,
+                footer=footer(str(results.period), lang),
+                merges=form.merges,
+                orientation="portrait",
+                heights=form.heights,
+            )
+        )
+    return Slips(forms)
+
+
+def write_slips(results: Results, out: Path, *, lang: str = "zh", force: bool = False) -> Slips:
+    """Write the slips workbook atomically; never over an existing file without ``force``,
+    nor ever over the input workbook or the rules file. Byte-reproducible: the
+    creation time is the period's last day."""
+    inputs: Sequence[Path] = [Path(results.inputs.path), Path(results.rules_file.path)]
+    check_output(out, force=force, inputs=inputs)
+    made = slips(results, lang)
+    created = datetime.combine(results.period.last_day, time())
+
+    def write(temp: Path) -> None:
+        try:
+            write_xlsx(temp, made.forms, created, title="kpi result slips")
+        except CellTooLong as exc:
+            raise OutputError.single(
+                f"a text of {exc.length:,} characters, more than the {MAX_CELL_CHARS:,} an Excel "
+                "cell can hold: shorten it where it comes from",
+                Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
+            ) from None
+
+    write_atomically(out, write, force=force)
+    return made
