@@ -36,6 +36,7 @@ from kpi.report.tables import (
     KIND_LABELS,
     LEADERS,
     SHEET_TITLES,
+    TOTAL_LABEL,
     Column,
     run_info_label,
 )
@@ -49,8 +50,8 @@ READ: dict[str, tuple[tuple[Column, ...], tuple[str, ...]]] = {
 }
 #: 运行信息 rows read besides the period.
 RUN_INFO_READ = ("rules_name", "rules_version", "rules_sha256", "input_sha256")
-#: The first cell of the 合计 row a results workbook may carry under 绩效奖金.
-TOTAL_LABELS = frozenset({"合计", "total"})
+#: The first cell of the 合计 row of 绩效奖金.
+TOTAL_LABELS = frozenset(TOTAL_LABEL.values())
 NUMBERS = frozenset({"score", "bonus_base", "post_coef", "role_coef", "months_factor"})
 OPTIONAL_TEXT = frozenset({"department"})
 

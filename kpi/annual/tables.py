@@ -4,8 +4,9 @@ Like the quarterly tables (:mod:`kpi.report.tables`), one definition of each
 sheet and column (key, Chinese and English header, cell kind) serves the
 workbook, ``verify`` and ``--json``; the cell kinds give the number formats.
 The workbook opens with 汇总 (:mod:`~kpi.annual.summary`), then 年度个人,
-年度部门, 年度领导, 年度奖金 (with ``annual.bonus``, ending in a 合计 row) and
-运行信息. The lowest annual band is highlighted in 等次, as in a quarter.
+年度部门, 年度领导, 年度奖金 (with ``annual.bonus``) and 运行信息: one row per
+member, as method §10 lists them (the totals are on 汇总). The lowest annual
+band is highlighted in 等次, as in a quarter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from kpi import __version__
 from kpi.annual.results import NOT_GRADED, AnnualResults
 from kpi.report.summary import Summary
-from kpi.report.tables import KIND_LABELS, RUN_INFO, RUN_INFO_LABELS, Column, Sheet, column, total_row
+from kpi.report.tables import KIND_LABELS, RUN_INFO, RUN_INFO_LABELS, Column, Sheet, column
 
 _c = column
 
@@ -96,9 +97,8 @@ def _sheet(
     lang: str,
     marks: dict[str, str] | None = None,
 ) -> Sheet:
-    """A table; 年度奖金 ends in a 合计 row (its money column summed), as 绩效奖金 does."""
-    totals = [total_row(columns, rows, lang)] if key == "annual_bonus" else []
-    return Sheet(key, *ANNUAL_TITLES[key], columns, rows, totals, marks or {})
+    """A table of one row per member (the pool and what is paid are on 汇总)."""
+    return Sheet(key, *ANNUAL_TITLES[key], columns, rows, [], marks or {})
 
 
 def _cells(frame: pd.DataFrame, columns: tuple[Column, ...], lang: str) -> list[list[Any]]:
@@ -125,7 +125,7 @@ def annual_sheets(results: AnnualResults, lang: str = "zh") -> list[Sheet | Summ
 
 
 def annual_tables(results: AnnualResults, lang: str = "zh") -> list[Sheet]:
-    """The tables of the annual workbook (every sheet but 汇总)."""
+    """The tables of the annual workbook (every sheet but 汇总), one row per member."""
     marks = {"grade": results.annual.grades.bands[-1].name}
     sheets = [
         _sheet(key, columns, _cells(results.population(population), columns, lang), lang, marks)
