@@ -47,7 +47,7 @@ class AnnualResults:
     quarter scores, None where absent), seen (the :class:`~kpi.annual.members.Seen`
     of each quarter), quarters (how many), weights ((quarter, v) pairs used),
     mean_exact (Fraction), quarters_mean (A), evaluation (E_year or None),
-    score_exact (Fraction), score (Y), vetoed_quarters (``Q2,Q3`` or ""),
+    score_exact (Fraction), score (Y), vetoed_quarters (``Q2,Q3``, or None),
     vetoed (counts as vetoed in the year), graded, rank (None when not graded),
     band, grade (None when not graded), grade_factor, grade_note, quota_group,
     quota_n, quota_place.
@@ -55,7 +55,7 @@ class AnnualResults:
     ``bonus`` (None without ``annual.bonus``) has one row per member of the
     quarters' bonus populations: id, name, department, parts (per quarterly
     bonus row: quarter, bonus_base, post_coef, role_coef, months_factor, product,
-    source), base (B), population, grade, grade_factor, graded, forfeited, u,
+    source), base (B), population, score, grade, grade_factor, graded, forfeited, u,
     remainder, extra_yuan, bonus.
     """
 
