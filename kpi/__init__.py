@@ -10,6 +10,9 @@ Library API, for scripts as for the ``kpi`` command (every command calls these):
     kpi.write_results(results, "results.xlsx", force=True)
     print("\\n".join(kpi.explain_member(results, "E01").lines()))  # the steps of one member
 
+    year = kpi.annual(["q1.xlsx", "q2.xlsx", "q3.xlsx", "q4.xlsx"], "rules.yaml", 2024)  # 年度考核
+    kpi.write_annual(year, "annual.xlsx", force=True)
+
 The library never prints and never exits; every user error is a
 :class:`kpi.errors.KpiError` carrying located problems. The names below are
 those of :mod:`kpi.api`, imported on first use (``import kpi`` stays light);
@@ -26,9 +29,11 @@ __version__ = "0.1.0"
 __all__ = [
     "KpiError",
     "Period",
+    "annual",
     "check_output",
     "diff_rules",
     "explain_member",
+    "explain_year",
     "impact",
     "load",
     "load_rules",
@@ -36,6 +41,7 @@ __all__ = [
     "run",
     "score",
     "verify",
+    "write_annual",
     "write_impact",
     "write_results",
     "write_slips",
@@ -43,8 +49,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from kpi.api import (
+        annual,
         check_output,
         diff_rules,
+        explain_year,
         impact,
         load,
         load_rules,
@@ -52,6 +60,7 @@ if TYPE_CHECKING:
         run,
         score,
         verify,
+        write_annual,
         write_impact,
         write_results,
         write_slips,

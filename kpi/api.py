@@ -2,7 +2,9 @@
 
 load → read → score → write, then the audits of a scored period: ``explain``
 (the steps of one member), ``verify`` (a results workbook against a fresh run),
-``diff_rules`` and ``impact`` (a rules change). Every function raises
+``diff_rules`` and ``impact`` (a rules change); and the annual appraisal
+(``annual``, ``write_annual``, ``explain_year``, method §10), which rolls the
+quarters' results workbooks up. Every function raises
 :class:`~kpi.errors.KpiError` subclasses for user mistakes and returns plain
 data; nothing here prints or exits. The few ``*_lines``/``*_summary`` helpers
 turn that data into the text the CLI prints.
@@ -14,7 +16,7 @@ take over a second to import, which ``kpi --help``, usage errors and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +26,7 @@ from kpi.periods import Period
 if TYPE_CHECKING:
     from rich.console import Group
 
+    from kpi.annual.results import AnnualResults
     from kpi.audit.impact_model import Impact
     from kpi.audit.rules_diff import RuleChange
     from kpi.audit.verify import VerifyReport
@@ -37,11 +40,17 @@ if TYPE_CHECKING:
     from kpi.template import Template
 
 __all__ = [
+    "annual",
+    "annual_impact",
+    "annual_json",
+    "annual_summary",
     "check_effective",
     "check_output",
+    "check_quarters",
     "check_statutory",
     "diff_rules",
     "explain",
+    "explain_year",
     "impact",
     "impact_lines",
     "load",
@@ -55,6 +64,7 @@ __all__ = [
     "summary",
     "verify",
     "warning_lines",
+    "write_annual",
     "write_impact",
     "write_results",
     "write_slips",
@@ -217,11 +227,19 @@ def write_slips(results: Results, out: str | Path, *, lang: str = "zh", force: b
     return write(results, Path(out), lang=lang, force=force)
 
 
-def verify(results_path: str | Path, input_path: str | Path, rules_path: str | Path) -> VerifyReport:
-    """Recompute the period a results workbook names and report every cell that differs."""
-    from kpi.audit.verify import verify as verify_book
+def verify(
+    results_path: str | Path,
+    inputs: str | Path | Sequence[str | Path],
+    rules_path: str | Path,
+    evaluation: str | Path | None = None,
+) -> VerifyReport:
+    """Recompute a results workbook (from its input) or an annual workbook (from its quarters'
+    results workbooks: ``inputs``, by default the files its 运行信息 names, and ``evaluation``)
+    and report every cell that differs."""
+    from kpi.audit.verify import verify_workbook
 
-    return verify_book(results_path, input_path, rules_path)
+    given = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    return verify_workbook(results_path, given, rules_path, evaluation)
 
 
 def diff_rules(old_path: str | Path, new_path: str | Path) -> list[RuleChange]:
@@ -245,6 +263,69 @@ def write_impact(
     from kpi.audit.impact_report import write_impact_workbook
 
     write_impact_workbook(result, Path(out), force, list(inputs), lang=lang)
+
+
+def annual_impact(
+    quarters: Sequence[str | Path],
+    old_rules: str | Path,
+    new_rules: str | Path,
+    year: int,
+    evaluation: str | Path | None = None,
+) -> Impact:
+    """Roll the same quarters' results up under both rules files and compare the years."""
+    from kpi.audit.impact import annual_impact_of_rules
+
+    return annual_impact_of_rules(quarters, old_rules, new_rules, year, evaluation)
+
+
+# the annual appraisal (method §10) --------------------------------------------------
+
+
+def annual(
+    quarters: Sequence[str | Path], rules_path: str | Path, year: int, evaluation: str | Path | None = None
+) -> AnnualResults:
+    """Read the quarters' results workbooks (and the year-end evaluation) and compute the year."""
+    from kpi.annual import run_annual
+
+    return run_annual(quarters, rules_path, year, evaluation)
+
+
+def check_quarters(
+    quarters: Sequence[str | Path], inputs: Sequence[str | Path], rules: Sequence[str | Path]
+) -> None:
+    """Verify each quarter's results against its input workbook (``--inputs``) as :func:`verify`
+    does; one rules file for every quarter or one per quarter. Raises with every difference."""
+    from kpi.annual import check_quarters as check
+
+    check(quarters, inputs, rules)
+
+
+def write_annual(results: AnnualResults, out: str | Path, *, lang: str = "zh", force: bool = False) -> Path:
+    """Write the annual workbook atomically (never over a file the run read)."""
+    from kpi.annual import write_annual as write
+
+    return write(results, out, lang=lang, force=force)
+
+
+def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanation:
+    """The derivation of one member's year from the quarter values."""
+    from kpi.annual.explain import explain_year as explain_member_year
+
+    return explain_member_year(results, who, lang)
+
+
+def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
+    """The terminal summary of an annual run."""
+    from kpi.report.terminal import annual_summary as terminal_summary
+
+    return terminal_summary(results, lang)
+
+
+def annual_json(results: AnnualResults, out: str | None) -> dict[str, Any]:
+    """The ``annual --json`` document."""
+    from kpi.report.jsonout import annual_json as json_summary
+
+    return json_summary(results, out)
 
 
 def rules_schema() -> dict[str, Any]:

@@ -275,14 +275,46 @@ def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonO
     out_console.print(Text(f"{input}: ok ({people} people, {events} point events{listed})"))
 
 
+QuartersArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="QUARTER",
+        readable=False,
+        help="The quarters' results workbooks (kpi score --out), one to four, any order.",
+    ),
+]
+YearOpt = Annotated[int, typer.Option("--year", "-y", help="The year the quarters belong to (2024).")]
+EvaluationOpt = Annotated[
+    Path | None,
+    typer.Option("--evaluation", "-e", readable=False, help="Year-end evaluation workbook (sheet 测评)."),
+]
+
+
 @app.command()
 def explain(
-    input: InputArg,
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT",
+            readable=False,
+            help="The input workbook; with --year, the quarters' results workbooks.",
+        ),
+    ],
     rules: RulesOpt,
-    period: PeriodOpt,
+    period: Annotated[
+        Period | None,
+        typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
+    ] = None,
     who: Annotated[
         str | None, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")
     ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", "-y", help="Explain the annual appraisal of this year from the quarters' results."
+        ),
+    ] = None,
+    evaluation: EvaluationOpt = None,
     all_members: Annotated[
         bool, typer.Option("--all", help="Every member: write result slips (绩效面谈) to --out.")
     ] = False,
@@ -294,13 +326,23 @@ def explain(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the full derivation of one member's score, rank, grade and bonus (--who), or
-    write every member's result slip (--all --out slips.xlsx)."""
+    """Show the full derivation of one member's score, rank, grade and bonus (--who; with
+    --year, of its year), or write every member's result slip (--all --out slips.xlsx)."""
     from kpi import api
 
     _check_lang(lang)
+    if (period is None) == (year is None):
+        raise typer.BadParameter("give --period for a period's workbook, or --year for the annual appraisal")
+    if period is not None and len(inputs) != 1:
+        raise typer.BadParameter(f"--period explains one input workbook, got {len(inputs)}")
+    if evaluation is not None and year is None:
+        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
     if all_members and who is not None:
         raise typer.BadParameter("give --who or --all, not both", param_hint="--all")
+    if all_members and year is not None:
+        raise typer.BadParameter(
+            "--all writes the result slips of a period: give --period", param_hint="--all"
+        )
     if out is not None and not all_members:
         raise typer.BadParameter("--out writes the slips of every member: add --all", param_hint="--out")
     if all_members and out is None:
@@ -309,12 +351,12 @@ def explain(
         raise typer.BadParameter(
             "name a member with --who, or give --all --out slips.xlsx", param_hint="--who"
         )
-    if out is not None:
-        target = out
+    if out is not None and period is not None:
+        target, given = out, period
 
         def write() -> Any:
-            api.check_output(target, force=force, inputs=[input, rules])
-            return api.write_slips(api.run(input, rules, period), target, lang=lang, force=force)
+            api.check_output(target, force=force, inputs=[inputs[0], rules])
+            return api.write_slips(api.run(inputs[0], rules, given), target, lang=lang, force=force)
 
         made = _guard(as_json, write)
         if as_json:
@@ -326,13 +368,91 @@ def explain(
     member = who or ""
 
     def action() -> Any:
-        return api.explain(api.run(input, rules, period), member, lang)
+        if year is not None:
+            return api.explain_year(api.annual(inputs, rules, year, evaluation), member, lang)
+        assert period is not None
+        return api.explain(api.run(inputs[0], rules, period), member, lang)
 
     explanation = _guard(as_json, action)
     if as_json:
         out_console.print_json(json.dumps(explanation.as_dict(), ensure_ascii=False))
         return
     _print_lines(explanation.lines())
+
+
+@app.command()
+def annual(
+    quarters: QuartersArg,
+    rules: RulesOpt,
+    year: YearOpt,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", readable=False, help="Annual workbook to write (.xlsx).")
+    ] = None,
+    evaluation: EvaluationOpt = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--inputs",
+            readable=False,
+            help="Each quarter's input workbook (repeat, in the order of the quarters): verify the "
+            "quarters first.",
+        ),
+    ] = None,
+    input_rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input-rules",
+            readable=False,
+            help="The rules each quarter was scored with (once for all, or once per quarter; "
+            "default --rules).",
+        ),
+    ] = None,
+    who: Annotated[
+        str | None,
+        typer.Option("--who", "-w", help="Explain one member's year (a 工号, department or 姓名)."),
+    ] = None,
+    lang: LangOpt = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    as_json: JsonOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
+    ] = False,
+) -> None:
+    """Roll the quarters' results up into the annual appraisal (年度考核) and write the annual workbook."""
+    from kpi import api
+
+    _check_lang(lang)
+    if out is None and who is None:
+        raise typer.BadParameter("give --out to write the annual workbook (or --who to explain one member)")
+    if input_rules and not inputs:
+        raise typer.BadParameter("--input-rules goes with --inputs", param_hint="--input-rules")
+
+    def action() -> Any:
+        if out is not None:
+            api.check_output(
+                out, force=force, inputs=[*quarters, rules, *([evaluation] if evaluation else [])]
+            )
+        if inputs:
+            api.check_quarters(quarters, inputs, input_rules or [rules])
+        results = api.annual(quarters, rules, year, evaluation)
+        if out is not None:
+            api.write_annual(results, out, lang=lang, force=force)
+        return results, api.explain_year(results, who, lang) if who is not None else None
+
+    results, explanation = _guard(as_json, action)
+    if as_json:
+        payload = api.annual_json(results, None if out is None else str(out))
+        if explanation is not None:
+            payload["explanation"] = explanation.as_dict()
+        out_console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    _print_lines(api.warning_lines(results.warnings, lang), err_console)
+    if explanation is not None:
+        _print_lines(explanation.lines())
+    elif not quiet:
+        out_console.print(api.annual_summary(results, lang))
+    if out is not None and not quiet:
+        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
 
 
 @app.command()
@@ -415,11 +535,21 @@ def rules_diff(
     old: Annotated[Path, typer.Argument(readable=False, help="The rules in force (YAML).")],
     new: Annotated[Path, typer.Argument(readable=False, help="The proposed rules (YAML).")],
     data: Annotated[
-        Path | None, typer.Option("--data", readable=False, help="Score this workbook under both rules.")
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            readable=False,
+            help="Score this workbook under both rules (with --period); with --year, the quarters' "
+            "results workbooks (repeat) to roll up under both.",
+        ),
     ] = None,
     period: Annotated[
         Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
     ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="--data are this year's quarters' results workbooks.")
+    ] = None,
+    evaluation: EvaluationOpt = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", readable=False, help="Write the impact workbook.")
     ] = None,
@@ -431,19 +561,29 @@ def rules_diff(
     from kpi import api
 
     _check_lang(lang)
-    if data is not None and period is None:
-        raise typer.BadParameter("--data needs --period", param_hint="--period")
-    if out is not None and data is None:
+    if data and period is None and year is None:
+        raise typer.BadParameter("--data needs --period (an input workbook) or --year (quarters' results)")
+    if period is not None and year is not None:
+        raise typer.BadParameter("give --period or --year, not both", param_hint="--year")
+    if data and period is not None and len(data) != 1:
+        raise typer.BadParameter(f"--period scores one workbook, got {len(data)}", param_hint="--data")
+    if out is not None and not data:
         raise typer.BadParameter("--out writes the impact of --data: give --data too", param_hint="--out")
+    if evaluation is not None and year is None:
+        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
 
     def action() -> Any:
         changes = api.diff_rules(old, new)
-        if data is None or period is None:
+        if not data:
             return changes, None
-        sources = [data, old, new]
+        sources = [*data, old, new, *([evaluation] if evaluation else [])]
         if out is not None:
             api.check_output(out, force=force, inputs=sources)
-        result = api.impact(data, old, new, period)
+        if year is not None:
+            result = api.annual_impact(data, old, new, year, evaluation)
+        else:
+            assert period is not None
+            result = api.impact(data[0], old, new, period)
         if out is not None:
             api.write_impact(result, out, force=force, inputs=sources, lang=lang)
         return changes, result
@@ -475,17 +615,38 @@ def rules_schema() -> None:
 
 @app.command()
 def verify(
-    results: Annotated[Path, typer.Argument(readable=False, help="A results workbook written by kpi score.")],
-    input: Annotated[
-        Path, typer.Option("--input", "-i", readable=False, help="The input workbook it was scored from.")
+    results: Annotated[
+        Path,
+        typer.Argument(
+            readable=False, help="A results workbook (kpi score) or an annual workbook (kpi annual)."
+        ),
     ],
     rules: RulesOpt,
+    input: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--input",
+            "-i",
+            readable=False,
+            help="The input workbook it was scored from; for an annual workbook, each quarter's results "
+            "workbook (repeat; default: the files its 运行信息 names).",
+        ),
+    ] = None,
+    evaluation: Annotated[
+        Path | None,
+        typer.Option(
+            "--evaluation",
+            "-e",
+            readable=False,
+            help="An annual workbook's year-end evaluation (default: the file its 运行信息 names).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Recompute a results workbook and name every cell edited since it was written."""
+    """Recompute a results or annual workbook and name every cell edited since it was written."""
     from kpi import api
 
-    report = _guard(as_json, lambda: api.verify(results, input, rules))
+    report = _guard(as_json, lambda: api.verify(results, input or [], rules, evaluation))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
     else:

@@ -18,10 +18,11 @@ terminal lines and impact.xlsx.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpi import api
 from kpi.audit.impact_model import POPULATIONS, Impact, MemberImpact, Shift, Standing, Transition
@@ -29,20 +30,46 @@ from kpi.engine.results import Results
 from kpi.errors import Problem
 from kpi.periods import Period
 
+if TYPE_CHECKING:
+    from kpi.annual.results import AnnualResults
+    from kpi.rules.loader import RulesFile
+
 #: The two populations that can be paid.
 PEOPLE = ("individuals", "leaders")
 TOP = 10
 
 
+@dataclass(frozen=True)
+class Side:
+    """One side of the comparison: each member's identity and published outcome, by
+    population and key, the grade bands in order, the amounts paid and the warnings."""
+
+    label: str
+    members: dict[str, dict[str, tuple[Info, Standing]]]
+    bands: list[str]
+    paid: dict[str, int]
+    warnings: list[Problem]
+
+
 def impact(old: Results, new: Results) -> Impact:
     """Compare the published outcomes of one period under two rules files."""
+    return compare(side_of(old), side_of(new), new.period)
+
+
+def annual_impact(old: AnnualResults, new: AnnualResults) -> Impact:
+    """Compare the published outcomes of one year (the same quarters) under two rules files."""
+    return compare(annual_side(old), annual_side(new), new.period)
+
+
+def compare(old: Side, new: Side, period: Period) -> Impact:
+    """Who moved, and how much money moved where, from ``old`` to ``new``."""
     people = [m for p in PEOPLE for m in _population(p, old, new)]
     departments = _population("departments", old, new)
     paid = [m for m in people if m.paid]
     return Impact(
-        period=new.period,
-        old_rules=_label(old),
-        new_rules=_label(new),
+        period=period,
+        old_rules=old.label,
+        new_rules=new.label,
         people=people,
         departments=departments,
         transitions=_transitions([*departments, *people], old, new),
@@ -50,7 +77,7 @@ def impact(old: Results, new: Results) -> Impact:
         by_post_category=_shifts(paid, lambda m: m.post_category),
         winners=_top(paid, winners=True),
         losers=_top(paid, winners=False),
-        paid=[_paid(old, new, column) for column in ("bonus", "points_reward", "total")],
+        paid=[Shift(column, old.paid[column], new.paid[column]) for column in PAID],
         warnings_gone=_unmatched(old.warnings, new.warnings),
         warnings_new=_unmatched(new.warnings, old.warnings),
     )
@@ -75,36 +102,96 @@ def impact_of_rules(data: str | Path, old_rules: str | Path, new_rules: str | Pa
     return impact(api.run(data, old_rules, period), api.run(data, new_rules, period))
 
 
+def annual_impact_of_rules(
+    quarters: Sequence[str | Path],
+    old_rules: str | Path,
+    new_rules: str | Path,
+    year: int,
+    evaluation: str | Path | None = None,
+) -> Impact:
+    """Roll the same quarters' results up under both rules files and compare. The quarters
+    are published results, so what moves is what the annual computation reads from the
+    rules: ``annual``, ``evaluation`` (the year-end 测评) and ``veto.forfeit_bonus``."""
+    from kpi.annual import run_annual
+
+    return annual_impact(
+        run_annual(quarters, old_rules, year, evaluation), run_annual(quarters, new_rules, year, evaluation)
+    )
+
+
 # building the comparison -----------------------------------------------------------
 
 Info = tuple[str, str | None, str | None]  # name, department, post_category
+#: The amounts compared.
+PAID = ("bonus", "points_reward", "total")
 
 
-def _label(results: Results) -> str:
-    rules = results.rules
-    return f"{rules.name} {rules.version} ({results.rules_file.path})"
+def _label(rules_file: RulesFile) -> str:
+    rules = rules_file.rules
+    return f"{rules.name} {rules.version} ({rules_file.path})"
 
 
-def _read(results: Results, population: str) -> dict[str, tuple[Info, Standing]]:
-    """Each member's identity and published outcome, keyed by id (department name)."""
+def side_of(results: Results) -> Side:
+    """A quarter's published outcome, by population."""
     paid = {
         r["id"]: (int(r["bonus"]), int(r["total"]), r["post_category"])
         for r in results.bonus.to_dict("records")
     }
-    out: dict[str, tuple[Info, Standing]] = {}
-    for r in results.population(population).to_dict("records"):
-        standing = Standing(r["score"], int(r["rank"]), r["grade"])
-        if population == "departments":
-            out[r["department"]] = ((r["department"], r["department"], None), standing)
-            continue
-        bonus, total, post = paid.get(r["id"], (None, None, r.get("post_category")))
-        info = (r["name"], r.get("department"), post)
-        out[r["id"]] = (info, replace(standing, bonus=bonus, total=total))
-    return out
+    members: dict[str, dict[str, tuple[Info, Standing]]] = {}
+    for population in POPULATIONS:
+        out: dict[str, tuple[Info, Standing]] = members.setdefault(population, {})
+        for r in results.population(population).to_dict("records"):
+            standing = Standing(r["score"], int(r["rank"]), r["grade"])
+            if population == "departments":
+                out[r["department"]] = ((r["department"], r["department"], None), standing)
+                continue
+            bonus, total, post = paid.get(r["id"], (None, None, r.get("post_category")))
+            info = (r["name"], r.get("department"), post)
+            out[r["id"]] = (info, replace(standing, bonus=bonus, total=total))
+    return Side(
+        _label(results.rules_file),
+        members,
+        [b.name for b in results.rules.grades.bands],
+        {column: sum(int(x) for x in results.bonus[column]) for column in PAID},
+        results.warnings,
+    )
 
 
-def _population(population: str, old: Results, new: Results) -> list[MemberImpact]:
-    before, after = _read(old, population), _read(new, population)
+def annual_side(results: AnnualResults) -> Side:
+    """A year's published outcome, by population: the annual score, rank (None when not
+    graded), grade (不定等次 when not graded) and the annual bonus (no points reward)."""
+    from kpi.annual.results import NOT_GRADED
+
+    paid: dict[str, int] = {}
+    if results.bonus is not None:
+        paid = {str(r["id"]): int(r["bonus"]) for r in results.bonus.to_dict("records")}
+    members: dict[str, dict[str, tuple[Info, Standing]]] = {}
+    for population in POPULATIONS:
+        out: dict[str, tuple[Info, Standing]] = members.setdefault(population, {})
+        key = "department" if population == "departments" else "id"
+        for r in results.population(population).to_dict("records"):
+            rank = None if r["rank"] is None else int(r["rank"])
+            standing = Standing(r["score"], rank, r["grade"] or NOT_GRADED["zh"])
+            if population == "departments":
+                out[r[key]] = ((r[key], r[key], None), standing)
+                continue
+            amount = paid.get(r["id"])
+            out[r["id"]] = (
+                (r["name"], r.get("department"), None),
+                replace(standing, bonus=amount, total=amount),
+            )
+    total = sum(paid.values())
+    return Side(
+        _label(results.rules_file),
+        members,
+        [b.name for b in results.annual.grades.bands],
+        {"bonus": total, "points_reward": 0, "total": total},
+        results.warnings,
+    )
+
+
+def _population(population: str, old: Side, new: Side) -> list[MemberImpact]:
+    before, after = old.members[population], new.members[population]
     members = []
     for key in dict.fromkeys([*after, *before]):
         info = (after.get(key) or before[key])[0]
@@ -127,10 +214,9 @@ def _order(member: MemberImpact) -> tuple[Decimal, str]:
     return (-side.score, member.id)
 
 
-def _transitions(members: list[MemberImpact], old: Results, new: Results) -> list[Transition]:
+def _transitions(members: list[MemberImpact], old: Side, new: Side) -> list[Transition]:
     """The grade transition matrix of each population, non-zero cells, bands in order."""
-    old_bands = [b.name for b in old.rules.grades.bands]
-    new_bands = [b.name for b in new.rules.grades.bands]
+    old_bands, new_bands = old.bands, new.bands
 
     def band(names: list[str], grade: str | None) -> int:
         return names.index(grade) if grade in names else len(names)
@@ -165,7 +251,3 @@ def _top(paid: list[MemberImpact], *, winners: bool) -> list[MemberImpact]:
     sign = -1 if winners else 1
     moved = [m for m in paid if m.total_delta and (m.total_delta > 0) == winners]
     return sorted(moved, key=lambda m: (sign * (m.total_delta or 0), m.id))[:TOP]
-
-
-def _paid(old: Results, new: Results, column: str) -> Shift:
-    return Shift(column, sum(int(x) for x in old.bonus[column]), sum(int(x) for x in new.bonus[column]))

@@ -21,10 +21,11 @@ POPULATIONS = ("departments", "leaders", "individuals")
 
 @dataclass(frozen=True)
 class Standing:
-    """A member's published outcome under one rules file (bonus/total None: not paid)."""
+    """A member's published outcome under one rules file (bonus/total None: not paid;
+    rank None: not graded, in the annual appraisal)."""
 
     score: Decimal
-    rank: int
+    rank: int | None
     grade: str
     bonus: int | None = None
     total: int | None = None
@@ -53,7 +54,9 @@ class MemberImpact:
     @property
     def rank_delta(self) -> int | None:
         """New rank minus old rank: negative moved up."""
-        return None if self.old is None or self.new is None else self.new.rank - self.old.rank
+        if self.old is None or self.new is None or self.old.rank is None or self.new.rank is None:
+            return None
+        return self.new.rank - self.old.rank
 
     @property
     def old_grade(self) -> str | None:

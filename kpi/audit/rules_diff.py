@@ -21,7 +21,12 @@ department scores, hence leaders' and members' scores, hence grades, hence
 bonuses. Metadata (name, version, source, effective_from) touches no number.
 The service section (method §6.0) makes points events for the people handling
 requests, so it moves their points and everything downstream of a person's
-points; calendar lists compare as sets, one change per date.
+points; calendar lists compare as sets, one change per date. The annual
+appraisal (method §10) rolls the quarters' *published* results up, so the parts
+``annual scores``, ``annual grades`` and ``annual bonus`` are listed for the keys
+it reads from the rules itself — ``annual``, ``evaluation`` (the year-end
+evaluation) and ``veto.forfeit_bonus``; any other key moves the year only
+through quarters scored again.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ from pydantic import BaseModel
 from kpi.rules.loader import KeyPath, RulesFile
 from kpi.rules.schema import Band
 
-#: The parts of the computation, in pipeline order (method §6.1–§6.9; evaluations feed departments).
+#: The parts of the computation, in pipeline order (method §6.1–§6.9; evaluations feed departments;
+#: then the annual appraisal of method §10).
 PARTS = (
     "points",
     "coefficients",
@@ -50,8 +56,14 @@ PARTS = (
     "vetoes",
     "grades",
     "bonus",
+    "annual scores",
+    "annual grades",
+    "annual bonus",
 )
 
+#: The annual appraisal reads the quarters' published results; what it reads from the rules
+#: itself is ``annual``, ``evaluation`` (the year-end 测评) and ``veto.forfeit_bonus``.
+_ANNUAL = ("annual scores", "annual grades", "annual bonus")
 _DOWNSTREAM_OF_DEPARTMENTS = ("departments", "leaders", "individuals", "grades", "bonus")
 
 # fmt: off
@@ -79,13 +91,20 @@ TOUCHES: dict[str, tuple[str, ...]] = {
     "veto.items":                 ("vetoes",),
     "veto.score_cap":             ("vetoes", *_DOWNSTREAM_OF_DEPARTMENTS),
     "veto.max_grade":             ("vetoes", "grades", "bonus"),
-    "veto.forfeit_bonus":         ("vetoes", "bonus"),
+    "veto.forfeit_bonus":         ("vetoes", "bonus", "annual bonus"),
     "veto.cascade":               ("leaders", "individuals", "vetoes", "grades", "bonus"),
     "grades":                     ("grades", "bonus"),
     "grades.bands.*.factor":      ("bonus",),
     "bonus":                      ("bonus",),
     "service":                    ("points", "leaders", "individuals", "grades", "bonus"),
-    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS),
+    "evaluation":                 ("evaluations", *_DOWNSTREAM_OF_DEPARTMENTS, *_ANNUAL),
+    "annual":                     _ANNUAL,
+    "annual.veto_any_quarter":    ("annual grades", "annual bonus"),
+    "annual.veto_max_grade":      ("annual grades", "annual bonus"),
+    "annual.min_quarters":        ("annual grades", "annual bonus"),
+    "annual.grades":              ("annual grades", "annual bonus"),
+    "annual.grades.bands.*.factor": ("annual bonus",),
+    "annual.bonus":               ("annual bonus",),
 }
 # fmt: on
 

@@ -28,16 +28,18 @@ is :mod:`kpi.audit.results_book`; this module compares and reports.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi import api
 from kpi.audit.results_book import (
     RUN_INFO_KEYS,
     RUN_INFO_SHEET,
+    ResultsError,
     Row,
     as_cell,
     language,
@@ -52,6 +54,9 @@ from kpi.numbers import from_float
 from kpi.periods import Period
 from kpi.report.summary import Summary, summary_sheet
 from kpi.report.tables import Sheet, published_sheets
+
+if TYPE_CHECKING:
+    from kpi.annual.results import AnnualResults
 
 
 @dataclass(frozen=True)
@@ -99,15 +104,41 @@ class VerifyReport:
         }
 
 
-def verify(results_path: str | Path, input_path: str | Path, rules_path: str | Path) -> VerifyReport:
+def verify_workbook(
+    results_path: str | Path,
+    inputs: Sequence[str | Path],
+    rules_path: str | Path,
+    evaluation: str | Path | None = None,
+) -> VerifyReport:
+    """``kpi verify``: a quarter's results workbook against its one input, or an annual workbook
+    against its quarters' results workbooks (and year-end evaluation), by what the file is."""
+    book = read_book(results_path)
+    if is_annual(book):
+        return verify_annual(results_path, inputs, rules_path, evaluation, book=book)
+    if len(inputs) != 1:
+        raise ResultsError.single(
+            f"{results_path} is a quarter's results workbook: give its one input workbook with --input "
+            f"(got {len(inputs)})",
+            Location(str(results_path)),
+        )
+    return verify(results_path, inputs[0], rules_path, book=book)
+
+
+def verify(
+    results_path: str | Path,
+    input_path: str | Path,
+    rules_path: str | Path,
+    *,
+    book: dict[str, list[Row]] | None = None,
+) -> VerifyReport:
     """Recompute the period a results workbook names and report every cell that differs.
 
     Raises :class:`~kpi.audit.results_book.ResultsError` when the workbook is unreadable or is not a
     results workbook, and the usual :class:`KpiError` when the input or rules
-    cannot be scored.
+    cannot be scored. ``book`` is the workbook already read, if it was.
     """
     name = str(results_path)
-    book = read_book(results_path)
+    book = read_book(results_path) if book is None else book
     lang = language(book, name)
     period = recorded_period(book, lang, name)
     results = api.run(input_path, rules_path, period)
@@ -182,7 +213,11 @@ def _compare_summary(summary: Summary, lang: str, book: dict[str, list[Row]], na
     return _compare_rows(expected, list(enumerate(book[title], start=1)), Location(name, title))
 
 
-def _compare_sheet(sheet: Sheet, lang: str, book: dict[str, list[Row]], name: str) -> list[Problem]:
+def _compare_sheet(
+    sheet: Sheet, lang: str, book: dict[str, list[Row]], name: str, skipped: set[str] | None = None
+) -> list[Problem]:
+    """One sheet against its recomputation; on 运行信息 the rows labelled ``skipped`` are left out
+    (default: the quarterly file paths and hashes, compared on their own)."""
     title = sheet.name(lang)
     expected = [(1, tuple(c.header(lang) for c in sheet.columns))]
     expected += [(i, tuple(r)) for i, r in enumerate([*sheet.rows, *sheet.totals], start=2)]
@@ -197,7 +232,8 @@ def _compare_sheet(sheet: Sheet, lang: str, book: dict[str, list[Row]], name: st
     actual = list(enumerate(book[title], start=1))
     if sheet.key == "run_info":
         keys = RUN_INFO_KEYS[lang]
-        skipped = {keys[k] for k in ("rules_file", "input_file", "rules_sha256", "input_sha256")}
+        if skipped is None:
+            skipped = {keys[k] for k in ("rules_file", "input_file", "rules_sha256", "input_sha256")}
         expected = [(i, r) for i, r in expected if not r or r[0] not in skipped]
         actual = [(i, r) for i, r in actual if not r or r[0] not in skipped]
     return _compare_rows(expected, actual, Location(name, title))
@@ -280,3 +316,148 @@ def _show(value: Any) -> str:
 
 def _show_row(row: Row) -> str:
     return " | ".join(_show(v) for v in row) if row else "(blank)"
+
+
+# the annual workbook ---------------------------------------------------------------------------
+
+
+def is_annual(book: dict[str, list[Row]]) -> bool:
+    """Whether a workbook is an annual workbook of ``kpi annual`` (sheet 年度个人 / annual_individuals)."""
+    from kpi.annual.tables import ANNUAL_TITLES
+
+    return any(title in book for title in ANNUAL_TITLES["annual_individuals"])
+
+
+def verify_annual(
+    results_path: str | Path,
+    quarters: Sequence[str | Path] | None,
+    rules_path: str | Path,
+    evaluation: str | Path | None = None,
+    *,
+    book: dict[str, list[Row]] | None = None,
+) -> VerifyReport:
+    """Recompute an annual workbook from its quarters' results workbooks and report every cell
+    that differs. Without ``quarters`` (or ``evaluation``) the files named on its 运行信息 are
+    read: 季度文件 and 年终测评文件, as the run recorded them."""
+    from kpi.annual import run_annual
+    from kpi.annual.summary import annual_summary_sheet
+    from kpi.annual.tables import ANNUAL_TITLES, annual_tables
+
+    name = str(results_path)
+    book = read_book(results_path) if book is None else book
+    lang = "en" if ANNUAL_TITLES["annual_individuals"][1] in book else "zh"
+    info = [row for row in book.get(ANNUAL_TITLES["run_info"][lang == "en"], []) if row]
+    recorded = _annual_info(info, lang)
+    year = _annual_year(recorded, lang, name)
+    if not quarters:
+        quarters = [v for v in recorded.get("quarter_file", []) if v]
+    if evaluation is None:
+        evaluation = next((v for v in recorded.get("evaluation_file", []) if v), None)
+    results = run_annual(quarters, rules_path, year, evaluation)
+    problems = _changed_annual_files(book, results, lang, name)
+    summary = annual_summary_sheet(results, lang)
+    problems += _compare_summary(summary, lang, book, name)
+    sheets = annual_tables(results, lang)
+    skipped = {
+        _annual_label(k, lang) for k in ("rules_file", "rules_sha256", "quarter_file", "quarter_sha256")
+    }
+    skipped |= {_annual_label(k, lang) for k in ("evaluation_file", "evaluation_sha256")}
+    for sheet in sheets:
+        problems += _compare_sheet(sheet, lang, book, name, skipped)
+    expected = {summary.name(lang), *(s.name(lang) for s in sheets)}
+    problems += [
+        Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
+        for title in book
+        if title not in expected
+    ]
+    cells = sum(len(s.columns) * (len(s.rows) + len(s.totals) + 1) for s in sheets)
+    cells += sum(v is not None for row in summary.values() for v in row)
+    given = ", ".join(str(q) for q in quarters)
+    return VerifyReport(name, given, str(rules_path), lang, results.period, cells, problems)
+
+
+def _annual_label(key: str, lang: str) -> str:
+    from kpi.annual.tables import label
+
+    return label(key, lang)
+
+
+def _annual_info(rows: list[Row], lang: str) -> dict[str, list[str]]:
+    """运行信息 of an annual workbook: key → its values in order (quarter rows repeat)."""
+    from kpi.annual.tables import ANNUAL_RUN_INFO
+
+    keys = {_annual_label(k, lang): k for k in ANNUAL_RUN_INFO}
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        key = keys.get(row[0])
+        if key is not None:
+            found.setdefault(key, []).append("" if len(row) < 2 or row[1] is None else str(row[1]))
+    return found
+
+
+def _annual_year(recorded: dict[str, list[str]], lang: str, name: str) -> int:
+    from kpi.annual.tables import ANNUAL_TITLES
+
+    text = (recorded.get("year") or [""])[0]
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        period = None
+    if period is None or period.quarter is not None:
+        label = _annual_label("year", lang)
+        raise ResultsError.single(
+            f"no {label} row with a year on sheet {ANNUAL_TITLES['run_info'][lang == 'en']}: cannot tell "
+            "which year to recompute",
+            Location(name, ANNUAL_TITLES["run_info"][lang == "en"]),
+        )
+    return period.year
+
+
+def _changed_annual_files(
+    book: dict[str, list[Row]], results: AnnualResults, lang: str, name: str
+) -> list[Problem]:
+    """The recorded sha256 of the rules, each quarter file and the year-end evaluation against
+    the files read now (a changed quarter explains every difference that follows)."""
+    from kpi.annual.tables import ANNUAL_TITLES
+
+    sheet = ANNUAL_TITLES["run_info"][lang == "en"]
+    rows = list(enumerate(book.get(sheet, []), start=1))
+    label = {k: _annual_label(k, lang) for k in ("rules_sha256", "quarter_period", "quarter_sha256")}
+    label |= {"evaluation_sha256": _annual_label("evaluation_sha256", lang)}
+    recorded: dict[str, tuple[int, str | None]] = {}
+    period: str | None = None
+    for excel_row, row in rows:
+        if not row:
+            continue
+        value = row[1] if len(row) > 1 else None
+        if row[0] == label["quarter_period"]:
+            period = str(value)
+        elif row[0] == label["quarter_sha256"] and period is not None:
+            recorded[period] = (excel_row, value)
+        elif row[0] in (label["rules_sha256"], label["evaluation_sha256"]):
+            recorded[row[0]] = (excel_row, value)
+    checks = [(label["rules_sha256"], "rules file", results.rules_file.path, results.rules_file.sha256)]
+    checks += [(str(q.period), f"results workbook of {q.period}", q.path, q.sha256) for q in results.quarters]
+    if results.year_end is not None:
+        year_end = results.year_end
+        checks.append((label["evaluation_sha256"], "year-end evaluation", year_end.path, year_end.sha256))
+    problems = []
+    for key, what, path, now in checks:
+        if key not in recorded:
+            problems.append(
+                Problem(
+                    Location(name, sheet), f"no record of the {what} on {sheet}: it was not read by the run"
+                )
+            )
+            continue
+        excel_row, held = recorded[key]
+        if held != now:
+            problems.append(
+                Problem(
+                    Location(name, sheet, excel_row, "B"),
+                    f"the {what} changed since the run: recorded {_short(held)}, "
+                    f"{path} now has {_short(now)}",
+                    "input_changed",
+                )
+            )
+    return problems

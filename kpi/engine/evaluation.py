@@ -34,18 +34,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from kpi.engine.lookup import where
-from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total, weighted_mean_expression
+from kpi.engine.steps import Cite, Item, Sheets, fact, formulas, num, show, total, weighted_mean_expression
 from kpi.numbers import EXACT
 from kpi.rules.schema import Rules
-
-if TYPE_CHECKING:
-    from kpi.engine.results import Results
 
 F = formulas(__name__, "6.6")
 GROUP_MEAN = F("G", "r2(Σ kept / kept)")
@@ -260,7 +257,21 @@ def _ballot(row: dict[Any, Any]) -> str:
     return show(value) if isinstance(row["score"], Decimal) else f"{show(value)} ({row['vote']})"
 
 
-def steps(results: Results, target: str, cite: Cite) -> list[Item] | None:
+class Evaluated(Protocol):
+    """What the steps read: a period's results, or the year of the annual appraisal
+    (whose year-end 测评 is scored by this module too)."""
+
+    @property
+    def rules(self) -> Rules: ...
+
+    @property
+    def evaluations(self) -> Evaluations: ...
+
+    @property
+    def inputs(self) -> Sheets: ...
+
+
+def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
     """Every rater group of ``target`` (its scores, those trimmed, G), then E;
     None when the rules have no evaluations."""
     evaluation = results.rules.evaluation

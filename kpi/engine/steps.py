@@ -28,7 +28,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from kpi.io.inputs import Inputs
     from kpi.rules.loader import RulesFile
 
 Value = Decimal | Fraction | int | str | None
@@ -207,9 +206,15 @@ def fact(text: str, *sources: str) -> Fact:
 Item = Step | Fact
 
 
+class Sheets(Protocol):
+    """Where rows are cited: a sheet's name as spelled in the workbook read."""
+
+    def sheet_name(self, sheet: str) -> str: ...
+
+
 class _Run(Protocol):
     @property
-    def inputs(self) -> Inputs: ...
+    def inputs(self) -> Sheets: ...
 
     @property
     def rules_file(self) -> RulesFile: ...

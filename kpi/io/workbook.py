@@ -20,11 +20,14 @@ the reading early (an unreadable or hostile file) are raised alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from kpi.errors import Collector, InputError, Location, sort_problems
-from kpi.io.checks import check_all
-from kpi.io.inputs import SHEET_KEYS, Inputs
+import pandas as pd
+
+from kpi.errors import Collector, InputError, Location, Problem, sort_problems
+from kpi.io.checks import check_all, check_year_end
+from kpi.io.inputs import SHEET_KEYS, Inputs, empty_frame
 from kpi.io.names import (
     OPTIONAL_SHEETS,
     SHEET_ALIASES,
@@ -77,7 +80,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
             tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
     problems.raise_if_any(InputError, tuple(source.sheet_names))
-    return Inputs(
+    inputs = Inputs(
         path=file,
         sha256=source.sha256,
         people=frames["people"],
@@ -97,6 +100,40 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         },
         warnings=sort_problems(warnings, tuple(source.sheet_names)),
     )
+    inputs.warnings += year_hint(inputs, period)
+    return inputs
+
+
+def year_hint(inputs: Inputs, period: Period) -> list[Problem]:
+    """A year scored as one period whose dated rows (点数, 否决) all lie in one quarter.
+
+    Scoring a quarter's workbook with ``--period 2024`` is allowed (the dates are
+    inside the year) but is almost always a mistake: 在岗月数 counts out of 12 and
+    the annual appraisal is not a long quarter. A warning at the first dated
+    row names the quarter and points to ``kpi annual``.
+    """
+    if period.quarter is not None:
+        return []
+    dated = [
+        (day, sheet, int(row))
+        for sheet in ("points", "vetoes")
+        for day, row in zip(inputs.frame(sheet)["date"], inputs.frame(sheet)["row"], strict=True)
+    ]
+    quarters = {(day.month - 1) // 3 + 1 for day, _, _ in dated}
+    if len(quarters) != 1:
+        return []
+    quarter = Period(period.year, quarters.pop())
+    _, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
+    return [
+        Problem.warning(
+            inputs.location(sheet, row, "date"),
+            f"period {period} is a whole year, but every date in "
+            f"{inputs.sheet_name('points')} and {inputs.sheet_name('vetoes')} lies in {quarter}: "
+            f"if this is that quarter's workbook, score it with --period {quarter} (a year counts "
+            "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
+            "up with kpi annual",
+        )
+    ]
 
 
 def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, str]:
@@ -127,3 +164,48 @@ def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, s
             f"missing sheet {accepted(SHEET_NAMES[key])} (the workbook has: {listed}){hint}",
         )
     return {key: found[key] for key in SHEET_KEYS if key in found}
+
+
+@dataclass(frozen=True)
+class YearEndSheet:
+    """The 测评 sheet of a year-end evaluation workbook, checked (the annual appraisal)."""
+
+    path: str
+    sha256: str
+    sheet: str
+    #: Rows as :class:`~kpi.io.inputs.Inputs` ``evaluations`` holds them.
+    evaluations: pd.DataFrame
+    warnings: list[Problem]
+
+
+def read_year_end(
+    path: str | Path, rules: Rules, period: Period, members: tuple[set[str], set[str], str]
+) -> YearEndSheet:
+    """Read the year-end evaluation: a workbook whose 测评 / evaluations sheet is checked
+    as a quarter's is, except that each 对象 must be a member of the quarters
+    (``members``: their 工号s, their departments, and how to name the quarters).
+    Other sheets are ignored. Raises :class:`InputError` with every problem."""
+    file = str(path)
+    source = open_source(path)
+    problems = Collector()
+    warnings = list(source.warnings)
+    names = [n for n in source.sheet_names if SHEET_ALIASES.get(normalize_name(n)) == "evaluations"]
+    if not names:
+        listed = ", ".join(source.sheet_names) or "none"
+        raise InputError.single(
+            f"no sheet {accepted(SHEET_NAMES['evaluations'])}: the year-end evaluation workbook holds "
+            f"its ballots there (the workbook has: {listed})",
+            Location(file=file),
+        )
+    if len(names) > 1:
+        raise InputError.single(
+            f"sheet {accepted(SHEET_NAMES['evaluations'])} appears twice ('{names[0]}' and "
+            f"'{names[1]}'): keep one of them",
+            Location(file=file, sheet=names[1]),
+        )
+    table = read_table(load_grid(source, names[0]), "evaluations", file, problems, warnings)
+    frame = empty_frame("evaluations")
+    if table is not None:
+        frame = check_year_end(table, rules, period, file, source.date1904, problems, members)
+    problems.raise_if_any(InputError, tuple(source.sheet_names))
+    return YearEndSheet(file, source.sha256, names[0], frame, sort_problems(warnings))

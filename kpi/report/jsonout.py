@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi.engine.results import Results
+
+if TYPE_CHECKING:
+    from kpi.annual.results import AnnualResults
 
 
 def grade_counts(results: Results, population: str) -> dict[str, int]:
@@ -42,5 +45,37 @@ def score_summary(results: Results, output: str) -> dict[str, Any]:
         "counts": {p: len(results.population(p)) for p in populations},
         "grades": {p: grade_counts(results, p) for p in populations},
         "bonus": money_totals(results),
+        "warnings": [w.as_dict() for w in results.warnings],
+    }
+
+
+def annual_json(results: AnnualResults, output: str | None) -> dict[str, Any]:
+    """The quarters, counts, annual grade distributions, the year-end pool and the warnings."""
+    from kpi.annual.tables import grade_counts as annual_grades
+    from kpi.annual.tables import money
+
+    populations = ("departments", "leaders", "individuals")
+    year_end = results.year_end
+    return {
+        "ok": True,
+        "output": output,
+        "year": results.year,
+        "rules": {
+            "name": results.rules.name,
+            "version": results.rules.version,
+            "sha256": results.rules_file.sha256,
+        },
+        "quarters": [
+            {"period": str(q.period), "file": q.path, "sha256": q.sha256, "rules": q.rules}
+            for q in results.quarters
+        ],
+        "evaluation": None if year_end is None else {"file": year_end.path, "sha256": year_end.sha256},
+        "counts": {p: len(results.population(p)) for p in populations},
+        "graded": {p: int(results.population(p)["graded"].sum()) for p in populations},
+        "grades": {
+            p: {(g if g is not None else "not_graded"): n for g, n in annual_grades(results, p).items()}
+            for p in populations
+        },
+        "bonus": money(results),
         "warnings": [w.as_dict() for w in results.warnings],
     }

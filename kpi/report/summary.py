@@ -153,15 +153,15 @@ def cause_text(cause: VetoCause, lang: str) -> str:
     return f"{cause.item}（{_VIA_ZH[cause.via]}连带：{cause.target}，否决表第{cause.row}行）"
 
 
-def _head(*labels: str) -> list[Cell]:
+def heads(*labels: str) -> list[Cell]:
     return [Cell(label, role="head") for label in labels]
 
 
 def _header(columns: list[Column], lang: str) -> list[Cell]:
-    return _head(*(c.header(lang) for c in columns))
+    return heads(*(c.header(lang) for c in columns))
 
 
-class _Grid:
+class Grid:
     """Rows appended one by one; remembers where each part landed (for the charts)."""
 
     def __init__(self) -> None:
@@ -180,7 +180,7 @@ class _Grid:
         self.rows.append([])
 
 
-def _departments(results: Results, grid: _Grid, t: dict[str, Any], lang: str) -> tuple[Span, Span]:
+def _departments(results: Results, grid: Grid, t: dict[str, Any], lang: str) -> tuple[Span, Span]:
     """The department table; returns the rows of the departments and of every bonus row."""
     yes, no = KIND_LABELS[lang][True], KIND_LABELS[lang][False]
     bonus = results.bonus
@@ -227,7 +227,7 @@ def _departments(results: Results, grid: _Grid, t: dict[str, Any], lang: str) ->
     return Span(0, first, last_department), Span(0, first, last_bonus)
 
 
-def _grades(results: Results, grid: _Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
+def _grades(results: Results, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
     """One row per band, a count, share and quota places per population, then 合计 (n and
     100%); returns the bands' rows and a chart series (the shares) per population."""
     grid.add(Cell(t["grades"], role="section"))
@@ -239,7 +239,7 @@ def _grades(results: Results, grid: _Grid, t: dict[str, Any]) -> tuple[Span, lis
             for cell in (Cell(t["populations"][population], role="head", span=3), *[Cell(role="head")] * 2)
         ),
     )
-    grid.add(Cell(t["grade"], role="head"), *_head(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
+    grid.add(Cell(t["grade"], role="head"), *heads(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
     sizes = [len(results.population(p)) for p in POPULATIONS]
     counts = [grade_counts(results, p) for p in POPULATIONS]
     first = grid.next
@@ -267,7 +267,7 @@ def _grades(results: Results, grid: _Grid, t: dict[str, Any]) -> tuple[Span, lis
     return bands, series
 
 
-def _bonus(results: Results, grid: _Grid, t: dict[str, Any]) -> None:
+def _bonus(results: Results, grid: Grid, t: dict[str, Any]) -> None:
     totals = money_totals(results)
     grid.add(Cell(t["bonus"], role="section"))
     if results.rules.bonus.mode == "pool" and totals["pool"] is not None:
@@ -277,12 +277,12 @@ def _bonus(results: Results, grid: _Grid, t: dict[str, Any]) -> None:
     grid.add(Cell(t["total"], role="total"), Cell(totals["total"], "money", "total"))
 
 
-def _vetoed(results: Results, grid: _Grid, t: dict[str, Any], lang: str) -> None:
+def _vetoed(results: Results, grid: Grid, t: dict[str, Any], lang: str) -> None:
     grid.add(Cell(t["vetoed"], role="section"))
     rest = WIDTH - 3  # the causes take the rest of the width
     covered = [Cell(role="head")] * (rest - 1)
     causes_head = Cell(t["causes"], role="head", span=rest)
-    grid.add(*_head(t["population"], t["who"], t["name"]), causes_head, *covered)
+    grid.add(*heads(t["population"], t["who"], t["name"]), causes_head, *covered)
     covered = [Cell(role="cell")] * (rest - 1)
     found = False
     for population in POPULATIONS:
@@ -307,7 +307,7 @@ def _vetoed(results: Results, grid: _Grid, t: dict[str, Any], lang: str) -> None
 def summary_sheet(results: Results, lang: str = "zh") -> Summary:
     """The 汇总 sheet of ``results`` in ``lang``."""
     t = {**LABELS[lang], "grade": _DEPARTMENT["grade"].header(lang), "sum": TOTAL_LABEL[lang]}
-    grid = _Grid()
+    grid = Grid()
     rules = results.rules
     grid.add(Cell(t["title"].format(period=results.period), role="title"))
     grid.add(Cell(t["rules"]), Cell(f"{rules.name} {rules.version}"))

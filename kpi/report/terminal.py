@@ -8,7 +8,7 @@ into markup, so a name like ``[red]`` prints as typed.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -17,6 +17,9 @@ from rich.text import Text
 from kpi.engine.results import Results
 from kpi.errors import Problem
 from kpi.report.jsonout import grade_counts, money_totals
+
+if TYPE_CHECKING:
+    from kpi.annual.results import AnnualResults
 
 LABELS = {
     "zh": {
@@ -153,3 +156,62 @@ def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: boo
         where = f": {LABELS[lang]['all_warnings']}" if in_workbook else ""
         lines.append(f"warning: … {hidden} more{where}")
     return lines
+
+
+ANNUAL_LABELS = {
+    "zh": {
+        "title": "{year}年度考核",
+        "annual_bonus": "年度奖金",
+        "quarters": "季度",
+        "members": "人数",
+        "not_graded": "不定等次",
+        "pool": "年终奖金池",
+        "paid": "年度奖金合计",
+    },
+    "en": {
+        "title": "Annual appraisal {year}",
+        "annual_bonus": "Annual bonus",
+        "quarters": "quarters",
+        "members": "members",
+        "not_graded": "not_graded",
+        "pool": "year-end pool",
+        "paid": "annual bonus paid",
+    },
+}
+
+
+def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
+    """The quarters rolled up, the annual grade distribution of each population (with the
+    members not graded), the year-end pool against what is paid, the number of warnings."""
+    from kpi.annual.tables import grade_counts, money
+
+    t: dict[str, Any] = {**LABELS[lang], **ANNUAL_LABELS[lang]}
+    rules: dict[str, list[str]] = {}
+    for q in results.quarters:
+        rules.setdefault(q.rules, []).append(str(q.period))
+    quarters = "; ".join(f"{', '.join(periods)} — {name}" for name, periods in rules.items())
+    grades = Table(title=f"{t['title'].format(year=results.year)} — {t['grades']}")
+    grades.add_column(t["population"])
+    grades.add_column(t["members"], justify="right")
+    for band in results.annual.grades.bands:
+        grades.add_column(Text(band.name), justify="right")
+    grades.add_column(t["not_graded"], justify="right")
+    for population in ("departments", "leaders", "individuals"):
+        counts = grade_counts(results, population)
+        grades.add_row(
+            t["people"][population],
+            str(len(results.population(population))),
+            *(str(n) for n in counts.values()),
+        )
+    parts: list[Any] = [Text(f"{t['quarters']}: {quarters}"), grades]
+    totals = money(results)
+    if totals["pool"] is not None:
+        table = Table(title=t["annual_bonus"], show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        table.add_row(t["pool"], str(totals["pool"]))
+        table.add_row(t["paid"], str(totals["paid"]))
+        parts.append(table)
+    if results.warnings:
+        parts.append(Text(f"{t['warnings']}: {len(results.warnings)}", style="bold yellow"))
+    return Group(*parts)

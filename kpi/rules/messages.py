@@ -215,13 +215,14 @@ def _suggest(word: Any, choices: list[str]) -> str:
     return f" — did you mean {_quote(close[0])}?" if close else ""
 
 
-def _allowed_here(model: type[BaseModel], key: str, data: Any) -> bool:
-    """Whether ``key`` of ``model`` would be accepted in this file (for "allowed: …" lists).
+def _allowed_here(model: type[BaseModel], key: str, data: Any, at: KeyPath) -> bool:
+    """Whether ``key`` of ``model`` at ``at`` would be accepted in this file (for "allowed: …" lists).
 
-    A band's ``quota_by_department_grade`` is accepted with ``quota_scope: department`` only.
+    A band's ``quota_by_department_grade`` is accepted with ``quota_scope: department`` only
+    (that of its own grades section: ``grades`` or ``annual.grades``).
     """
     if model is Band and key == "quota_by_department_grade":
-        return _value_at(data, ("grades", "quota_scope")) == "department"
+        return _value_at(data, (*at[:-2], "quota_scope")) == "department"
     return True
 
 
@@ -259,7 +260,9 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         )
     if kind == "extra_forbidden":
         is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
-        allowed = [k for k in parent.model_fields if _allowed_here(parent, k, data)] if is_model else []
+        allowed = (
+            [k for k in parent.model_fields if _allowed_here(parent, k, data, path[:-1])] if is_model else []
+        )
         method = f" for method {target.variant}" if target.variant else ""
         return (
             f"unknown key {_quote(path[-1])} {_in(path[:-1])}{method} "
@@ -271,6 +274,11 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         if tag is None:
             return f"missing required key 'method' in {where} (one of: {', '.join(tags)})"
         return f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}{_suggest(tag, tags)}"
+    if kind == "literal_error" and target.is_key:  # a key of a mapping with fixed keys (Q1–Q4)
+        choices = [str(c) for c in get_args(_unwrap(get_args(parent)[0]))]
+        return f"unknown key {_show(value)} in {_where(path[:-1])} (one of: {', '.join(choices)})" + (
+            _suggest(value, choices) if isinstance(value, str) else ""
+        )
     if kind == "literal_error":
         choices = [str(c) for c in get_args(_unwrap(target.annotation))]
         return f"{where} must be one of {', '.join(choices)}, got {_show(value)}" + (

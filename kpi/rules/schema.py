@@ -399,6 +399,107 @@ class Service(_Model):
     events: ServiceEvents
 
 
+# The annual appraisal (method §10) -----------------------------------------------------------
+
+#: The four quarters a year's weights name.
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+Quarter = Literal["Q1", "Q2", "Q3", "Q4"]
+#: A count of quarters: a whole number from 0 to 4 (2.0 is 2).
+QuarterCount = Annotated[int, Field(ge=0, le=4), BeforeValidator(_whole_days)]
+
+
+class AnnualWeights(_Model):
+    """The weights of the quarters' mean A and of the year-end evaluation E_year in Y."""
+
+    quarters: NonNeg
+    evaluation: NonNeg
+
+    @model_validator(mode="after")
+    def _not_both_zero(self) -> AnnualWeights:
+        if self.quarters + self.evaluation == 0:
+            raise PydanticCustomError(
+                "weights_zero", "annual.weights: quarters and evaluation cannot both be 0", {"at": ()}
+            )
+        return self
+
+
+class AnnualBonus(_Model):
+    """The year-end pool, shared out like a quarter's pool (whole yuan)."""
+
+    pool: NonNeg
+
+    @field_validator("pool")
+    @classmethod
+    def _whole_yuan(cls, pool: Decimal) -> Decimal:
+        if pool != pool.to_integral_value():
+            raise PydanticCustomError(
+                "whole_yuan", f"annual.bonus.pool must be whole yuan, got {pool}", {"at": ()}
+            )
+        return pool
+
+
+class Annual(_Model):
+    """The annual appraisal (年度考核): the four quarters' results rolled up into a year."""
+
+    quarter_weights: dict[Quarter, NonNeg] | None = None  # absent = equal
+    weights: AnnualWeights
+    min_quarters: QuarterCount
+    veto_any_quarter: StrictBool
+    veto_max_grade: Label | None = None  # required when veto_any_quarter is true
+    grades: Grades
+    bonus: AnnualBonus | None = None
+
+    @field_validator("quarter_weights")
+    @classmethod
+    def _all_four(cls, weights: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        if weights is None:
+            return None
+        missing = [q for q in QUARTERS if q not in weights]
+        if missing:
+            raise PydanticCustomError(
+                "quarters_missing",
+                f"annual.quarter_weights must list all four quarters (Q1, Q2, Q3, Q4); missing "
+                f"{', '.join(missing)} (leave the key out for equal weights)",
+                {"at": ()},
+            )
+        if not any(weights.values()):
+            raise PydanticCustomError("weights_zero", "annual.quarter_weights cannot all be 0", {"at": ()})
+        return {q: weights[q] for q in QUARTERS}
+
+    @model_validator(mode="after")
+    def _veto_max_grade(self) -> Annual:
+        names = [b.name for b in self.grades.bands]
+        if self.veto_max_grade is None:
+            if self.veto_any_quarter:
+                raise PydanticCustomError(
+                    "missing",
+                    "missing required key 'veto_max_grade' in annual (required when veto_any_quarter "
+                    "is true): the highest annual band a member vetoed in the year can get",
+                    {"at": ("veto_any_quarter",)},
+                )
+            return self
+        if self.veto_max_grade not in names:
+            raise PydanticCustomError(
+                "unknown_band",
+                f"annual.veto_max_grade {self.veto_max_grade!r} is not a band of annual.grades.bands "
+                f"({', '.join(names)})",
+                {"at": ("veto_max_grade",)},
+            )
+        start = names.index(self.veto_max_grade)
+        open_bands = [
+            b for b in self.grades.bands[start:] if b.quota is None and b.quota_by_department_grade is None
+        ]
+        if self.veto_any_quarter and not open_bands:
+            raise PydanticCustomError(
+                "no_open_band",
+                f"annual.veto_max_grade is {self.veto_max_grade}, but no band without a quota lies at "
+                "or below it: a member vetoed in the year never takes a quota place, so add such a "
+                "band to annual.grades.bands",
+                {"at": ("veto_max_grade",)},
+            )
+        return self
+
+
 class Rules(_Model):
     """A whole rules file.
 
@@ -424,6 +525,7 @@ class Rules(_Model):
     bonus: Bonus
     service: Service | None = None
     evaluation: Evaluation | None = None
+    annual: Annual | None = None
 
     @field_validator("version", mode="before")
     @classmethod

@@ -11,6 +11,8 @@ from kpi.rules import parse_rules
 from kpi.rules.loader import RulesFile
 
 DOWNSTREAM = "departments, leaders, individuals, grades, bonus"
+#: The evaluation section also scores the year-end evaluation of the annual appraisal.
+ANNUAL = "annual scores, annual grades, annual bonus"
 EVALUATION = "evaluation:\n  groups: {领导: 0.4, 群众: 0.6}\n  trim: 1\n  min_raters: 3\n"
 
 
@@ -34,7 +36,7 @@ def test_an_added_evaluation_section_is_one_change_touching_everything_downstrea
     new = edited(WITH_EVALUATION)
     assert lines(diff_rules(parse_rules(worked_text(), "old.yaml"), new)) == [
         f"evaluation: added {{groups: {{领导: 0.4, 群众: 0.6}}, trim: 1, min_raters: 3}}  "
-        f"(touches: evaluations, {DOWNSTREAM})"
+        f"(touches: evaluations, {DOWNSTREAM}, {ANNUAL})"
     ]
 
 
@@ -56,8 +58,8 @@ def test_evaluation_keys_and_weights() -> None:
         "weighting.leader_in_charge.evaluation: added 0.2  (touches: evaluations, leaders, grades, bonus)",
         "weighting.main_leader: added {zone: 1, evaluation: 1}  (touches: leaders, grades, bonus)",
         f"department.weights.evaluation: added 0.2  (touches: {DOWNSTREAM})",
-        f"evaluation.trim: 1 → 2  (touches: evaluations, {DOWNSTREAM})",
-        f"evaluation.min_raters: 3 → 5  (touches: evaluations, {DOWNSTREAM})",
+        f"evaluation.trim: 1 → 2  (touches: evaluations, {DOWNSTREAM}, {ANNUAL})",
+        f"evaluation.min_raters: 3 → 5  (touches: evaluations, {DOWNSTREAM}, {ANNUAL})",
     ]
 
 

@@ -31,7 +31,7 @@ from kpi.io.checks.checker import Checker
 from kpi.io.checks.city import check_city_rankings, check_city_shares
 from kpi.io.checks.curves import check_curves
 from kpi.io.checks.departments import check_department_components, check_departments
-from kpi.io.checks.evaluations import check_evaluations
+from kpi.io.checks.evaluations import check_ballots, check_evaluations, check_year_end_targets
 from kpi.io.checks.events import check_points, check_vetoes
 from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
@@ -42,7 +42,7 @@ from kpi.io.tables import Table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
 
-__all__ = ["check_all"]
+__all__ = ["check_all", "check_year_end"]
 
 
 def check_all(
@@ -79,6 +79,29 @@ def check_all(
         key: _frame(key, fields.get(key), tables.get(key), checked.overrides.get(key, {}))
         for key in (*COLUMNS, *EXTRA_COLUMNS)
     }
+
+
+def check_year_end(
+    table: Table,
+    rules: Rules,
+    period: Period,
+    file: str,
+    date1904: bool,
+    problems: Collector,
+    members: tuple[set[str], set[str], str],
+) -> pd.DataFrame:
+    """Check the 测评 sheet of a year-end evaluation workbook (the annual appraisal, method §10).
+
+    ``members`` is (工号s, departments, the quarters named in messages): a 对象 must
+    be a member of some quarter. The rows are otherwise checked as a quarter's
+    测评 sheet is; returns its frame (meaningful only when ``problems`` stays empty).
+    """
+    checker = Checker(file, rules, period, date1904, problems)
+    fields = {"evaluations": checker.fields(table)}
+    ids, departments, quarters = members
+    check_year_end_targets(checker, fields["evaluations"]["target"], ids, departments, quarters)
+    check_ballots(checker, Checked(fields, ids, departments))
+    return _frame("evaluations", fields["evaluations"], table, {})
 
 
 def _frame(

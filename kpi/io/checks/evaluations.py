@@ -15,7 +15,8 @@ import pandas as pd
 from kpi.errors import Location
 from kpi.io.checks.checker import Checker
 from kpi.io.checks.events import _targets
-from kpi.io.checks.field import Checked
+from kpi.io.checks.field import Checked, Field
+from kpi.io.names import Suggester
 from kpi.rules.schema import Rules
 
 
@@ -35,6 +36,20 @@ def check_evaluations(c: Checker, checked: Checked) -> None:
             )
         return
     _targets(c, f["target"], checked.ids, checked.departments)
+    check_ballots(c, checked)
+
+
+def check_ballots(c: Checker, checked: Checked) -> None:
+    """Everything of a 测评 row but its 对象: 评价方, 分数 or 等次, repeated raters.
+
+    The year-end evaluation of the annual appraisal checks its 对象 against the
+    members of the quarters instead of a roster, and shares the rest.
+    """
+    f = checked.fields["evaluations"]
+    table = f["target"].table
+    rules = c.rules.evaluation
+    if rules is None:  # reported by the caller
+        return
     c.member(f["rater_group"], list(rules.groups), "in evaluation.groups")
     _score_or_vote(c, checked)
     if rules.votes is None:
@@ -144,3 +159,27 @@ def evaluated_departments(checked: Checked, rules: Rules) -> set[str]:
     counts = keys.groupby(["target", "group"]).size()
     kept = counts[counts >= evaluation.min_raters]
     return {str(t) for t in kept.index.get_level_values("target")}
+
+
+def check_year_end_targets(c: Checker, f: Field, ids: set[str], departments: set[str], quarters: str) -> None:
+    """对象 of the year-end evaluation: a 工号 or a department of some quarter's results, never both."""
+    both = ids & departments
+    c.report(
+        f.table,
+        f.key,
+        f.where(lambda v: v in both),
+        lambda i: (
+            f"{f.header} '{f.shown(i)}' is both a 工号 and a department in the results of {quarters}, "
+            "so it is ambiguous"
+        ),
+    )
+    suggest = Suggester(v for group in (departments, ids) for v in sorted(group))
+    c.report(
+        f.table,
+        f.key,
+        f.where(lambda v: v not in ids and v not in departments),
+        lambda i: (
+            f"{f.header} '{f.shown(i)}' is neither a 工号 nor a department in the results of {quarters}: "
+            f"the year-end evaluation rates members of the year{suggest.hint(str(f.value(i)))}"
+        ),
+    )

@@ -1,0 +1,261 @@
+"""The 汇总 / summary sheet of the annual workbook: the page the year is signed on.
+
+Built with the quarterly summary's cells (:class:`~kpi.report.summary.Cell`,
+:class:`~kpi.report.summary.Summary`), so it looks and prints the same and
+``kpi verify`` compares it cell by cell: the year, the rules, the quarters and
+the year-end evaluation read; the departments with their annual score, rank,
+grade, vetoed quarters, people and year-end bonus; the annual grade
+distribution of each population against the quota places (shares of the
+graded members, the quota base), with the members not graded (不定等次); the
+year-end pool against what is paid; the members with a vetoed quarter; the
+sign-off lines; then three bar charts of those cells (department annual
+scores, grade shares, year-end bonus by department). Every value is a
+published number of :class:`~kpi.annual.results.AnnualResults`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from kpi.annual.results import NOT_GRADED, AnnualResults
+from kpi.report.summary import CHART_ROWS, SHARE_PLACES, SUMMARY_TITLE, WIDTH, Cell, Grid, Summary, heads
+from kpi.report.summary import LABELS as QUARTER_LABELS
+from kpi.report.tables import TOTAL_LABEL
+from kpi.report.xlsx_chart import Chart, Series, Span
+
+POPULATIONS = ("departments", "leaders", "individuals")
+
+LABELS: dict[str, dict[str, Any]] = {
+    "zh": {
+        "title": "{year}年度考核结果汇总",
+        "quarters": "季度",
+        "evaluation": "有年终测评得分",
+        "departments": "年度部门",
+        "department": "部门",
+        "score": "年度得分",
+        "rank": "排名",
+        "grade": "等次",
+        "vetoed_quarters": "否决季度",
+        "bonus_column": "年度奖金",
+        "grades": "年度等次分布（占比为参加定等者之比）",
+        "not_graded": NOT_GRADED["zh"],
+        "bonus": "年度奖金",
+        "pool": "年终奖金池",
+        "paid": "年度奖金合计",
+        "paid_members": "获奖人数",
+        "vetoed": "年内否决",
+        "counted": "计入年度",
+        "yes": "是",
+        "no": "否",
+        "chart_scores": "部门年度得分",
+        "chart_grades": "年度等次分布（占比）",
+        "chart_bonus": "部门年度奖金",
+    },
+    "en": {
+        "title": "Annual appraisal {year}",
+        "quarters": "quarters",
+        "evaluation": "with a year-end evaluation score",
+        "departments": "Departments",
+        "department": "department",
+        "score": "score",
+        "rank": "rank",
+        "grade": "grade",
+        "vetoed_quarters": "vetoed_quarters",
+        "bonus_column": "bonus",
+        "grades": "Annual grades (shares of the graded members)",
+        "not_graded": NOT_GRADED["en"],
+        "bonus": "Year-end bonus",
+        "pool": "year-end pool",
+        "paid": "annual bonus paid",
+        "paid_members": "members paid",
+        "vetoed": "Vetoed in a quarter",
+        "counted": "vetoes the year",
+        "yes": "yes",
+        "no": "no",
+        "chart_scores": "Department annual scores",
+        "chart_grades": "Annual grades (share)",
+        "chart_bonus": "Year-end bonus by department",
+    },
+}
+
+
+def _departments(results: AnnualResults, grid: Grid, t: dict[str, Any], lang: str) -> Span:
+    """The department table; returns the rows of the departments."""
+    paid: Counter[str] = Counter()
+    if results.bonus is not None:
+        for department, bonus in zip(results.bonus["department"], results.bonus["bonus"], strict=True):
+            paid[department or ""] += int(bonus)
+    people = Counter(results.individuals["department"])
+    grid.add(Cell(t["departments"], role="section"))
+    grid.add(
+        *heads(t["department"], t["score"], t["rank"], t["grade"], t["vetoed_quarters"]),
+        *heads(t["people"], t["bonus_column"]),
+    )
+    first = grid.next
+    for row in results.departments.to_dict("records"):
+        name = row["department"]
+        grid.add(
+            Cell(name, role="cell"),
+            Cell(row["score"], "score", "cell"),
+            Cell(row["rank"], "int", "cell"),
+            Cell(row["grade"] or t["not_graded"], role="cell"),
+            Cell(row["vetoed_quarters"], role="cell"),
+            Cell(people.get(name, 0), "int", "cell"),
+            Cell(paid.get(name, 0), "money", "cell"),
+        )
+    rows = Span(0, first, grid.next - 1)
+    blank = [Cell(role="total")] * 4
+    grid.add(
+        Cell(TOTAL_LABEL[lang], role="total"),
+        *blank,
+        Cell(len(results.individuals), "int", "total"),
+        Cell(sum(paid.values()), "money", "total"),
+    )
+    return rows
+
+
+def _grades(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
+    """Per band and population: count, share of the graded members, quota places; then 合计
+    (the graded n, 100%) and the members not graded."""
+    grid.add(Cell(t["grades"], role="section"))
+    head = grid.add(
+        Cell(role="head"),
+        *(
+            cell
+            for population in POPULATIONS
+            for cell in (Cell(t["populations"][population], role="head", span=3), *[Cell(role="head")] * 2)
+        ),
+    )
+    grid.add(Cell(t["grade"], role="head"), *heads(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
+    frames = [results.population(p) for p in POPULATIONS]
+    graded = [int(f["graded"].sum()) for f in frames]
+    first = grid.next
+    for band in (b.name for b in results.annual.grades.bands):
+        row = [Cell(band, role="cell")]
+        for population, frame, n in zip(POPULATIONS, frames, graded, strict=True):
+            count = int((frame["grade"] == band).sum())
+            places = [q for (name, _group), q in results.quotas.get(population, {}).items() if name == band]
+            share = (Decimal(count) / n).quantize(SHARE_PLACES, ROUND_HALF_UP) if n else None
+            row += [
+                Cell(count, "int", "cell"),
+                Cell(share, "share", "cell"),
+                Cell(sum(places) if places else None, "int", "cell"),
+            ]
+        grid.add(*row)
+    bands = Span(0, first, grid.next - 1)
+    total = [Cell(t["sum"], role="total")]
+    for n in graded:
+        total += [
+            Cell(n, "int", "total"),
+            Cell(Decimal(1) if n else None, "share", "total"),
+            Cell(role="total"),
+        ]
+    grid.add(*total)
+    not_graded = [Cell(t["not_graded"], role="cell")]
+    for frame in frames:
+        not_graded += [
+            Cell(int((~frame["graded"]).sum()), "int", "cell"),
+            Cell(role="cell"),
+            Cell(role="cell"),
+        ]
+    grid.add(*not_graded)
+    series = [Series(Span(1 + 3 * k, head, head), Span(2 + 3 * k, bands.first, bands.last)) for k in range(3)]
+    return bands, series
+
+
+def _bonus(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:
+    annual = results.annual
+    if results.bonus is None or annual.bonus is None:
+        return
+    paid = [int(b) for b in results.bonus["bonus"]]
+    grid.add(Cell(t["bonus"], role="section"))
+    grid.add(Cell(t["pool"], role="cell"), Cell(int(annual.bonus.pool), "money", "cell"))
+    grid.add(Cell(t["paid_members"], role="cell"), Cell(sum(1 for b in paid if b > 0), "int", "cell"))
+    grid.add(Cell(t["paid"], role="total"), Cell(sum(paid), "money", "total"))
+    grid.blank()
+
+
+def _vetoed(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:
+    grid.add(Cell(t["vetoed"], role="section"))
+    grid.add(*heads(t["population"], t["who"], t["name"], t["vetoed_quarters"], t["counted"]))
+    found = False
+    for population in POPULATIONS:
+        frame = results.population(population)
+        for row in frame[frame["vetoed_quarters"].notna()].to_dict("records"):
+            found = True
+            who = row["department"] if population == "departments" else row["id"]
+            name = None if population == "departments" else row["name"]
+            grid.add(
+                Cell(t["populations"][population], role="cell"),
+                Cell(who, role="cell"),
+                Cell(name, role="cell"),
+                Cell(row["vetoed_quarters"], role="cell"),
+                Cell(t["yes"] if row["vetoed"] else t["no"], role="cell"),
+            )
+    if not found:
+        blank = Cell(role="cell")
+        grid.add(Cell(t["none"], role="cell"), blank, blank, blank, blank)
+
+
+def annual_summary_sheet(results: AnnualResults, lang: str = "zh") -> Summary:
+    """The 汇总 sheet of the annual workbook in ``lang``."""
+    t = {**QUARTER_LABELS[lang], **LABELS[lang], "sum": TOTAL_LABEL[lang]}
+    grid = Grid()
+    rules = results.rules
+    grid.add(Cell(t["title"].format(year=results.year), role="title"))
+    grid.add(Cell(t["rules"]), Cell(f"{rules.name} {rules.version}"))
+    grid.add(Cell(t["quarters"]), Cell(", ".join(str(q.period) for q in results.quarters)))
+    rated = sum(int(results.population(p)["evaluation"].notna().sum()) for p in POPULATIONS)
+    grid.add(Cell(t["evaluation"]), Cell(rated, "int"))
+    grid.add(Cell(t["warnings"]), Cell(len(results.warnings), "int"))
+    grid.blank()
+    departments = _departments(results, grid, t, lang)
+    grid.blank()
+    bands, grade_series = _grades(results, grid, t)
+    grid.blank()
+    _bonus(results, grid, t)
+    _vetoed(results, grid, t)
+    grid.blank()
+    grid.blank()
+    prepared, reviewed, approved = t["sign"]
+    line = (Cell(role="sign"), Cell(role="sign"))
+    grid.add(Cell(prepared), *line, Cell(reviewed), *line, Cell(approved), *line)
+    grid.blank()
+    grid.add(Cell(t["date"]), *line, Cell(t["date"]), *line, Cell(t["date"]), *line)
+    page_end = grid.next - 1
+    grid.add(Cell(t["charts"], role="section"))
+    charts, second_page_end = _charts(
+        t, grid.next, departments, bands, grade_series, results.bonus is not None
+    )
+    return Summary("summary", *SUMMARY_TITLE, grid.rows, charts, [page_end, second_page_end])
+
+
+def _charts(
+    t: dict[str, Any], top: int, departments: Span, bands: Span, grades: list[Series], bonus: bool
+) -> tuple[list[Chart], int]:
+    """Department annual scores, grade shares per population, year-end bonus by department
+    (with a pool), from row ``top`` down, two to a printed page."""
+    head = departments.first - 1
+    plans: list[tuple[str, Span, list[Series], str]] = [
+        (
+            t["chart_scores"],
+            departments,
+            [Series(Span(1, head, head), Span(1, departments.first, departments.last))],
+            "0",
+        ),
+        (t["chart_grades"], bands, grades, "0%"),
+    ]
+    if bonus:
+        values = Series(Span(6, head, head), Span(6, departments.first, departments.last))
+        plans.append((t["chart_bonus"], departments, [values], "#,##0"))
+    second = top + CHART_ROWS + 1
+    page_break = second + CHART_ROWS
+    starts = (top, second, page_break + 2)
+    charts = [
+        Chart(title, categories, series, (0, start - 1), (WIDTH, start - 1 + CHART_ROWS), number_format)
+        for (title, categories, series, number_format), start in zip(plans, starts, strict=False)
+        if categories.last >= categories.first
+    ]
+    return charts, page_break
