@@ -118,7 +118,7 @@ def _places(value: Decimal) -> int:
 
 
 def _half_up(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """round(numerator / denominator) half up, for numerator ≥ 0 and denominator > 0
+    """numerator / denominator rounded half up to a whole number, for numerator ≥ 0 and denominator > 0
     (object arrays of Python ints: exact at any size)."""
     quotient = numerator // denominator
     rest = numerator - quotient * denominator
