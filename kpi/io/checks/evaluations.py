@@ -34,7 +34,7 @@ def check_evaluations(c: Checker, checked: Checked) -> None:
                 "the rows",
             )
         return
-    _targets(c, f["target"], checked.ids, checked.departments)
+    _targets(c, f["target"], checked)
     c.member(f["rater_group"], list(rules.groups), "in evaluation.groups")
     _score_or_vote(c, checked)
     if rules.votes is None:
