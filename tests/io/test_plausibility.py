@@ -19,7 +19,7 @@ from kpi.io.workbook import read_workbook
 from kpi.periods import Period
 from kpi.rules.schema import Rules
 
-from .conftest import Sheets
+from .conftest import CORPUS, TESTS, Sheets, load_test_rules
 
 Write = Callable[..., Path]
 
@@ -203,6 +203,15 @@ def test_a_shared_name_lists_the_ids(sheets: Sheets, write: Write, rules: Rules,
     [error] = _errors(write(sheets), rules, period)
     assert _cell(error) == "点数!B17"
     assert error.message.endswith("(2 people are named 刘芳: 工号 E02, E03; write the 工号)")
+
+
+def test_a_name_as_service_handler_gets_its_id(sheets: Sheets, write: Write, period: Period) -> None:
+    requests = [list(row) for row in CORPUS.SERVICE_REQUESTS]
+    requests[1][2] = "周洋"  # FW001's 负责人 E06, by name
+    sheets["企业诉求"] = requests
+    service_rules = load_test_rules(TESTS / "bad_inputs" / "rules_service.yaml")
+    [error] = _errors(write(sheets), service_rules, period)
+    assert _cell(error) == "企业诉求!C2" and error.message.endswith("(did you mean 工号 E06 周洋?)")
 
 
 # A workbook of another period ------------------------------------------------------
