@@ -124,7 +124,7 @@ def test_existing_results_fail_without_force_and_one_name_is_written_once(
 
 def test_usage_errors(batch: list[Path], tmp_path: Path) -> None:
     rules = WORKED / "rules.yaml"
-    cases = [
+    cases: list[tuple[list[str | Path], str]] = [
         (
             ["score", batch[0], batch[2], "--rules", rules, "--out", tmp_path / "r.xlsx"],
             "several inputs need --out-dir",
