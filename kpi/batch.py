@@ -10,9 +10,12 @@ still scored and written, and each job ends as one :class:`Outcome`.
 ``workers > 1`` scores jobs in a pool of that many processes (``spawn``: a
 fresh interpreter each, so no lock or thread of the parent is inherited). At
 most ``workers`` jobs are handed out at a time, so a run stopped by a signal
-never starts another job. In a worker, a stopping signal (SIGINT, SIGTERM,
-SIGHUP) interrupts the job it is running: its temporary file is removed and the
-job ends as ``interrupted``; the parent stops its workers and re-raises.
+never starts another job. A worker that dies (killed, out of memory) breaks the
+pool and every job in hand; those jobs are tried once more in a fresh pool.
+
+In a worker, a stopping signal (SIGINT, SIGTERM, SIGHUP) interrupts the job it
+is running: its temporary file is removed and the job ends as
+``interrupted``; the parent stops its workers and re-raises.
 
 Nothing here prints: the CLI renders outcomes as they arrive (``on_done``).
 """
@@ -23,6 +26,7 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -176,20 +180,38 @@ def run_batch(
     return _in_pool(jobs, min(workers, len(jobs)), notify)
 
 
-def _in_pool(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -> list[Outcome]:
-    results: dict[int, Outcome] = {}
+def _pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+
+
+def _in_pool(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -> list[Outcome]:
+    """A worker that dies (killed, out of memory) breaks its pool and fails every job in
+    hand: those jobs go once more into a fresh pool, so only the one that kills its worker
+    twice fails (the others were bystanders)."""
+    results: dict[int, Outcome] = {}
+    tries = dict.fromkeys(range(len(jobs)), 0)
+    waiting = list(range(len(jobs)))
     running: dict[Future[Outcome], int] = {}
-    waiting = list(enumerate(jobs))
+    pool = _pool(workers)
     try:
         while waiting or running:
             while waiting and len(running) < workers:
-                index, job = waiting.pop(0)
-                running[pool.submit(_run_in_worker, job)] = index
+                index = waiting.pop(0)
+                tries[index] += 1
+                try:
+                    future = pool.submit(_run_in_worker, jobs[index])
+                except BrokenProcessPool:
+                    pool.shutdown(wait=True)
+                    pool = _pool(workers)
+                    future = pool.submit(_run_in_worker, jobs[index])
+                running[future] = index
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 index = running.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool) and tries[index] < 2:
+                    waiting.insert(0, index)
+                    continue
                 results[index] = _outcome(future, jobs[index])
                 notify(results[index])
     except BaseException:
@@ -209,13 +231,14 @@ def _in_pool(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -
 def _outcome(future: Future[Outcome], job: Job) -> Outcome:
     try:
         return future.result()
-    except Exception as exc:  # the worker died (killed, out of memory): this job only
+    except Exception as exc:  # its worker died twice (killed, out of memory): this job only
+        what = " ".join(str(exc).split()) or type(exc).__name__
         return Outcome(
             str(job.input),
             str(job.out),
             ERROR,
             str(job.period) if job.period else None,
-            problems=[Problem(Location(str(job.input)), f"the worker scoring it stopped: {exc}")],
+            problems=[Problem(Location(str(job.input)), f"the process scoring it stopped: {what}")],
         )
 
 

@@ -186,6 +186,47 @@ def test_a_stopped_batch_keeps_whole_files_only(tmp_path: Path) -> None:
     assert "Traceback" not in err.decode("utf-8")
 
 
+def _workers(pid: int) -> list[int]:
+    """The pool workers among a process's children (Linux /proc)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            found.append(int(child))
+    return found
+
+
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(), reason="needs Linux /proc"
+)
+def test_a_killed_worker_fails_no_workbook(tmp_path: Path) -> None:
+    """SIGKILL to one worker (as the kernel's OOM killer would): the jobs it broke are scored
+    again in a fresh pool, so every results file is still written."""
+    inputs = []
+    for i in range(12):
+        inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
+        shutil.copy(WORKED / "input.xlsx", inputs[-1])
+    out = tmp_path / "out"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
+         "--out-dir", str(out), "--jobs", "2", "-q", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+    )  # fmt: skip
+    deadline = time.monotonic() + 240
+    while not (out.is_dir() and any(p.suffix == ".xlsx" for p in out.iterdir()) and _workers(child.pid)):
+        assert child.poll() is None and time.monotonic() < deadline, child.communicate()
+        time.sleep(0.02)
+    os.kill(_workers(child.pid)[0], signal.SIGKILL)
+    stdout, stderr = child.communicate(timeout=240)
+    assert child.returncode == 0, stderr.decode("utf-8")
+    assert [run["status"] for run in json.loads(stdout)["runs"]] == ["ok"] * 12
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{p.stem}-结果.xlsx" for p in inputs)
+
+
 # Shell completion ------------------------------------------------------------------
 
 
