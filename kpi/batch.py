@@ -23,6 +23,7 @@ Nothing here prints: the CLI renders outcomes as they arrive (``on_done``).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -68,6 +69,8 @@ class Outcome:
     people: int = 0
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The results file is in place, whole (also for a job interrupted just after placing it).
+    written: bool = False
 
     @property
     def ok(self) -> bool:
@@ -161,6 +164,7 @@ def run_job(job: Job) -> Outcome:
         ]
         return outcome
     outcome.status = OK
+    outcome.written = True
     outcome.people = len(results.inputs.people)
     outcome.warnings = list(results.warnings)
     return outcome
@@ -265,14 +269,16 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 def _run_in_worker(job: Job) -> Outcome:
     global _in_job
+    if _stopped is not None:  # a stopped worker takes no job: ending it renews the pool
+        os._exit(128 + _stopped)
     interrupted = Outcome(str(job.input), str(job.out), INTERRUPTED, str(job.period) if job.period else None)
-    if _stopped is not None:
-        return interrupted
     _in_job = True
     try:
         return run_job(job)
     except Interrupted as stop:
-        interrupted.problems = [Problem(Location(str(job.input)), f"interrupted by {stop.name}")]
+        interrupted.written = stop.written is not None
+        after = " after its results file was written in full" if interrupted.written else ""
+        interrupted.problems = [Problem(Location(str(job.input)), f"interrupted by {stop.name}{after}")]
         return interrupted
     finally:
         _in_job = False

@@ -373,7 +373,8 @@ def _score_batch(
         try:
             outcomes = batch.run_batch(planned, jobs, finished)
         except signals.Interrupted as stop:
-            written = f"{sum(o.ok for o in done)} of {len(planned)} results written"
+            count = sum(o.written for o in done) + (stop.written is not None)  # in-process: its file
+            written = f"{count} of {len(planned)} results written"
             err_console.print(Text(f"error: interrupted by {stop.name}: stopped; {written}"), soft_wrap=True)
             raise typer.Exit(stop.exit_code) from None
     if as_json:
