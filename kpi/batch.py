@@ -7,35 +7,38 @@ name carries: ``高新区-2024Q3.xlsx``), its results file in the output folder
 workbook, a results file that exists, even a bug — fails alone: the others are
 still scored and written, and each job ends as one :class:`Outcome`.
 
-``workers > 1`` scores jobs in a pool of that many processes (``spawn``: a
-fresh interpreter each, so no lock or thread of the parent is inherited). At
-most ``workers`` jobs are handed out at a time, so a run stopped by a signal
-never starts another job. A worker that dies (killed, out of memory) breaks the
-pool and every job in hand; those jobs are tried once more in a fresh pool.
-
-In a worker, a stopping signal (SIGINT, SIGTERM, SIGHUP) interrupts the job it
-is running: its temporary file is removed and the job ends as
-``interrupted``; the parent stops its workers and re-raises.
+``workers > 1`` scores each job in a process of its own, at most ``workers`` at
+a time (forked from a ``forkserver`` that has imported the library once, or
+``spawn`` where there is none), so a process that dies — killed, out of
+memory — fails its own job only, and a run stopped by a signal never starts
+another job. In a job's process, a stopping signal (SIGINT, SIGTERM, SIGHUP)
+interrupts the job: its temporary file is removed and the job ends as
+``interrupted``; the parent stops the jobs in hand and re-raises.
 
 Nothing here prints: the CLI renders outcomes as they arrive (``on_done``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-import os
 import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import connection, forkserver
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from kpi import signals
 from kpi.errors import KpiError, Location, OutputError, Problem
 from kpi.periods import Period, period_in_name
-from kpi.signals import STOPPING, Interrupted
+from kpi.signals import Interrupted
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
 
 #: Suffix of a results file's name after the input's stem, by --lang.
 RESULT_SUFFIX = {"zh": "结果", "en": "results"}
@@ -181,104 +184,139 @@ def run_batch(
             outcomes.append(run_job(job))
             notify(outcomes[-1])
         return outcomes
-    return _in_pool(jobs, min(workers, len(jobs)), notify)
+    return _in_processes(jobs, min(workers, len(jobs)), notify)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker)
+def _context() -> SpawnContext | ForkServerContext:
+    """forkserver where the system has it (each job forked from a server that has imported
+    the library once: no second of imports per job, nothing of this process's threads or
+    locks inherited); spawn elsewhere (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kpi.batch", "kpi.api", "kpi.report.export"])
+    return context
 
 
-def _in_pool(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -> list[Outcome]:
-    """A worker that dies (killed, out of memory) breaks its pool and fails every job in
-    hand: those jobs go once more into a fresh pool, so only the one that kills its worker
-    twice fails (the others were bystanders)."""
+def _in_processes(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -> list[Outcome]:
+    """Each job in a process of its own, at most ``workers`` at a time: a process that dies
+    (killed, out of memory) fails its own job only."""
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        # Started with the stopping signals blocked, which its children inherit: a job's
+        # process then takes a signal only once it can stop cleanly (_job_process).
+        with signals.held():
+            forkserver.ensure_running()
     results: dict[int, Outcome] = {}
-    tries = dict.fromkeys(range(len(jobs)), 0)
     waiting = list(range(len(jobs)))
-    running: dict[Future[Outcome], int] = {}
-    pool = _pool(workers)
+    running: dict[int, tuple[BaseProcess, Connection]] = {}
     try:
         while waiting or running:
             while waiting and len(running) < workers:
-                index = waiting.pop(0)
-                tries[index] += 1
-                try:
-                    future = pool.submit(_run_in_worker, jobs[index])
-                except BrokenProcessPool:
-                    pool.shutdown(wait=True)
-                    pool = _pool(workers)
-                    future = pool.submit(_run_in_worker, jobs[index])
-                running[future] = index
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                index = running.pop(future)
-                if isinstance(future.exception(), BrokenProcessPool) and tries[index] < 2:
-                    waiting.insert(0, index)
-                    continue
-                results[index] = _outcome(future, jobs[index])
-                notify(results[index])
+                with signals.held():  # a stop waits until the process has its job, whole
+                    index = waiting.pop(0)
+                    receive, send = context.Pipe(duplex=False)
+                    started = context.Process(target=_job_process, args=(jobs[index], send), daemon=True)
+                    started.start()
+                    send.close()
+                    running[index] = (started, receive)
+            handles = [
+                handle for process, receive in running.values() for handle in (receive, process.sentinel)
+            ]
+            ready = connection.wait(handles)
+            for index, (process, receive) in list(running.items()):
+                if receive in ready or process.sentinel in ready:
+                    with signals.held():  # a stop waits until this outcome is recorded
+                        results[index] = _collect(process, receive, jobs[index])
+                        del running[index]
+                        notify(results[index])
     except BaseException:
-        # A stopping signal (or Ctrl-C) in the parent: stop the jobs in hand, start no other,
-        # and tell what those jobs did (some may have placed their file meanwhile).
-        for child in multiprocessing.active_children():
-            child.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for future, index in running.items():
-            if future.done() and not future.cancelled():
-                notify(_outcome(future, jobs[index]))
+        # A stopping signal (or Ctrl-C) in this process: stop the jobs in hand (each removes
+        # its temporary file), start no other, and tell what they did (one may have placed
+        # its file meanwhile).
+        for process, _ in running.values():
+            process.terminate()
+        for index, (process, receive) in running.items():
+            notify(_collect(process, receive, jobs[index]))
         raise
-    pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
 
 
-def _outcome(future: Future[Outcome], job: Job) -> Outcome:
+def _collect(process: BaseProcess, receive: Connection, job: Job) -> Outcome:
+    """The outcome a job's process sent, or why it sent none; the process is waited for."""
     try:
-        return future.result()
-    except Exception as exc:  # its worker died twice (killed, out of memory): this job only
-        what = " ".join(str(exc).split()) or type(exc).__name__
+        outcome: Outcome = receive.recv()
+    except (EOFError, OSError):  # it died before sending (killed, out of memory)
+        process.join()
+        receive.close()
         return Outcome(
             str(job.input),
             str(job.out),
-            ERROR,
+            FAILED,
             str(job.period) if job.period else None,
-            problems=[Problem(Location(str(job.input)), f"the process scoring it stopped: {what}")],
+            problems=[
+                Problem(
+                    Location(str(job.input)),
+                    f"the process scoring it stopped ({_ended(process.exitcode)}), nothing written: "
+                    "it may have run out of memory; score this workbook alone or with fewer --jobs",
+                )
+            ],
         )
+    process.join()
+    receive.close()
+    return outcome
 
 
-# In a worker process ------------------------------------------------------------
-
-_in_job = False
-_stopped: int | None = None
-
-
-def _init_worker() -> None:
-    for signum in STOPPING:
-        signal.signal(signum, _on_signal)
+def _ended(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            pass
+    return f"exit code {code}"
 
 
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    """Interrupt the job in hand (its ``finally`` blocks remove its temporary file); between
-    jobs only remember the stop. Later signals are ignored so the cleanup runs to its end."""
-    global _stopped
-    _stopped = signum
+#: In a job's process: the job has ended, so a stopping signal has nothing left to stop.
+_job_done = False
+
+
+def _job_stop(signum: int, frame: FrameType | None) -> None:
+    """A stopping signal in a job's process: interrupt the job (deferred while its file is
+    placed, so its temporary file is removed either way); after the job, nothing."""
     signals.ignore_later()
-    if _in_job:
-        signals.interrupt(signum)  # deferred while a results file is being placed
+    if not _job_done:
+        signals.interrupt(signum)
 
 
-def _run_in_worker(job: Job) -> Outcome:
-    global _in_job
-    if _stopped is not None:  # a stopped worker takes no job: ending it renews the pool
-        os._exit(128 + _stopped)
-    interrupted = Outcome(str(job.input), str(job.out), INTERRUPTED, str(job.period) if job.period else None)
-    _in_job = True
+def _job_process(job: Job, send: Connection) -> None:
+    """In the job's own process: run it, and send its outcome back through ``send``.
+
+    The stopping signals arrive blocked (the forkserver was started with them blocked):
+    they are handled from inside the ``try``, so an early one ends the job as
+    ``interrupted``, never with a traceback; once the job has ended they do nothing, so
+    the outcome is sent whole.
+    """
+    global _job_done
+    outcome: Outcome | None = None
     try:
-        return run_job(job)
+        for signum in signals.STOPPING:
+            signal.signal(signum, _job_stop)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals.STOPPING)
+        outcome = run_job(job)
+        _job_done = True
     except Interrupted as stop:
-        interrupted.written = stop.written is not None
-        after = " after its results file was written in full" if interrupted.written else ""
-        interrupted.problems = [Problem(Location(str(job.input)), f"interrupted by {stop.name}{after}")]
-        return interrupted
-    finally:
-        _in_job = False
+        _job_done = True
+        if outcome is None:
+            written = stop.written is not None
+            after = " after its results file was written in full" if written else ""
+            outcome = Outcome(
+                str(job.input),
+                str(job.out),
+                INTERRUPTED,
+                str(job.period) if job.period else None,
+                problems=[Problem(Location(str(job.input)), f"interrupted by {stop.name}{after}")],
+                written=written,
+            )
+    with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
+        send.send(outcome)
+        send.close()
