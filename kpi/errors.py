@@ -88,8 +88,9 @@ class Problem:
     """One user-facing problem: where, and what (with what to do about it).
 
     ``message`` is a :class:`~kpi.i18n.Msg` made with ``_()`` (a plain ``str`` is
-    shown as it is, in every language). ``kind`` is ``error`` (nothing is scored) or ``warning`` (scored, but worth a
-    look); both are located the same way and sorted the same way.
+    shown as it is, in every language). ``kind`` is ``error`` (nothing is scored) or
+    ``warning`` (scored, but worth a look); both are located the same way and sorted
+    the same way.
     """
 
     location: Location

@@ -120,7 +120,8 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         except OSError as exc:
             raise _unreadable(exc) from None
     if len(data) > limit:
-        raise FileProblem(_("the file grew past the {limit} limit while it was read", limit=_mib(limit)), "size")
+        grew = _("the file grew past the {limit} limit while it was read", limit=_mib(limit))
+        raise FileProblem(grew, "size")
     return data
 
 

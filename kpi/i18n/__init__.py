@@ -125,7 +125,7 @@ def _(msgid: str, /, **params: Any) -> Msg:
     return Msg(msgid, params)
 
 
-def N_(msgid: str, /) -> str:  # noqa: N802 (the gettext name)
+def N_(msgid: str, /) -> str:
     """Mark a constant for the catalogue without translating it (translate later with :func:`tr`)."""
     return msgid
 

@@ -70,7 +70,7 @@ GLOSSARY: dict[str, str] = {
     "individual.by_role.*.department": "部门得分权重",
     "individual.by_role.*.personal": "个人得分权重",
     "individual.by_role.*.evaluation": "测评得分权重",
-    "roles": "职务分类",
+    "roles": "职务",
     "roles.main_leader": "主要领导职务",
     "roles.leader_in_charge": "分管领导职务",
     "roles.department_head": "部门负责人职务",
