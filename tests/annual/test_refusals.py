@@ -130,9 +130,9 @@ def test_a_missing_quarter_and_different_rules_are_warnings(
     )
     code, _, err = run([quarters[0], quarters[2], changed], rules, "--out", tmp_path / "a.xlsx")
     assert code == 0, err
-    assert "warning: no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
+    assert "警告：no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
     assert (
-        "warning: the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
+        "警告：the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
         "2024Q4: 考核办法 2024.2)"
     ) in err
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
