@@ -202,8 +202,9 @@ def _compose(text: str, path: str) -> MappingNode:
     except ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        code = f"U+{ord(char[:1] or chr(0)):04X}"
         raise RulesError.single(
-            _("character {code} is not allowed in a YAML file", code=f"U+{ord(char[:1] or chr(0)):04X}"),
+            _("character {code} is not allowed in a YAML file", code=code),
             Location(file=path, line=line),
         ) from None
     except YAMLError as exc:

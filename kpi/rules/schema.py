@@ -406,7 +406,7 @@ class ServiceCalendar(_Model):
         holidays = set(self.holidays or ())
         both = [(i, d) for i, d in enumerate(self.workdays or ()) if d in holidays]
         if both:
-            days = ", ".join(dict.fromkeys(d.isoformat() for _, d in both))
+            days = ", ".join(dict.fromkeys(d.isoformat() for __, d in both))
             raise _error(
                 "day_both",
                 _(
@@ -659,9 +659,10 @@ class Rules(_Model):
         unknown = [key for key, code in codes.items() if code not in points.events]
         if unknown:
             close = difflib.get_close_matches(codes[unknown[0]], list(points.events), n=1)
-            hint = _(" — did you mean {choice}?", choice=f"'{close[0]}'") if close else ""
+            hint = _(" — did you mean {choice}?", choice="'" + close[0] + "'") if close else ""
             items = [
-                _("{path} {code}", path=KeyPath(f"service.events.{k}"), code=f"'{codes[k]}'") for k in unknown
+                _("{path} {code}", path=KeyPath("service.events." + k), code="'" + codes[k] + "'")
+                for k in unknown
             ]
             listed = items[-1]
             for item in reversed(items[:-1]):
