@@ -76,8 +76,8 @@ def test_rules_diff_shows_the_impact_of_an_annual_change(
     )
     assert code == 0, err
     assert (
-        "annual.grades.bands[优秀].quota（年度考核等次 等次列表 优秀 名额比例）：0.4 → 0.5（影响：年度等次、年度奖金）"
-        in stdout
+        "annual.grades.bands[优秀].quota（年度考核等次 等次列表 优秀 名额比例）："
+        "0.4 → 0.5（影响：年度等次、年度奖金）" in stdout
     )
     # individuals: floor(4 × 0.5) = 2 places: E1 91.48 becomes 优秀.
     assert "个人: 称职 → 优秀: 1" in stdout

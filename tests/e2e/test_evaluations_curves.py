@@ -393,7 +393,8 @@ def test_rules_diff_shows_the_impact_of_an_evaluation_weight(
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "individual.weights.evaluation（个人综合得分权重 测评得分权重）：0.2 → 0（影响：个人、等次、绩效奖金）"
+        "individual.weights.evaluation（个人综合得分权重 测评得分权重）："
+        "0.2 → 0（影响：个人、等次、绩效奖金）"
     )
     assert "  P1 P1: 1000 → 1200 (+200), 良好 → 优秀" in lines
     assert "  P2 P2: 1200 → 1000 (-200), 优秀 → 良好" in lines
