@@ -137,7 +137,8 @@ def test_a_missing_quarter_and_different_rules_are_warnings(
     ) in err
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     warnings = [r[1] for r in book["运行信息"].iter_rows(values_only=True) if r[0] == "警告"]
-    assert any("no results for 2024Q2" in w for w in warnings)
+    # A Chinese workbook records its warnings in Chinese.
+    assert any("没有 2024Q2 的结果：年度只按 2024Q1, 2024Q3, 2024Q4 汇总" in w for w in warnings), warnings
 
 
 def test_inputs_refuse_an_edited_quarter(tmp_path: Path) -> None:

@@ -7,10 +7,6 @@ from i18n.message_calls import bad_markers, literal_messages
 
 #: Modules still to convert to ``_()`` (docs/messages.md); remove a module once it is done.
 PENDING = {
-    "kpi/annual/bonus.py",
-    "kpi/annual/quarters.py",
-    "kpi/annual/run.py",
-    "kpi/annual/scores.py",
     "kpi/api.py",
     "kpi/cli.py",
     "kpi/engine/bonus.py",
@@ -23,7 +19,6 @@ PENDING = {
     "kpi/io/sources.py",
     "kpi/io/tables.py",
     "kpi/io/workbook.py",
-    "kpi/template/carry.py",
 }
 
 
