@@ -45,7 +45,8 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse the forms of the module docstring; PeriodError (a ValueError) with the accepted forms otherwise."""
+        """Parse the forms of the module docstring; otherwise :class:`PeriodError` (a
+        ValueError) naming the accepted forms."""
         m = _PERIOD.match(unicodedata.normalize("NFKC", text).strip())
         if not m:
             raise PeriodError(_("period {text} is not {forms}", text=repr(text), forms=FORMS))
@@ -106,6 +107,10 @@ def period_in_name(name: str) -> Period:
     if len(found) > 1:
         listed = ", ".join(str(p) for p in found)
         raise PeriodError(
-            _("the file name '{name}' names several periods ({listed}): give --period, or rename it", name=name, listed=listed)
+            _(
+                "the file name '{name}' names several periods ({listed}): give --period, or rename it",
+                name=name,
+                listed=listed,
+            )
         )
     return found[0]

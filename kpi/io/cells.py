@@ -104,7 +104,9 @@ def to_number(value: Any, date1904: bool = False) -> Decimal:
     if isinstance(value, str):
         parsed = number_from_text(value)
         if parsed is None:
-            raise CellError(_("'{value}' is not a number: write digits, e.g. 8000 or 0.35", value=value.strip()))
+            raise CellError(
+                _("'{value}' is not a number: write digits, e.g. 8000 or 0.35", value=value.strip())
+            )
         return parsed
     if isinstance(value, Unreadable):
         raise CellError(value.reason)
@@ -169,7 +171,9 @@ def _date_from_text(text: str) -> date:
     try:
         return date(int(y), int(mo), int(d))
     except ValueError as exc:
-        raise CellError(_("'{value}' is not a valid date ({reason})", value=text.strip(), reason=_day_error(exc))) from exc
+        raise CellError(
+            _("'{value}' is not a valid date ({reason})", value=text.strip(), reason=_day_error(exc))
+        ) from exc
 
 
 def _day_error(exc: ValueError) -> str:

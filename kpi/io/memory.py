@@ -93,7 +93,9 @@ def available() -> tuple[int, str] | None:
         rooms.append((room, _("the container's memory limit")))
     info = _meminfo()
     if "MemAvailable" in info:
-        rooms.append((info["MemAvailable"] + info.get("SwapFree", 0), _("the memory available on this machine")))
+        rooms.append(
+            (info["MemAvailable"] + info.get("SwapFree", 0), _("the memory available on this machine"))
+        )
     return min(rooms) if rooms else None
 
 

@@ -195,8 +195,10 @@ def _ratio_warnings(
             Problem.warning(
                 table.location(file, "actual", i),
                 _(
-                    "{actual_header} {actual} against {target_header} {target} gives ρ = {formula} = {ratio}, "
-                    "outside {low}–{high}: check that both are in the same unit (万元 or 元, percent or number) "
+                    "{actual_header} {actual} against {target_header} {target} gives ρ = {formula} = "
+                    "{ratio}, "
+                    "outside {low}–{high}: check that both are in the same unit (万元 or 元, percent or "
+                    "number) "
                     "and the decimal point",
                     actual_header=table.header("actual"),
                     actual=plain(row["actual"]),
@@ -234,14 +236,16 @@ def _base_warnings(table: Table, frame: pd.DataFrame, file: str, warnings: list[
         if base > BASE_FACTOR * median:
             message = _(
                 "{header} {base} is {times} times the median {header} of 部门 {department} ({median} over "
-                "{count} people): check for a digit too many or too few (a warning beyond {factor}× either way)",
+                "{count} people): check for a digit too many or too few (a warning beyond {factor}× "
+                "either way)",
                 times=_times(div(base, median)),
                 **values,
             )
         elif base * BASE_FACTOR < median:
             message = _(
                 "{header} {base} is 1/{times} of the median {header} of 部门 {department} ({median} over "
-                "{count} people): check for a digit too many or too few (a warning beyond {factor}× either way)",
+                "{count} people): check for a digit too many or too few (a warning beyond {factor}× "
+                "either way)",
                 times=_times(div(median, base)),
                 **values,
             )

@@ -73,7 +73,12 @@ def container(path: str, name: str, data: bytes) -> Literal["ole2", "zip"]:
         return "zip"
     raise input_error(
         path,
-        _("{name} is not an Excel workbook ({looks_like}): {fix}", name=name, looks_like=_looks_like(data), fix=RESAVE),
+        _(
+            "{name} is not an Excel workbook ({looks_like}): {fix}",
+            name=name,
+            looks_like=_looks_like(data),
+            fix=RESAVE,
+        ),
     )
 
 
@@ -123,7 +128,11 @@ def check_declared_sizes(path: str, infos: list[zipfile.ZipInfo]) -> None:
     if len(infos) > MAX_MEMBERS:
         raise input_error(
             path,
-            _("the workbook has {count} parts, more than {limit}: refusing it", count=len(infos), limit=MAX_MEMBERS),
+            _(
+                "the workbook has {count} parts, more than {limit}: refusing it",
+                count=len(infos),
+                limit=MAX_MEMBERS,
+            ),
         )
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:

@@ -128,7 +128,9 @@ def open_source(path: str | Path) -> Source:
         if problem.reason == "missing":
             raise input_error(shown, _("file not found: {path}", path=shown)) from None
         if problem.reason == "folder":
-            raise input_error(shown, _("{path} is a folder, not a workbook: give the .xlsx file", path=shown)) from None
+            raise input_error(
+                shown, _("{path} is a folder, not a workbook: give the .xlsx file", path=shown)
+            ) from None
         if problem.reason == "size":
             raise input_error(
                 shown, _("{reason}: remove unused sheets, images or formatting", reason=problem.message)
@@ -148,7 +150,8 @@ def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     if suffix != ".xls":
         warnings.append(
             Problem.warning(
-                Location(path), _("a legacy .xls workbook with a {suffix} name; read it as .xls", suffix=suffix)
+                Location(path),
+                _("a legacy .xls workbook with a {suffix} name; read it as .xls", suffix=suffix),
             )
         )
     book = _calamine_open(path, data)
@@ -279,7 +282,8 @@ def _too_big(path: str, name: str, what: Msg) -> InputError:
     return input_error(
         path,
         _(
-            "sheet {sheet} has {what}; Excel allows at most {rows:,} rows and {columns:,} columns: refusing it",
+            "sheet {sheet} has {what}; Excel allows at most {rows:,} rows and {columns:,} columns: "
+            "refusing it",
             sheet=name,
             what=what,
             rows=MAX_ROWS,

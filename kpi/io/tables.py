@@ -239,7 +239,8 @@ def _missing_message(
             break
     if guess is not None:
         return _(
-            "missing column {column} in the header row (row {row}); did you mean '{guess}'? Rename it to {name}",
+            "missing column {column} in the header row (row {row}); did you mean '{guess}'? Rename "
+            "it to {name}",
             column=column_name,
             row=row,
             guess=guess,
@@ -296,7 +297,10 @@ def _cut_records(
         warnings.append(
             Problem.warning(
                 Location(file, table.sheet, int(skipped[0])),
-                _("row(s) {rows} skipped: they have values only in columns this tool does not read", rows=listed),
+                _(
+                    "row(s) {rows} skipped: they have values only in columns this tool does not read",
+                    rows=listed,
+                ),
             )
         )
     keep = np.flatnonzero(~blank)

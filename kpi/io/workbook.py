@@ -179,7 +179,8 @@ def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, s
         listed = ", ".join(names) if names else _("none")
         if guess:
             message = _(
-                "missing sheet {sheet} (the workbook has: {listed}); did you mean '{guess}'? Rename it to {name}",
+                "missing sheet {sheet} (the workbook has: {listed}); did you mean '{guess}'? Rename "
+                "it to {name}",
                 sheet=accepted(SHEET_NAMES[key]),
                 listed=listed,
                 guess=guess,
@@ -187,7 +188,9 @@ def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, s
             )
         else:
             message = _(
-                "missing sheet {sheet} (the workbook has: {listed})", sheet=accepted(SHEET_NAMES[key]), listed=listed
+                "missing sheet {sheet} (the workbook has: {listed})",
+                sheet=accepted(SHEET_NAMES[key]),
+                listed=listed,
             )
         problems.add(Location(file=file), message)
     return {key: found[key] for key in SHEET_KEYS if key in found}

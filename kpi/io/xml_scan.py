@@ -81,7 +81,12 @@ def scan_members(path: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInf
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
             raise input_error(
                 path,
-                _("the workbook is damaged ({part}: {error}): {fix}", part=info.filename, error=str(exc), fix=RESAVE),
+                _(
+                    "the workbook is damaged ({part}: {error}): {fix}",
+                    part=info.filename,
+                    error=str(exc),
+                    fix=RESAVE,
+                ),
             ) from exc
         if is_sheet:
             scans_by_member[info.filename] = scan
@@ -149,7 +154,9 @@ def _scan_part(part: bytes, scan: SheetScan) -> None:
             _mark(
                 cell,
                 scan,
-                Unreadable(_("shows the Excel error {error}: fix the formula or type the value", error=shown)),
+                Unreadable(
+                    _("shows the Excel error {error}: fix the formula or type the value", error=shown)
+                ),
             )
         pos = part.find(b't="e"', pos + 5)
 

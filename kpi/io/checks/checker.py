@@ -66,7 +66,8 @@ class Checker:
             self.problems.add(
                 table.location(self.file, column, first),
                 _(
-                    "{message} (and {count:,} more cells of column {header} with the same problem below this one)",
+                    "{message} (and {count:,} more cells of column {header} with the same problem "
+                    "below this one)",
                     message=message(first),
                     count=len(indices) - limit - 1,
                     header=table.header(column),

@@ -106,7 +106,8 @@ def _score_or_vote(c: Checker, checked: Checked) -> None:
         "score" if score.present else "vote",
         ~given_score & ~given_vote,
         lambda i: _(
-            "neither {score} nor {vote} is filled: give this row a score (0 to 100) or a vote, or delete the row",
+            "neither {score} nor {vote} is filled: give this row a score (0 to 100) or a vote, or "
+            "delete the row",
             score=score.header,
             vote=vote.header,
         ),
@@ -186,7 +187,8 @@ def check_year_end_targets(c: Checker, f: Field, ids: set[str], departments: set
         f.key,
         f.where(lambda v: v in both),
         lambda i: _(
-            "{header} '{value}' is both a 工号 and a department in the results of {quarters}, so it is ambiguous",
+            "{header} '{value}' is both a 工号 and a department in the results of {quarters}, so it is "
+            "ambiguous",
             header=f.header,
             value=f.shown(i),
             quarters=quarters,

@@ -40,7 +40,8 @@ def check_service_requests(c: Checker, checked: Checked) -> None:
                 Location(c.file, table.sheet, int(table.rows[0])),
                 _(
                     "sheet {sheet} lists {count} service request(s) but the rules have no service section: "
-                    "add one (respond_days, resolve_days, calendar, events) to score them, or remove the sheet",
+                    "add one (respond_days, resolve_days, calendar, events) to score them, or remove "
+                    "the sheet",
                     sheet=table.sheet,
                     count=len(table),
                 ),
