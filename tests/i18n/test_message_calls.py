@@ -15,10 +15,6 @@ PENDING = {
     "kpi/engine/individuals.py",
     "kpi/engine/weighting.py",
     "kpi/explain/slips.py",
-    "kpi/io/checks/checker.py",
-    "kpi/io/sources.py",
-    "kpi/io/tables.py",
-    "kpi/io/workbook.py",
 }
 
 
