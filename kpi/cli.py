@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
@@ -147,7 +147,7 @@ class _Context(typer.Context):
 class _Localized:
     """Help option and usage line in the language of the run."""
 
-    context_class = _Context
+    context_class: type[typer._click.core.Context] = _Context
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -164,7 +164,8 @@ def _error_text(error: Exception) -> str:
     """A click usage error's message in the current language."""
     from typer._click import exceptions as click_errors
 
-    message = error.message if isinstance(getattr(error, "message", None), Msg) else None
+    carried = getattr(error, "message", None)
+    message = carried if isinstance(carried, Msg) else None
     if isinstance(error, click_errors.NoSuchOption):
         name = error.option_name
         if error.possibilities:
@@ -180,7 +181,7 @@ def _error_text(error: Exception) -> str:
             return _("Missing option {name}.", name=hint).to()
         return _("Missing parameter {name}.", name=hint).to()
     if isinstance(error, click_errors.BadParameter):
-        text = render(message) if message is not None else str(error.message)
+        text = render(message) if message is not None else str(carried)
         hint = _error_hint(error)
         if hint:
             return _("Invalid value for {option}: {message}", option=hint, message=text).to()
@@ -221,7 +222,13 @@ class _KpiGroup(_Localized, typer.core.TyperGroup):
     """The ``kpi`` command: sets the language before click reads a word (see above)."""
 
     def main(
-        self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **extra: Any
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
     ) -> Any:
         from typer._click.exceptions import ClickException
 
@@ -234,7 +241,14 @@ class _KpiGroup(_Localized, typer.core.TyperGroup):
         _localize_typer()
         _translate_tree(self, language)
         try:
-            code = super().main(given, prog_name, standalone_mode=False, **extra)
+            code = super().main(
+                args,  # None: typer reads sys.argv itself (and expands wildcards on Windows)
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
         except ClickException as error:
             if not standalone_mode:
                 raise
