@@ -106,7 +106,13 @@ def _lang_in(args: list[str]) -> str | None:
 
 
 def _use_language(option: str | None) -> str:
-    """Set the language of this run from ``--lang`` (else KPI_LANG, else zh) and return it."""
+    """Set the language of this run from ``--lang`` (else KPI_LANG, else zh) and return it.
+
+    Without the option, the language the root command found (a ``kpi --lang en …`` before
+    the command name, else KPI_LANG, else zh) stands.
+    """
+    if option is None:
+        return current_language()
     try:
         language = resolve_language(option)
     except ValueError:
