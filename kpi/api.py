@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpi.errors import Location, RulesError
+from kpi.i18n import KeyPath, _, current_language
 from kpi.periods import Period
 
 if TYPE_CHECKING:
@@ -98,8 +99,13 @@ def check_effective(rules_file: RulesFile, period: Period) -> None:
     start = rules_file.rules.effective_from
     if start is not None and period.last_day < start:
         raise RulesError.single(
-            f"these rules take effect on {start.isoformat()}, after period {period} ends "
-            f"({period.last_day.isoformat()}): use the rules that were in force then",
+            _(
+                "these rules take effect on {start}, after period {period} ends ({end}): "
+                "use the rules that were in force then",
+                start=start.isoformat(),
+                period=str(period),
+                end=period.last_day.isoformat(),
+            ),
             Location(rules_file.path, line=rules_file.line_of("effective_from")),
         )
 
@@ -114,10 +120,18 @@ def check_statutory(rules_file: RulesFile, period: Period) -> None:
     first, last = statutory_years()
     if not first <= period.year <= last:
         raise RulesError.single(
-            f"service.calendar.statutory is true, but the statutory holiday table of this kpi knows "
-            f"the years {first}–{last} only, not {period.year}: list that year's holidays and make-up "
-            "working days in service.calendar.holidays and workdays with statutory: false, or use a "
-            "kpi release whose table knows the year",
+            _(
+                "{statutory} is true, but the statutory holiday table of this kpi knows the years "
+                "{first}–{last} only, not {year}: list that year's holidays and make-up working days in "
+                "{holidays} and {workdays} with statutory: false, or use a kpi release whose table "
+                "knows the year",
+                statutory=KeyPath("service.calendar.statutory"),
+                first=first,
+                last=last,
+                year=period.year,
+                holidays=KeyPath("service.calendar.holidays"),
+                workdays=KeyPath("service.calendar.workdays"),
+            ),
             Location(rules_file.path, line=rules_file.line_of("service", "calendar", "statutory")),
         )
 
@@ -226,12 +240,12 @@ def write_results(results: Results, out: str | Path, *, lang: str = "zh", force:
 # audits of a scored period ---------------------------------------------------------
 
 
-def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
+def explain(results: Results, who: str, lang: str | None = None) -> Explanation:
     """The derivation of ``who`` (a 工号, a department, or a unique 姓名): the steps the
     engine modules give for that member, in sections titled in ``lang``."""
     from kpi.explain.members import explain as explain_member
 
-    return explain_member(results, who, lang)
+    return explain_member(results, who, lang or current_language())
 
 
 def write_slips(results: Results, out: str | Path, *, lang: str = "zh", force: bool = False) -> Slips:
@@ -324,18 +338,18 @@ def write_annual(results: AnnualResults, out: str | Path, *, lang: str = "zh", f
     return write(results, out, lang=lang, force=force)
 
 
-def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanation:
+def explain_year(results: AnnualResults, who: str, lang: str | None = None) -> Explanation:
     """The derivation of one member's year from the quarter values."""
     from kpi.annual.explain import explain_year as explain_member_year
 
-    return explain_member_year(results, who, lang)
+    return explain_member_year(results, who, lang or current_language())
 
 
-def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
+def annual_summary(results: AnnualResults, lang: str | None = None) -> Group:
     """The terminal summary of an annual run."""
     from kpi.report.terminal import annual_summary as terminal_summary
 
-    return terminal_summary(results, lang)
+    return terminal_summary(results, lang or current_language())
 
 
 def annual_json(results: AnnualResults, out: str | None) -> dict[str, Any]:
@@ -369,11 +383,11 @@ def impact_lines(result: Impact) -> list[str]:
     return render(result)
 
 
-def summary(results: Results, lang: str = "zh") -> Group:
+def summary(results: Results, lang: str | None = None) -> Group:
     """The terminal summary of a run: departments, grade counts, the bonus against the pool."""
     from kpi.report.terminal import summary as terminal_summary
 
-    return terminal_summary(results, lang)
+    return terminal_summary(results, lang or current_language())
 
 
 def score_summary(results: Results, out: str) -> dict[str, Any]:
@@ -383,11 +397,11 @@ def score_summary(results: Results, out: str) -> dict[str, Any]:
     return json_summary(results, out)
 
 
-def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: bool = True) -> list[str]:
+def warning_lines(warnings: list[Problem], lang: str | None = None, *, in_workbook: bool = True) -> list[str]:
     """``warning:`` lines for stderr."""
     from kpi.report.terminal import warning_lines as lines
 
-    return lines(warnings, lang, in_workbook=in_workbook)
+    return lines(warnings, lang or current_language(), in_workbook=in_workbook)
 
 
 def formats() -> tuple[str, ...]:
@@ -459,11 +473,11 @@ def batch_exit_code(outcomes: Sequence[Outcome]) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def batch_table(outcomes: list[Outcome], lang: str = "zh") -> Table:
+def batch_table(outcomes: list[Outcome], lang: str | None = None) -> Table:
     """The one summary table of a batch."""
     from kpi.report.batch_report import batch_table as table
 
-    return table(outcomes, lang)
+    return table(outcomes, lang or current_language())
 
 
 def batch_problem_lines(outcome: Outcome) -> list[str]:

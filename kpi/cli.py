@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
@@ -23,6 +23,7 @@ import typer
 
 from kpi import __version__
 from kpi.errors import KpiError
+from kpi.i18n import N_, Msg, _, current_language, render, resolve_language, set_language, tr
 from kpi.periods import Period
 
 # Each command imports the library parts it needs when it runs: pandas and
@@ -41,12 +42,243 @@ else:
         return RichText(*args, **options)
 
 
+# The language ---------------------------------------------------------------------------------
+#
+# One setting governs the messages, the help and the files written: --lang, else KPI_LANG,
+# else Chinese. typer builds its click commands (with their help texts) when the app is
+# called, and click reads --lang only after it has parsed the arguments, by which time
+# --help may already have been answered. So the root command (_KpiGroup.main) first looks
+# for --lang among the arguments, sets the language, and translates every help text of the
+# command tree before click parses anything; each command then sets it again from its own
+# --lang option (which refuses a language other than zh or en: a usage error, exit 2).
+#
+# click (vendored in typer as typer._click) writes its own words in English with no gettext:
+# "Usage:", "Error:", "Try 'kpi --help' for help.", "Invalid value for …", "No such option",
+# "Missing argument", "Show this message and exit." — the classes below render those from
+# our catalogue. typer.core calls the standard gettext.gettext for its section titles
+# ("Options", "Arguments", "Commands") and "[default: …]", "[required]": its module global
+# ``_`` is pointed at our catalogue (see _localize_typer). docs/decisions.md says why this
+# is not gettext.textdomain: the standard lookup picks the language from LANGUAGE/LANG,
+# not from --lang or KPI_LANG.
+
+#: typer's own strings (typer.core), marked here so the catalogue keeps their Chinese.
+_TYPER_STRINGS = (
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("Aborted!"),
+    N_("Show this message and exit."),
+    N_("Usage: "),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+
+def _typer_gettext(message: str) -> str:
+    return tr(message)
+
+
+def _localize_typer() -> None:
+    """typer.core's ``gettext`` (bound at its import) reads our catalogue in the current language."""
+    import typer.core
+
+    if getattr(typer.core, "_", None) is not _typer_gettext:
+        typer.core._ = _typer_gettext  # type: ignore[attr-defined]
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """The value of the last ``--lang X`` / ``--lang=X`` before ``--`` (None when absent)."""
+    found = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            found = args[index + 1]
+        elif arg.startswith("--lang="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+def _use_language(option: str | None) -> str:
+    """Set the language of this run from ``--lang`` (else KPI_LANG, else zh) and return it.
+
+    Without the option, the language the root command found (a ``kpi --lang en …`` before
+    the command name, else KPI_LANG, else zh) stands.
+    """
+    if option is None:
+        return current_language()
+    try:
+        language = resolve_language(option)
+    except ValueError:
+        raise typer.BadParameter(
+            _("must be zh or en, not {value}", value=option), param_hint="--lang"
+        ) from None
+    set_language(language)
+    return language
+
+
+def _check_lang_option(value: str | None) -> str | None:
+    _use_language(value)
+    return value
+
+
+def _translate_tree(command: Any, lang: str) -> None:
+    """Every help text of ``command`` and its subcommands in ``lang`` (they are English msgids)."""
+    for attribute in ("help", "short_help", "epilog"):
+        text = getattr(command, attribute, None)
+        if isinstance(text, str) and text:
+            setattr(command, attribute, tr(text, lang))
+    for param in getattr(command, "params", []):
+        if isinstance(getattr(param, "help", None), str) and param.help:
+            param.help = tr(param.help, lang)
+    for sub in getattr(command, "commands", {}).values():
+        _translate_tree(sub, lang)
+
+
+class _Formatter(typer._click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, tr(N_("Usage: ")) if prefix is None else prefix)
+
+
+class _Context(typer.Context):
+    formatter_class = _Formatter
+
+
+class _Localized:
+    """Help option and usage line in the language of the run."""
+
+    context_class: type[typer._click.core.Context] = _Context
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = tr(N_("Show this message and exit."))
+        return option
+
+
+class _KpiCommand(_Localized, typer.core.TyperCommand):
+    pass
+
+
+def _error_text(error: Exception) -> str:
+    """A click usage error's message in the current language."""
+    from typer._click import exceptions as click_errors
+
+    carried = getattr(error, "message", None)
+    message = carried if isinstance(carried, Msg) else None
+    if isinstance(error, click_errors.NoSuchOption):
+        name = error.option_name
+        if error.possibilities:
+            options = ", ".join(sorted(error.possibilities))
+            return _("No such option: {name} (possible options: {options})", name=name, options=options).to()
+        return _("No such option: {name}", name=name).to()
+    if isinstance(error, click_errors.MissingParameter):
+        hint = _error_hint(error)
+        kind = error.param_type or (error.param.param_type_name if error.param is not None else None)
+        if kind == "argument":
+            return _("Missing argument {name}.", name=hint).to()
+        if kind == "option":
+            return _("Missing option {name}.", name=hint).to()
+        return _("Missing parameter {name}.", name=hint).to()
+    if isinstance(error, click_errors.BadParameter):
+        text = render(message) if message is not None else str(carried)
+        hint = _error_hint(error)
+        if hint:
+            return _("Invalid value for {option}: {message}", option=hint, message=text).to()
+        return _("Invalid value: {message}", message=text).to()
+    if message is not None:
+        return message.to()
+    return error.format_message()  # type: ignore[attr-defined, no-any-return]
+
+
+def _error_hint(error: Any) -> str:
+    from typer._click.exceptions import _join_param_hints
+
+    if error.param_hint is not None:
+        return _join_param_hints(error.param_hint) or ""
+    if error.param is not None:
+        return _join_param_hints(error.param.get_error_hint()) or ""
+    return ""
+
+
+def _show_click_error(error: Any) -> None:
+    """What click's ``ClickException.show`` prints, in the current language."""
+    from typer._click import exceptions as click_errors
+    from typer._click.utils import echo
+
+    if isinstance(error, click_errors.NoArgsIsHelpError):
+        echo(error.ctx.get_help(), err=True)
+        return
+    if isinstance(error, click_errors.UsageError) and error.ctx is not None:
+        lines = [error.ctx.get_usage()]
+        if error.ctx.command.get_help_option(error.ctx) is not None:
+            command, option = error.ctx.command_path, error.ctx.help_option_names[0]
+            lines.append(_("Try '{command} {option}' for help.", command=command, option=option).to())
+        echo("\n".join(lines) + "\n", err=True, color=error.ctx.color)
+    echo(_("Error: {message}", message=_error_text(error)).to(), err=True)
+
+
+class _KpiGroup(_Localized, typer.core.TyperGroup):
+    """The ``kpi`` command: sets the language before click reads a word (see above)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click.exceptions import ClickException
+
+        given = list(sys.argv[1:] if args is None else args)
+        try:
+            language = resolve_language(_lang_in(given))
+        except ValueError:  # refused with a usage error by the --lang option, in this language
+            language = resolve_language(None)
+        set_language(language)
+        _localize_typer()
+        _translate_tree(self, language)
+        try:
+            code = super().main(
+                args,  # None: typer reads sys.argv itself (and expands wildcards on Windows)
+                prog_name,
+                complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
+            )
+        except ClickException as error:
+            if not standalone_mode:
+                raise
+            _show_click_error(error)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            from typer._click.utils import echo
+
+            echo(tr(N_("Aborted!")), err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
 app = typer.Typer(
     name="kpi",
-    help="Four-number KPI appraisal: 点数, 系数, 指标数, 加权数.",
+    help=_("Four-number KPI appraisal: 点数, 系数, 指标数, 加权数."),
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=_KpiGroup,
 )
 
 # Any console, no traceback: a console that cannot show a character (ASCII, or
@@ -175,39 +407,55 @@ def _period(text: str) -> Period:
     try:
         return Period.parse(text)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise typer.BadParameter(_reason(exc)) from exc
+
+
+def _reason(exc: Exception) -> str:
+    """The message a ValueError carries: its ``Msg`` when it has one (rendered later)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
 
 
 InputArg = Annotated[
-    Path, typer.Argument(metavar="INPUT", readable=False, help="Input workbook (.xlsx, .xlsm or .xls).")
+    Path, typer.Argument(metavar="INPUT", readable=False, help=_("Input workbook (.xlsx, .xlsm or .xls)."))
 ]
-RulesOpt = Annotated[Path, typer.Option("--rules", "-r", readable=False, help="Rules file (YAML).")]
+RulesOpt = Annotated[Path, typer.Option("--rules", "-r", readable=False, help=_("Rules file (YAML)."))]
 PeriodOpt = Annotated[
     Period,
     typer.Option(
-        "--period", "-p", parser=_period, help="2024Q3 (2024-Q3, 2024年第三季度) or 2024 (2024年度)."
+        "--period", "-p", parser=_period, help=_("2024Q3 (2024-Q3, 2024年第三季度) or 2024 (2024年度).")
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print problems and results as JSON.")]
-LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en sheet and column names.")]
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("must be zh or en", param_hint="--lang")
-    return lang
+JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print problems and results as JSON."))]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        callback=_check_lang_option,
+        help=_(
+            "Language of the messages, the help and the files written: zh (default) or en; "
+            "without it, the environment variable KPI_LANG."
+        ),
+    ),
+]
 
 
 def _fail(error: KpiError, as_json: bool) -> None:
-    """Report every problem of ``error`` and exit 1."""
+    """Report every problem of ``error`` (in the language of the run) and exit 1."""
+    language = current_language()
     if as_json:
-        payload = {"ok": False, "errors": [p.as_dict() for p in error.problems]}
+        payload = {"ok": False, "errors": [p.as_dict(lang=language) for p in error.problems]}
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
     else:
         for problem in error.problems:
-            err_console.print(Text(f"error: {problem}"), soft_wrap=True)
+            line = _("error: {problem}", problem=problem.text(lang=language))
+            err_console.print(Text(line.to(language)), soft_wrap=True)
         count = len(error.problems)
-        err_console.print(Text(f"{count} problem{'s' if count != 1 else ''} found; nothing written."))
+        found = (
+            _("1 problem found; nothing written.")
+            if count == 1
+            else _("{count} problems found; nothing written.", count=count)
+        )
+        err_console.print(Text(found.to(language)))
     raise typer.Exit(1)
 
 
@@ -234,33 +482,33 @@ def _guard(as_json: bool, action: Callable[[], T]) -> T:
 
 def _internal_error(exc: BaseException) -> None:
     message = " ".join(str(exc).split())  # one line, whatever the exception holds
-    err_console.print(
-        Text(
-            f"internal error: {type(exc).__name__}: {message} (a bug in kpi, not in your files: "
-            "rerun with KPI_DEBUG=1 and report it)"
-        ),
-        soft_wrap=True,
+    line = _(
+        "internal error: {kind}: {message} (a bug in kpi, not in your files: "
+        "rerun with KPI_DEBUG=1 and report it)",
+        kind=type(exc).__name__,
+        message=message,
     )
+    err_console.print(Text(line.to()), soft_wrap=True)
 
 
 def _out_of_memory() -> None:
-    err_console.print(
-        Text(
-            "error: not enough memory to finish; nothing written (close other programs, raise "
-            "the memory limit, or split the workbook)"
-        ),
-        soft_wrap=True,
+    line = _(
+        "error: not enough memory to finish; nothing written (close other programs, raise "
+        "the memory limit, or split the workbook)"
     )
+    err_console.print(Text(line.to()), soft_wrap=True)
 
 
-@app.command()
+@app.command(
+    cls=_KpiCommand, help=_("Score a period and write the results; with --out-dir, many workbooks at once.")
+)
 def score(
     inputs: Annotated[
         list[Path],
         typer.Argument(
             metavar="INPUT",
             readable=False,
-            help="Input workbook(s) (.xlsx, .xlsm or .xls); several need --out-dir.",
+            help=_("Input workbook(s) (.xlsx, .xlsm or .xls); several need --out-dir."),
         ),
     ],
     rules: RulesOpt,
@@ -270,73 +518,81 @@ def score(
             "--period",
             "-p",
             parser=_period,
-            help="2024Q3, 2024-Q3 or 2024年第三季度 for a quarter, 2024 or 2024年度 for a year; "
-            "optional when the file name carries it (高新区-2024Q3.xlsx).",
+            help=_(
+                "2024Q3, 2024-Q3 or 2024年第三季度 for a quarter, 2024 or 2024年度 for a year; "
+                "optional when the file name carries it (高新区-2024Q3.xlsx)."
+            ),
         ),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", readable=False, help="Results to write: .xlsx, .json, or a folder for csv."
+            "--out", "-o", readable=False, help=_("Results to write: .xlsx, .json, or a folder for csv.")
         ),
     ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "--out-dir", readable=False, help="Folder for the results of each input (INPUT-结果.xlsx)."
+            "--out-dir", readable=False, help=_("Folder for the results of each input (INPUT-结果.xlsx).")
         ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", help="xlsx (default), csv (a folder of .csv files) or json.")
+        str, typer.Option("--format", help=_("xlsx (default), csv (a folder of .csv files) or json."))
     ] = "xlsx",
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Workbooks scored at once (with --out-dir).")
+        int, typer.Option("--jobs", "-j", min=1, help=_("Workbooks scored at once (with --out-dir)."))
     ] = 1,
-    lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing results.")] = False,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite existing results."))] = False,
     as_json: JsonOpt = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
+        bool, typer.Option("--quiet", "-q", help=_("Print nothing on success (warnings still go to stderr)."))
     ] = False,
 ) -> None:
-    """Score a period and write the results; with --out-dir, many workbooks at once."""
     from kpi import api
     from kpi.periods import period_in_name
 
-    _check_lang(lang)
+    language = _use_language(lang)
     if fmt not in api.formats():
-        raise typer.BadParameter(f"must be one of {', '.join(api.formats())}", param_hint="--format")
+        raise typer.BadParameter(
+            _("must be one of {choices}", choices=", ".join(api.formats())), param_hint="--format"
+        )
     if out_dir is not None:
         if out is not None:
-            raise typer.BadParameter("give --out (one input) or --out-dir, not both", param_hint="--out")
-        _score_batch(inputs, rules, period, out_dir, fmt, jobs, lang, force, as_json, quiet)
+            raise typer.BadParameter(_("give --out (one input) or --out-dir, not both"), param_hint="--out")
+        _score_batch(inputs, rules, period, out_dir, fmt, jobs, language, force, as_json, quiet)
         return
     if out is None or len(inputs) > 1 or jobs != 1:
-        what = "several inputs need --out-dir" if len(inputs) > 1 else "--jobs needs --out-dir"
-        raise typer.BadParameter(what if out is not None else "give --out, or --out-dir", param_hint="--out")
+        if out is None:
+            what = _("give --out, or --out-dir")
+        elif len(inputs) > 1:
+            what = _("several inputs need --out-dir")
+        else:
+            what = _("--jobs needs --out-dir")
+        raise typer.BadParameter(what, param_hint="--out")
     input, target = inputs[0], out
     if period is None:
         try:
             period = period_in_name(input.name)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--period") from exc
+            raise typer.BadParameter(_reason(exc), param_hint="--period") from exc
     when = period
 
     def action() -> Any:
         api.check_target(target, fmt, force=force, inputs=[input, rules])
-        with api.progress(err_console, f"scoring {input.name}"):
+        with api.progress(err_console, _("scoring {name}", name=input.name).to(language)):
             results = api.run(input, rules, when)
-            api.save_results(results, target, fmt, lang=lang, force=force)
+            api.save_results(results, target, fmt, lang=language, force=force)
         return results
 
     results = _guard(as_json, action)
     if as_json:
         out_console.print_json(json.dumps(api.score_summary(results, str(out)), ensure_ascii=False))
         return
-    _print_lines(api.warning_lines(results.warnings, lang), err_console)
+    _print_lines(api.warning_lines(results.warnings, language), err_console)
     if not quiet:
-        out_console.print(api.summary(results, lang))
-        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
+        out_console.print(api.summary(results, language))
+        out_console.print(Text(_("wrote {path}", path=out).to(language)), soft_wrap=True)
 
 
 def _score_batch(
@@ -357,7 +613,7 @@ def _score_batch(
     _guard(as_json, lambda: api.make_batch_folder(out_dir))
     planned = api.plan_batch(inputs, rules, period, out_dir, fmt=fmt, lang=lang, force=force)
     done: list[Any] = []
-    with api.progress(err_console, "scoring", total=len(planned)) as tracker:
+    with api.progress(err_console, _("scoring").to(lang), total=len(planned)) as tracker:
 
         def finished(outcome: Any) -> None:
             done.append(outcome)
@@ -368,8 +624,13 @@ def _score_batch(
             outcomes = api.run_batch(planned, jobs, finished)
         except signals.Interrupted as stop:
             count = sum(o.written for o in done) + (stop.written is not None)  # in-process: its file
-            written = f"{count} of {len(planned)} results written"
-            err_console.print(Text(f"error: interrupted by {stop.name}: stopped; {written}"), soft_wrap=True)
+            line = _(
+                "error: interrupted by {signal}: stopped; {count} of {total} results written",
+                signal=stop.name,
+                count=count,
+                total=len(planned),
+            )
+            err_console.print(Text(line.to(lang)), soft_wrap=True)
             raise typer.Exit(stop.exit_code) from None
     if as_json:
         out_console.print_json(json.dumps(api.batch_json(outcomes), ensure_ascii=False))
@@ -383,24 +644,37 @@ def _score_batch(
     raise typer.Exit(api.batch_exit_code(outcomes))
 
 
-@app.command()
-def validate(input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False) -> None:
-    """Check a workbook and the rules; report every problem at once."""
+@app.command(cls=_KpiCommand, help=_("Check a workbook and the rules; report every problem at once."))
+def validate(
+    input: InputArg, rules: RulesOpt, period: PeriodOpt, as_json: JsonOpt = False, lang: LangOpt = None
+) -> None:
     from kpi import api
 
-    inputs, _ = _guard(as_json, lambda: api.load(input, rules, period))
+    language = _use_language(lang)
+    inputs, __ = _guard(as_json, lambda: api.load(input, rules, period))
     if as_json:
-        warnings = [w.as_dict() for w in inputs.warnings]
+        warnings = [w.as_dict(lang=language) for w in inputs.warnings]
         out_console.print_json(
             json.dumps({"ok": True, "errors": [], "warnings": warnings}, ensure_ascii=False)
         )
         return
-    _print_lines(api.warning_lines(inputs.warnings, in_workbook=False), err_console)
+    _print_lines(api.warning_lines(inputs.warnings, language, in_workbook=False), err_console)
     people = len(inputs.people)
     events = len(inputs.points)
     requests = len(inputs.service_requests)
-    listed = f", {requests} service requests" if requests else ""
-    out_console.print(Text(f"{input}: ok ({people} people, {events} point events{listed})"))
+    if requests:
+        line = _(
+            "{path}: ok ({people} people, {events} point events, {requests} service requests)",
+            path=input,
+            people=people,
+            events=events,
+            requests=requests,
+        )
+    else:
+        line = _(
+            "{path}: ok ({people} people, {events} point events)", path=input, people=people, events=events
+        )
+    out_console.print(Text(line.to(language)))
 
 
 QuartersArg = Annotated[
@@ -408,98 +682,107 @@ QuartersArg = Annotated[
     typer.Argument(
         metavar="QUARTER",
         readable=False,
-        help="The quarters' results workbooks (kpi score --out), one to four, any order.",
+        help=_("The quarters' results workbooks (kpi score --out), one to four, any order."),
     ),
 ]
-YearOpt = Annotated[int, typer.Option("--year", "-y", help="The year the quarters belong to (2024).")]
+YearOpt = Annotated[int, typer.Option("--year", "-y", help=_("The year the quarters belong to (2024)."))]
 EvaluationOpt = Annotated[
     Path | None,
-    typer.Option("--evaluation", "-e", readable=False, help="Year-end evaluation workbook (sheet 测评)."),
+    typer.Option("--evaluation", "-e", readable=False, help=_("Year-end evaluation workbook (sheet 测评).")),
 ]
 
 
-@app.command()
+@app.command(
+    cls=_KpiCommand,
+    help=_(
+        "Show the full derivation of one member's score, rank, grade and bonus (--who; with --year, "
+        "of its year), or write every member's result slip (--all --out slips.xlsx)."
+    ),
+)
 def explain(
     inputs: Annotated[
         list[Path],
         typer.Argument(
             metavar="INPUT",
             readable=False,
-            help="The input workbook; with --year, the quarters' results workbooks.",
+            help=_("The input workbook; with --year, the quarters' results workbooks."),
         ),
     ],
     rules: RulesOpt,
     period: Annotated[
         Period | None,
-        typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
+        typer.Option("--period", "-p", parser=_period, help=_("2024Q3 for a quarter, 2024 for a year.")),
     ] = None,
     who: Annotated[
-        str | None, typer.Option("--who", "-w", help="A 工号, a department, or a unique 姓名.")
+        str | None, typer.Option("--who", "-w", help=_("A 工号, a department, or a unique 姓名."))
     ] = None,
     year: Annotated[
         int | None,
         typer.Option(
-            "--year", "-y", help="Explain the annual appraisal of this year from the quarters' results."
+            "--year", "-y", help=_("Explain the annual appraisal of this year from the quarters' results.")
         ),
     ] = None,
     evaluation: EvaluationOpt = None,
     all_members: Annotated[
-        bool, typer.Option("--all", help="Every member: write result slips (绩效面谈) to --out.")
+        bool, typer.Option("--all", help=_("Every member: write result slips (绩效面谈) to --out."))
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", readable=False, help="With --all: the slips workbook to write (.xlsx)."),
+        typer.Option(
+            "--out", "-o", readable=False, help=_("With --all: the slips workbook to write (.xlsx).")
+        ),
     ] = None,
-    lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing --out."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show the full derivation of one member's score, rank, grade and bonus (--who; with
-    --year, of its year), or write every member's result slip (--all --out slips.xlsx)."""
     from kpi import api
 
-    _check_lang(lang)
+    language = _use_language(lang)
     if (period is None) == (year is None):
-        raise typer.BadParameter("give --period for a period's workbook, or --year for the annual appraisal")
+        raise typer.BadParameter(
+            _("give --period for a period's workbook, or --year for the annual appraisal")
+        )
     if period is not None and len(inputs) != 1:
-        raise typer.BadParameter(f"--period explains one input workbook, got {len(inputs)}")
+        raise typer.BadParameter(_("--period explains one input workbook, got {count}", count=len(inputs)))
     if evaluation is not None and year is None:
-        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
+        raise typer.BadParameter(_("--evaluation is the year-end evaluation: it goes with --year"))
     if all_members and who is not None:
-        raise typer.BadParameter("give --who or --all, not both", param_hint="--all")
+        raise typer.BadParameter(_("give --who or --all, not both"), param_hint="--all")
     if all_members and year is not None:
         raise typer.BadParameter(
-            "--all writes the result slips of a period: give --period", param_hint="--all"
+            _("--all writes the result slips of a period: give --period"), param_hint="--all"
         )
     if out is not None and not all_members:
-        raise typer.BadParameter("--out writes the slips of every member: add --all", param_hint="--out")
+        raise typer.BadParameter(_("--out writes the slips of every member: add --all"), param_hint="--out")
     if all_members and out is None:
-        raise typer.BadParameter("--all writes result slips: give --out slips.xlsx", param_hint="--all")
+        raise typer.BadParameter(_("--all writes result slips: give --out slips.xlsx"), param_hint="--all")
     if not all_members and who is None:
         raise typer.BadParameter(
-            "name a member with --who, or give --all --out slips.xlsx", param_hint="--who"
+            _("name a member with --who, or give --all --out slips.xlsx"), param_hint="--who"
         )
     if out is not None and period is not None:
         target, given = out, period
 
         def write() -> Any:
             api.check_output(target, force=force, inputs=[inputs[0], rules])
-            return api.write_slips(api.run(inputs[0], rules, given), target, lang=lang, force=force)
+            return api.write_slips(api.run(inputs[0], rules, given), target, lang=language, force=force)
 
         made = _guard(as_json, write)
         if as_json:
             payload = {"ok": True, "out": str(out), "members": made.members}
             out_console.print_json(json.dumps(payload, ensure_ascii=False))
             return
-        out_console.print(Text(f"wrote {out}: {made.members} result slips"), soft_wrap=True)
+        line = _("wrote {path}: {count} result slips", path=out, count=made.members)
+        out_console.print(Text(line.to(language)), soft_wrap=True)
         return
     member = who or ""
 
     def action() -> Any:
         if year is not None:
-            return api.explain_year(api.annual(inputs, rules, year, evaluation), member, lang)
+            return api.explain_year(api.annual(inputs, rules, year, evaluation), member, language)
         assert period is not None
-        return api.explain(api.run(inputs[0], rules, period), member, lang)
+        return api.explain(api.run(inputs[0], rules, period), member, language)
 
     explanation = _guard(as_json, action)
     if as_json:
@@ -508,13 +791,18 @@ def explain(
     _print_lines(explanation.lines())
 
 
-@app.command()
+@app.command(
+    cls=_KpiCommand,
+    help=_(
+        "Roll the quarters' results up into the annual appraisal (年度考核) and write the annual workbook."
+    ),
+)
 def annual(
     quarters: QuartersArg,
     rules: RulesOpt,
     year: YearOpt,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", readable=False, help="Annual workbook to write (.xlsx).")
+        Path | None, typer.Option("--out", "-o", readable=False, help=_("Annual workbook to write (.xlsx)."))
     ] = None,
     evaluation: EvaluationOpt = None,
     inputs: Annotated[
@@ -522,8 +810,10 @@ def annual(
         typer.Option(
             "--inputs",
             readable=False,
-            help="Each quarter's input workbook (repeat, in the order of the quarters): verify the "
-            "quarters first.",
+            help=_(
+                "Each quarter's input workbook (repeat, in the order of the quarters): verify the "
+                "quarters first."
+            ),
         ),
     ] = None,
     input_rules: Annotated[
@@ -531,29 +821,31 @@ def annual(
         typer.Option(
             "--input-rules",
             readable=False,
-            help="The rules each quarter was scored with (once for all, or once per quarter; "
-            "default --rules).",
+            help=_(
+                "The rules each quarter was scored with (once for all, or once per quarter; default --rules)."
+            ),
         ),
     ] = None,
     who: Annotated[
         str | None,
-        typer.Option("--who", "-w", help="Explain one member's year (a 工号, department or 姓名)."),
+        typer.Option("--who", "-w", help=_("Explain one member's year (a 工号, department or 姓名).")),
     ] = None,
-    lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing --out."))] = False,
     as_json: JsonOpt = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
+        bool, typer.Option("--quiet", "-q", help=_("Print nothing on success (warnings still go to stderr)."))
     ] = False,
 ) -> None:
-    """Roll the quarters' results up into the annual appraisal (年度考核) and write the annual workbook."""
     from kpi import api
 
-    _check_lang(lang)
+    language = _use_language(lang)
     if out is None and who is None:
-        raise typer.BadParameter("give --out to write the annual workbook (or --who to explain one member)")
+        raise typer.BadParameter(
+            _("give --out to write the annual workbook (or --who to explain one member)")
+        )
     if input_rules and not inputs:
-        raise typer.BadParameter("--input-rules goes with --inputs", param_hint="--input-rules")
+        raise typer.BadParameter(_("--input-rules goes with --inputs"), param_hint="--input-rules")
 
     def action() -> Any:
         if out is not None:
@@ -564,8 +856,8 @@ def annual(
             api.check_quarters(quarters, inputs, input_rules or [rules])
         results = api.annual(quarters, rules, year, evaluation)
         if out is not None:
-            api.write_annual(results, out, lang=lang, force=force)
-        return results, api.explain_year(results, who, lang) if who is not None else None
+            api.write_annual(results, out, lang=language, force=force)
+        return results, api.explain_year(results, who, language) if who is not None else None
 
     results, explanation = _guard(as_json, action)
     if as_json:
@@ -574,21 +866,24 @@ def annual(
             payload["explanation"] = explanation.as_dict()
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(api.warning_lines(results.warnings, lang), err_console)
+    _print_lines(api.warning_lines(results.warnings, language), err_console)
     if explanation is not None:
         _print_lines(explanation.lines())
     elif not quiet:
-        out_console.print(api.annual_summary(results, lang))
+        out_console.print(api.annual_summary(results, language))
     if out is not None and not quiet:
-        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
+        out_console.print(Text(_("wrote {path}", path=out).to(language)), soft_wrap=True)
 
 
-@app.command()
+@app.command(
+    cls=_KpiCommand,
+    help=_("Write a blank input workbook for a period: sheets, headers, dropdowns, 填表说明."),
+)
 def template(
     rules: RulesOpt,
     period: PeriodOpt,
     out: Annotated[
-        Path, typer.Option("--out", "-o", readable=False, help="Blank input workbook to write (.xlsx).")
+        Path, typer.Option("--out", "-o", readable=False, help=_("Blank input workbook to write (.xlsx)."))
     ],
     previous: Annotated[
         Path | None,
@@ -596,20 +891,19 @@ def template(
             "--from",
             metavar="INPUT",
             readable=False,
-            help="Last period's input: carry over 人员, 部门, 指标, 市级排名 and 市级分工.",
+            help=_("Last period's input: carry over 人员, 部门, 指标, 市级排名 and 市级分工."),
         ),
     ] = None,
-    lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing --out."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write a blank input workbook for a period: sheets, headers, dropdowns, 填表说明."""
     from kpi import api
 
-    _check_lang(lang)
+    language = _use_language(lang)
     made = _guard(
         as_json,
-        lambda: api.write_template(rules, period, out, lang=lang, force=force, previous=previous),
+        lambda: api.write_template(rules, period, out, lang=language, force=force, previous=previous),
     )
     carried = made.carried_rows()
     if as_json:
@@ -618,28 +912,37 @@ def template(
             "out": str(out),
             "sheets": made.sheet_names(),
             "carried": carried if previous is not None else None,
-            "warnings": [w.as_dict() for w in made.warnings],
+            "warnings": [w.as_dict(lang=language) for w in made.warnings],
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False))
         return
-    _print_lines(api.warning_lines(made.warnings, lang, in_workbook=False), err_console)
-    out_console.print(Text(f"wrote {out}: sheets {', '.join(made.sheet_names())}"), soft_wrap=True)
+    _print_lines(api.warning_lines(made.warnings, language, in_workbook=False), err_console)
+    line = _("wrote {path}: sheets {sheets}", path=out, sheets=", ".join(made.sheet_names()))
+    out_console.print(Text(line.to(language)), soft_wrap=True)
     if previous is not None:
         rows = ", ".join(f"{sheet} {n}" for sheet, n in carried.items())
-        out_console.print(Text(f"carried over from {previous}: {rows} rows"), soft_wrap=True)
+        line = _("carried over from {path}: {rows} rows", path=previous, rows=rows)
+        out_console.print(Text(line.to(language)), soft_wrap=True)
 
 
-rules_app = typer.Typer(help="Check, describe and compare rules files.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help=_("Check, describe and compare rules files."),
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    cls=_KpiGroup,
+)
 app.add_typer(rules_app, name="rules")
 
 
-@rules_app.command("check")
+@rules_app.command("check", cls=_KpiCommand, help=_("Validate a rules file alone."))
 def rules_check(
-    path: Annotated[Path, typer.Argument(readable=False, help="Rules file (YAML).")], as_json: JsonOpt = False
+    path: Annotated[Path, typer.Argument(readable=False, help=_("Rules file (YAML)."))],
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
-    """Validate a rules file alone."""
     from kpi import api
 
+    language = _use_language(lang)
     loaded = _guard(as_json, lambda: api.load_rules(path))
     rules_ = loaded.rules
     if as_json:
@@ -655,50 +958,59 @@ def rules_check(
             )
         )
         return
-    out_console.print(Text(f"{path}: ok — {rules_.name} {rules_.version}"))
+    line = _("{path}: ok — {name} {version}", path=path, name=rules_.name, version=rules_.version)
+    out_console.print(Text(line.to(language)))
 
 
-@rules_app.command("diff")
+@rules_app.command(
+    "diff",
+    cls=_KpiCommand,
+    help=_("List semantic rule changes; with --data, their impact on scores, grades and pay."),
+)
 def rules_diff(
-    old: Annotated[Path, typer.Argument(readable=False, help="The rules in force (YAML).")],
-    new: Annotated[Path, typer.Argument(readable=False, help="The proposed rules (YAML).")],
+    old: Annotated[Path, typer.Argument(readable=False, help=_("The rules in force (YAML)."))],
+    new: Annotated[Path, typer.Argument(readable=False, help=_("The proposed rules (YAML)."))],
     data: Annotated[
         list[Path] | None,
         typer.Option(
             "--data",
             readable=False,
-            help="Score this workbook under both rules (with --period); with --year, the quarters' "
-            "results workbooks (repeat) to roll up under both.",
+            help=_(
+                "Score this workbook under both rules (with --period); with --year, the quarters' "
+                "results workbooks (repeat) to roll up under both."
+            ),
         ),
     ] = None,
     period: Annotated[
-        Period | None, typer.Option("--period", "-p", parser=_period, help="Period of --data.")
+        Period | None, typer.Option("--period", "-p", parser=_period, help=_("Period of --data."))
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="--data are this year's quarters' results workbooks.")
+        int | None,
+        typer.Option("--year", "-y", help=_("--data are this year's quarters' results workbooks.")),
     ] = None,
     evaluation: EvaluationOpt = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", readable=False, help="Write the impact workbook.")
+        Path | None, typer.Option("--out", "-o", readable=False, help=_("Write the impact workbook."))
     ] = None,
-    lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    lang: LangOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_("Overwrite an existing --out."))] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List semantic rule changes; with --data, their impact on scores, grades and pay."""
     from kpi import api
 
-    _check_lang(lang)
+    language = _use_language(lang)
     if data and period is None and year is None:
-        raise typer.BadParameter("--data needs --period (an input workbook) or --year (quarters' results)")
+        raise typer.BadParameter(_("--data needs --period (an input workbook) or --year (quarters' results)"))
     if period is not None and year is not None:
-        raise typer.BadParameter("give --period or --year, not both", param_hint="--year")
+        raise typer.BadParameter(_("give --period or --year, not both"), param_hint="--year")
     if data and period is not None and len(data) != 1:
-        raise typer.BadParameter(f"--period scores one workbook, got {len(data)}", param_hint="--data")
+        raise typer.BadParameter(
+            _("--period scores one workbook, got {count}", count=len(data)), param_hint="--data"
+        )
     if out is not None and not data:
-        raise typer.BadParameter("--out writes the impact of --data: give --data too", param_hint="--out")
+        raise typer.BadParameter(_("--out writes the impact of --data: give --data too"), param_hint="--out")
     if evaluation is not None and year is None:
-        raise typer.BadParameter("--evaluation is the year-end evaluation: it goes with --year")
+        raise typer.BadParameter(_("--evaluation is the year-end evaluation: it goes with --year"))
 
     def action() -> Any:
         changes = api.diff_rules(old, new)
@@ -713,7 +1025,7 @@ def rules_diff(
             assert period is not None
             result = api.impact(data[0], old, new, period)
         if out is not None:
-            api.write_impact(result, out, force=force, inputs=sources, lang=lang)
+            api.write_impact(result, out, force=force, inputs=sources, lang=language)
         return changes, result
 
     changes, result = _guard(as_json, action)
@@ -730,23 +1042,28 @@ def rules_diff(
         out_console.print()
         _print_lines(api.impact_lines(result))
     if out is not None:
-        out_console.print(Text(f"wrote {out}"), soft_wrap=True)
+        out_console.print(Text(_("wrote {path}", path=out).to(language)), soft_wrap=True)
 
 
-@rules_app.command("schema")
-def rules_schema() -> None:
-    """Print the JSON Schema of the rules format (for editors)."""
+@rules_app.command(
+    "schema", cls=_KpiCommand, help=_("Print the JSON Schema of the rules format (for editors).")
+)
+def rules_schema(lang: LangOpt = None) -> None:
     from kpi import api
 
+    _use_language(lang)
     out_console.print(Text(json.dumps(api.rules_schema(), ensure_ascii=False, indent=2)), soft_wrap=True)
 
 
-@app.command()
+@app.command(
+    cls=_KpiCommand,
+    help=_("Recompute a results or annual workbook and name every cell edited since it was written."),
+)
 def verify(
     results: Annotated[
         Path,
         typer.Argument(
-            readable=False, help="A results workbook (kpi score) or an annual workbook (kpi annual)."
+            readable=False, help=_("A results workbook (kpi score) or an annual workbook (kpi annual).")
         ),
     ],
     rules: RulesOpt,
@@ -756,8 +1073,10 @@ def verify(
             "--input",
             "-i",
             readable=False,
-            help="The input workbook it was scored from; for an annual workbook, each quarter's results "
-            "workbook (repeat; default: the files its 运行信息 names).",
+            help=_(
+                "The input workbook it was scored from; for an annual workbook, each quarter's results "
+                "workbook (repeat; default: the files its 运行信息 names)."
+            ),
         ),
     ] = None,
     evaluation: Annotated[
@@ -766,14 +1085,15 @@ def verify(
             "--evaluation",
             "-e",
             readable=False,
-            help="An annual workbook's year-end evaluation (default: the file its 运行信息 names).",
+            help=_("An annual workbook's year-end evaluation (default: the file its 运行信息 names)."),
         ),
     ] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = None,
 ) -> None:
-    """Recompute a results or annual workbook and name every cell edited since it was written."""
     from kpi import api
 
+    _use_language(lang)
     report = _guard(as_json, lambda: api.verify(results, input or [], rules, evaluation))
     if as_json:
         out_console.print_json(json.dumps(report.as_dict(), ensure_ascii=False))
@@ -793,13 +1113,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(help=_("kpi — the four-number KPI appraisal calculator."))
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=_("Show the version."))
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
-    """kpi — the four-number KPI appraisal calculator."""
     _configure_streams()
 
 
@@ -818,10 +1138,17 @@ def main() -> None:
         app(prog_name="kpi")
     except signals.Interrupted as stop:
         if stop.written is not None:
-            line = f"error: {stop.written}: interrupted by {stop.name} after the file was written in full"
+            line = _(
+                "error: {path}: interrupted by {signal} after the file was written in full",
+                path=stop.written,
+                signal=stop.name,
+            )
         else:
-            line = f"error: interrupted by {stop.name}: stopped, no results file written or changed"
-        err_console.print(Text(line), soft_wrap=True)
+            line = _(
+                "error: interrupted by {signal}: stopped, no results file written or changed",
+                signal=stop.name,
+            )
+        err_console.print(Text(line.to()), soft_wrap=True)
         sys.exit(stop.exit_code)
     except MemoryError:
         if os.environ.get("KPI_DEBUG"):

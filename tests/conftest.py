@@ -8,11 +8,28 @@ once; tests take it as a fixture and nothing is read at import time.
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from support.worked import WORKED_QUARTER, Worked
+
+# The suite asserts the English of messages (a Msg's str value). One setting governs the
+# messages and the files the CLI writes (--lang, else KPI_LANG, else Chinese), so the tests
+# run with KPI_LANG=en, children included; a test that wants the Chinese passes --lang zh
+# (tests/test_cli_language.py checks the Chinese default without the variable).
+os.environ["KPI_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """A CLI run in the test process sets the language: the next test starts from KPI_LANG."""
+    yield
+    from kpi.i18n import set_language
+
+    set_language(None)
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,8 @@ def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
         "--out",
         str(out),
         "-q",
+        "--lang",
+        "zh",
     )
     assert scored.returncode == 0, scored.stderr
     ok = kpi(

@@ -27,7 +27,9 @@ WORKED = Path(__file__).resolve().parent / "data" / "worked_quarter"
 
 def kpi(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "_KPI_", "_TYPER"))}
-    environment.update({"COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **(env or {})})
+    environment.update(
+        {"KPI_LANG": "en", "COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8", **(env or {})}
+    )
     return subprocess.run(
         [sys.executable, "-m", "kpi", *map(str, args)],
         capture_output=True,
@@ -58,18 +60,18 @@ def test_a_broken_workbook_fails_alone(batch: list[Path], tmp_path: Path) -> Non
     result = kpi("score", *batch, "--rules", WORKED / "rules.yaml", "--out-dir", out)
     assert result.returncode == 1, result.stderr
     assert sorted(p.name for p in out.iterdir()) == [
-        "经开区 2024年第三季度-结果.xlsx",
-        "高新区-2024Q3-结果.xlsx",
+        "经开区 2024年第三季度-results.xlsx",
+        "高新区-2024Q3-results.xlsx",
     ]
     for written in out.iterdir():
-        assert openpyxl.load_workbook(written)["运行信息"]["B3"].value == "2024Q3"
+        assert openpyxl.load_workbook(written)["run_info"]["B3"].value == "2024Q3"
     rows = [line for line in result.stdout.splitlines() if "2024Q3" in line]
-    assert [("完成" in r, "失败" in r) for r in rows] == [(True, False), (False, True), (True, False)]
+    assert [("│ ok " in r, "│ failed " in r) for r in rows] == [(True, False), (False, True), (True, False)]
     assert re.search(r"│ +8 │ +1 │", rows[0])  # people, warnings
-    assert f"错误：{batch[1]}: " in result.stderr
-    assert result.stderr.count(f"（计分 {batch[0]} 时）") == 1  # the rules' warning names the workbook
-    assert result.stderr.count("警告：") == 2  # each workbook's warning
-    assert result.stderr.splitlines()[-1] == "共 3 个工作簿：2 个已计分，1 个失败"
+    assert f"error: {batch[1]}: " in result.stderr and "is not an Excel workbook" in result.stderr
+    assert result.stderr.count("tie at the quota cut") == 2  # each workbook's warning, named
+    assert f"(scoring {batch[0]})" in result.stderr
+    assert result.stderr.splitlines()[-1] == "3 workbooks: 2 scored, 1 failed"
     assert "Traceback" not in result.stderr
 
 
@@ -102,7 +104,7 @@ def test_period_from_the_name_or_the_option(tmp_path: Path) -> None:
         "score", plain, "--rules", WORKED / "rules.yaml", "--out-dir", tmp_path / "b", "-p", "2024-Q3", "-q"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and (tmp_path / "b" / "input-结果.xlsx").is_file()
+    assert result.stdout == "" and (tmp_path / "b" / "input-results.xlsx").is_file()
 
 
 def test_existing_results_fail_without_force_and_one_name_is_written_once(
@@ -110,17 +112,17 @@ def test_existing_results_fail_without_force_and_one_name_is_written_once(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    (out / "高新区-2024Q3-结果.xlsx").write_bytes(b"earlier")
+    (out / "高新区-2024Q3-results.xlsx").write_bytes(b"earlier")
     other = tmp_path / "copy"
     other.mkdir()
     twin = other / batch[2].name
     shutil.copy(batch[2], twin)
     result = kpi("score", batch[0], batch[2], twin, "--rules", WORKED / "rules.yaml", "--out-dir", out)
     assert result.returncode == 1
-    assert (out / "高新区-2024Q3-结果.xlsx").read_bytes() == b"earlier"
-    assert "文件已存在：如要覆盖请加 --force" in result.stderr
-    assert f"与前面给出的 {batch[2]} 的结果文件相同" in result.stderr
-    assert (out / "经开区 2024年第三季度-结果.xlsx").is_file()
+    assert (out / "高新区-2024Q3-results.xlsx").read_bytes() == b"earlier"
+    assert "already exists: add --force" in result.stderr
+    assert f"is the one of {batch[2]}, given before it" in result.stderr
+    assert (out / "经开区 2024年第三季度-results.xlsx").is_file()
 
 
 def test_usage_errors(batch: list[Path], tmp_path: Path) -> None:
@@ -165,7 +167,7 @@ def test_a_stopped_batch_keeps_whole_files_only(tmp_path: Path) -> None:
         inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
         shutil.copy(WORKED / "input.xlsx", inputs[-1])
     out = tmp_path / "out"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"KPI_LANG": "en"}
     child = subprocess.Popen(
         [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
          "--out-dir", str(out), "--jobs", "2", "-q"],
@@ -181,7 +183,7 @@ def test_a_stopped_batch_keeps_whole_files_only(tmp_path: Path) -> None:
     written = sorted(p.name for p in out.iterdir())
     assert child.returncode == 143, lines
     assert lines[-1] == f"error: interrupted by SIGTERM: stopped; {len(written)} of 30 results written"
-    assert written and all(name.endswith("-结果.xlsx") for name in written)  # no .tmp left
+    assert written and all(name.endswith("-results.xlsx") for name in written)  # no .tmp left
     for name in written:
         openpyxl.load_workbook(out / name)  # each one whole
     assert "Traceback" not in err.decode("utf-8")
@@ -218,7 +220,7 @@ def test_a_killed_job_process_fails_its_workbook_only(tmp_path: Path) -> None:
         inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
         shutil.copy(WORKED / "input.xlsx", inputs[-1])
     out = tmp_path / "out"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"KPI_LANG": "en"}
     child = subprocess.Popen(
         [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
          "--out-dir", str(out), "--jobs", "2", "-q", "--json"],

@@ -17,7 +17,7 @@ from kpi.cli import app
 
 
 def invoke(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [str(a) for a in args])
+    result = CliRunner().invoke(app, ["--lang", "zh", *[str(a) for a in args]])
     return result.exit_code, result.stdout, result.stderr
 
 

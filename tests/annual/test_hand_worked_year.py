@@ -280,7 +280,9 @@ def test_the_annual_workbook_through_the_cli(year: tuple[list[Path], Path, Path]
     quarters, rules, evaluation = year
     out = tmp_path / "annual.xlsx"
     args = ["annual", *map(str, reversed(quarters)), "--rules", str(rules), "--year", "2024"]
-    result = CliRunner().invoke(app, [*args, "--evaluation", str(evaluation), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["--lang", "zh", *args, "--evaluation", str(evaluation), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == ["汇总", "年度个人", "年度部门", "年度领导", "年度奖金", "运行信息"]
@@ -312,7 +314,7 @@ def test_the_annual_workbook_through_the_cli(year: tuple[list[Path], Path, Path]
     assert info["考核年度"] == "2024"
     periods = [r[1] for r in book["运行信息"].iter_rows(values_only=True) if r[0] == "季度期间"]
     assert periods == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
-    verified = CliRunner().invoke(app, ["verify", str(out), "--rules", str(rules)])
+    verified = CliRunner().invoke(app, ["--lang", "zh", "verify", str(out), "--rules", str(rules)])
     assert verified.exit_code == 0, verified.output
 
 

@@ -128,6 +128,9 @@ def run_kpi(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONIOENCODING"] = "utf-8"
+    # The end-to-end runs read the Chinese contract workbooks, as a user's default run writes
+    # them: Chinese, messages included (a test of the English passes --lang en).
+    env["KPI_LANG"] = "zh"
     env["COLUMNS"] = "200"  # keep rich/typer from wrapping messages mid-sentence
     env["NO_COLOR"] = "1"
     return subprocess.run(

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from support.process import run_kpi
+from support.process import child_env, run_kpi
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "2024"
@@ -41,7 +41,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Path:
     commands = readme_commands()
     assert [c[1] for c in commands] == ["score", "score", "score", "score", "annual"]
     for command in commands:
-        done = run_kpi(*command[1:], cwd=folder)
+        done = run_kpi(*command[1:], cwd=folder, env=child_env(KPI_LANG="zh"))  # as a user runs them
         assert done.returncode == 0, done.stderr.decode()
     return folder
 

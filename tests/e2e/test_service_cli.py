@@ -286,6 +286,6 @@ def test_statutory_rules_refuse_a_year_the_table_does_not_know(
         for i, text in enumerate(rules_path.read_text(encoding="utf-8").splitlines(), 1)
         if "statutory:" in text
     )
-    assert f"error: {rules_path}:{line}: service.calendar.statutory is true" in result.stderr
-    assert "2004–2026" in result.stderr and "not 2027" in result.stderr
+    assert f"错误：{rules_path}:{line}: service.calendar.statutory（" in result.stderr
+    assert "只包含 2004–2026 年，不包含 2027 年" in result.stderr
     assert not (tmp_path / "out.xlsx").exists()

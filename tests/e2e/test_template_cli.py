@@ -37,16 +37,17 @@ def test_a_filled_in_template_passes_validate(rules: Path, tmp_path: Path, lang:
     out = tmp_path / "2024Q4.xlsx"
     made = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out, "--lang", lang)
     assert made.returncode == 0, made.stderr
-    assert made.stdout.startswith(f"wrote {out}: sheets ") and made.stderr == ""
+    wrote = "wrote {out}: sheets " if lang == "en" else "已写出 {out}：工作表 "
+    assert made.stdout.startswith(wrote.format(out=out)) and made.stderr == ""
 
     blank = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert blank.returncode == 1  # 人员, 部门 and 市级排名 need rows
-    assert "has no data rows" in blank.stderr
+    assert "没有数据行" in blank.stderr
 
     fill(out, SMALL_QUARTER, lang)
     checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.strip() == f"{out}: ok (4 people, 2 point events)"
+    assert checked.stdout.strip() == f"{out}：通过（4 人，2 条点数事项）"
     assert checked.stderr == ""
 
 
@@ -59,7 +60,7 @@ def test_a_filled_in_template_with_service_requests_passes_validate(tmp_path: Pa
     fill(out, {**SMALL_QUARTER, "service_requests": SMALL_REQUESTS})
     checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith(f"{out}: ok (4 people, 2 point events")
+    assert checked.stdout.startswith(f"{out}：通过（4 人，2 条点数事项")
 
 
 def test_a_filled_in_template_with_evaluations_and_curves_passes_validate(worked: Worked) -> None:
@@ -73,7 +74,7 @@ def test_a_filled_in_template_with_evaluations_and_curves_passes_validate(worked
     fill(out, {**SMALL_QUARTER, "indicators": indicators, "evaluations": SMALL_EVALUATIONS})
     checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.startswith(f"{out}: ok (4 people, 2 point events")
+    assert checked.stdout.startswith(f"{out}：通过（4 人，2 条点数事项")
 
 
 def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, worked_quarter: Path) -> None:
@@ -82,20 +83,20 @@ def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, 
     out = tmp_path / "2024Q4.xlsx"
     made = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out, "--from", previous)
     assert made.returncode == 0, made.stderr
-    assert f"carried over from {previous}: 人员 8, 部门 3, 指标 4, 市级排名 3, 市级分工 4 rows" in made.stdout
-    assert f"警告：{previous}:人员!G6: 在岗月数 2 not carried over" in made.stderr
+    assert f"从 {previous} 沿用：人员 8, 部门 3, 指标 4, 市级排名 3, 市级分工 4 行" in made.stdout
+    assert f"警告：{previous}:人员!G6: 在岗月数 2" in made.stderr
 
     unfilled = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert unfilled.returncode == 1
-    assert f"error: {out}:指标!G2: 完成值 is required" in unfilled.stderr
-    assert f"error: {out}:市级排名!C2: 排名 is required" in unfilled.stderr
+    assert f"错误：{out}:指标!G2: 完成值 is required" in unfilled.stderr
+    assert f"错误：{out}:市级排名!C2: 排名 is required" in unfilled.stderr
 
     fill_column(out, "indicators", "actual", [180, 9, 92.5, 1])
     fill_column(out, "city_rankings", "rank", [1, 3, 5])
     checked = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert checked.returncode == 0, checked.stderr
-    assert checked.stdout.strip() == f"{out}: ok (8 people, 0 point events)"
+    assert checked.stdout.strip() == f"{out}：通过（8 人，0 条点数事项）"
 
     again = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out, "--from", previous)
     assert again.returncode == 1
-    assert f"error: {out}: already exists: add --force" in again.stderr
+    assert f"错误：{out}: already exists: add --force" in again.stderr

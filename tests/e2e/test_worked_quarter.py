@@ -57,7 +57,7 @@ def run(
     shutil.copyfile(worked_quarter / "input.xlsx", input_path)
     shutil.copyfile(worked_quarter / "rules.yaml", rules_path)
     out = tmp / "results.xlsx"
-    extra = ("--lang", "en") if lang == "en" else ()
+    extra = ("--lang", lang)
     score(input_path, rules_path, "2024Q3", out, *extra)
     return Run(lang, input_path, rules_path, out)
 

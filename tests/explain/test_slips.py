@@ -80,7 +80,7 @@ def test_derivation_lines_are_the_explain_lines(book: Path, results: Results) ->
     for name, key in (("个人", 0), ("领导", 0), ("部门", 0)):
         for block in blocks(wb[name]):
             who = block[2][key]
-            expected = [line.strip() for line in api.explain(results, who).lines()[1:] if line.strip()]
+            expected = [line.strip() for line in api.explain(results, who, "zh").lines()[1:] if line.strip()]
             assert derivation(block) == expected, who
 
 
@@ -121,7 +121,10 @@ def test_english(results: Results, tmp_path: Path) -> None:
 def kpi(*args: str) -> subprocess.CompletedProcess[str]:
     base = [str(WORKED / "input.xlsx"), "--rules", str(WORKED / "rules.yaml"), "--period", "2024Q3"]
     return subprocess.run(
-        [sys.executable, "-m", "kpi", "explain", *base, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "kpi", "--lang", "zh", "explain", *base, *args],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -139,7 +142,7 @@ def test_cli_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "slips.xlsx"
     done = kpi("--all", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert "11 result slips" in done.stdout
+    assert "11 份结果单" in done.stdout
     before = out.read_bytes()
     refused = kpi("--all", "--out", str(out))
     assert refused.returncode == 1 and "already exists" in refused.stderr

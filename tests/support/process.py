@@ -22,6 +22,7 @@ def kpi_command(*args: str) -> list[str]:
 def child_env(**extra: str) -> dict[str, str]:
     """The test's environment without settings that would change the child's output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KPI_", "PYTHONIOENCODING"))}
+    env["KPI_LANG"] = "en"  # the language the suite asserts (tests/conftest.py)
     env.update(extra)
     return env
 
