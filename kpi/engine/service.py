@@ -385,7 +385,7 @@ def _request(results: Results, cite: Cite, lang: str, req: dict[str, Any]) -> li
         )
         sources.append(cite.rule("service", "events", check))
     if made:
-        items.append(fact(_("events: {events}", events="; ".join(made))))
+        items.append(fact(_("events: {events}", events=("; " if lang == "en" else "；").join(made))))
         items[-1].sources.extend(sources)
     elif codes["on_time"] is not None and req["resolve_in_period"] and not req["resolution_late"]:
         items.append(
