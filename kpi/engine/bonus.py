@@ -20,6 +20,7 @@ from kpi.engine.columns import objects
 from kpi.engine.lookup import memo, where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
+from kpi.i18n import N_, KeyPath, _
 from kpi.numbers import EXACT, ONE, round0
 from kpi.rules.schema import Rules
 
@@ -32,12 +33,12 @@ F = formulas(__name__, "6.9")
 MONTHS = F("months_factor", "")  # 在岗月数 / months of the period, exact (blank: the whole period)
 WEIGHT = F("u", "bonus_base × post_coef × role_coef × grade_factor × months_factor")
 WEIGHTS_SUM = F("Σu", "")
-SHARE = F("share", "pool × u / Σu")
-FLOOR = F("floor", "")
-POOL_BONUS = F("bonus", "")  # the floor, plus one yuan to the largest remainders
+SHARE = F(N_("share"), "pool × u / Σu")
+FLOOR = F(N_("floor"), "")
+POOL_BONUS = F(N_("bonus"), "")  # the floor, plus one yuan to the largest remainders
 FIXED_BONUS = F("bonus fixed", "round0(u)")
 REWARD = F("points_reward", "round0(yuan_per_point × P)")
-TOTAL = F("total", "max(0, bonus + points_reward)")
+TOTAL = F(N_("total"), N_("max(0, bonus + points_reward)"))
 FORFEITED = F("total forfeited", "")  # vetoed with veto.forfeit_bonus: 0
 
 
@@ -73,8 +74,8 @@ def allocate_pool(
     scaled = [w.numerator * (common // w.denominator) for w in weights]
     total = sum(scaled)
     pairs = [divmod(pool * u, total) for u in scaled]
-    floors = [q for q, _ in pairs]
-    remainders = [r for _, r in pairs]
+    floors = [q for q, __ in pairs]
+    remainders = [r for __, r in pairs]
     left = pool - sum(floors)
     winners = sorted(range(len(ids)), key=lambda i: (-remainders[i], ids[i]))[:left]
     extra = [False] * len(ids)
@@ -128,9 +129,12 @@ def bonus_table(
     if rules.bonus.mode == "pool":
         if sum(u, Fraction(0)) == 0:
             raise ComputeError.single(
-                "bonus.mode is pool but every member's bonus weight u is 0 (or there is no "
-                "one to pay): check bonus_base, months, grade factors and vetoes, or use "
-                "mode fixed",
+                _(
+                    "{mode} is pool but every member's bonus weight u is 0 (or there is no "
+                    "one to pay): check bonus_base, months, grade factors and vetoes, or use "
+                    "mode fixed",
+                    mode=KeyPath("bonus.mode"),
+                ),
                 where,
             )
         assert rules.bonus.pool is not None
@@ -175,17 +179,17 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
         MONTHS.step(
             mf,
             expression=f"{num(months)}/{results.period.months}",
-            note=f"shown as {show(row['months_factor'])}",
+            note=_("shown as {value}", value=show(row["months_factor"])),
         )
     ]
     if row["forfeited"]:
         items.append(
             fact(
-                "vetoed and veto.forfeit_bonus is true: bonus, reward and total are 0",
+                _("vetoed and veto.forfeit_bonus is true: bonus, reward and total are 0"),
                 cite.rule("veto", "forfeit_bonus"),
             )
         )
-        items.append(FORFEITED.step(0, label="total"))
+        items.append(FORFEITED.step(0, label=N_("total")))
         return items
     items.append(
         WEIGHT.step(
@@ -206,7 +210,9 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
         pool = int(rules.bonus.pool or 0)
         paid = memo(bonus, "paid", lambda b: int((b["u"] > 0).sum()))
         share = Fraction(pool) * row["u"] / sum_u
-        items.append(WEIGHTS_SUM.step(sum_u, note=f"{paid} member(s) with u > 0; forfeited members left out"))
+        items.append(
+            WEIGHTS_SUM.step(sum_u, note=_("{n} member(s) with u > 0; forfeited members left out", n=paid))
+        )
         items.append(
             SHARE.step(
                 share,
@@ -218,8 +224,13 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
         items.append(FLOOR.step(int(share), expression=f"floor({show(share)})"))
         items.append(
             fact(
-                f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "
-                f"remainders (ties by id): {'+1 yuan' if row['extra_yuan'] else 'no extra yuan'}"
+                _(
+                    "remainder {remainder}; {left} yuan left after flooring go to the largest "
+                    "remainders (ties by id): {extra}",
+                    remainder=show(row["remainder"]),
+                    left=left,
+                    extra=_("+1 yuan") if row["extra_yuan"] else _("no extra yuan"),
+                )
             )
         )
         items.append(
@@ -229,7 +240,7 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
         items.append(
             FIXED_BONUS.step(
                 int(row["bonus"]),
-                label="bonus",
+                label=N_("bonus"),
                 expression=f"round0({show(row['u'])})",
                 sources=[cite.rule("bonus", "mode")],
             )

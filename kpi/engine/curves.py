@@ -26,6 +26,7 @@ from typing import Any
 
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.engine.tables import CurveColumns
+from kpi.i18n import Msg, _
 from kpi.numbers import EXACT, ONE, r2_exact
 from kpi.rules.schema import Curve, Rules
 
@@ -54,8 +55,8 @@ class CurveReading:
 
 def read_curve(curve: Curve, ratio: Fraction | None) -> CurveReading:
     """g(ρ) exactly; ``ratio`` None is a ρ above every point (反向 with actual 0)."""
-    xs = [Fraction(x) for x, _ in curve.points]
-    ys = [Fraction(y) for _, y in curve.points]
+    xs = [Fraction(x) for x, __ in curve.points]
+    ys = [Fraction(y) for __, y in curve.points]
     last = len(xs) - 1
     if curve.mode == "step":
         if ratio is None:
@@ -135,13 +136,15 @@ def _point(point: tuple[Any, ...]) -> str:
     return f"[{show(point[0])}, {show(point[1])}]"
 
 
-#: How each reading of g(ρ) is told, with {p} the point it read.
-_READINGS = {
-    BELOW_FIRST: "at or below the first point {p}: its y",
-    ABOVE_LAST: "at or above the last point {p}: its y",
-    STEP: "the last point with x ≤ ρ is {p}: its y",
-    BELOW_ALL: "ρ is below every point: 0",
-}
+def _reading(how: str, mode: str, name: str, p: str) -> Msg:
+    """How a reading of g(ρ) is told, with ``p`` the point it read."""
+    if how == BELOW_FIRST:
+        return _("{mode} {name}: at or below the first point {p}: its y", mode=mode, name=name, p=p)
+    if how == ABOVE_LAST:
+        return _("{mode} {name}: at or above the last point {p}: its y", mode=mode, name=name, p=p)
+    if how == STEP:
+        return _("{mode} {name}: the last point with x ≤ ρ is {p}: its y", mode=mode, name=name, p=p)
+    return _("{mode} {name}: ρ is below every point: 0", mode=mode, name=name)
 
 
 def curve_steps(row: dict[str, Any], ratio_expression: str, cite: Cite) -> list[Item]:
@@ -154,8 +157,12 @@ def curve_steps(row: dict[str, Any], ratio_expression: str, cite: Cite) -> list[
     if ratio is None:
         items.append(
             fact(
-                f"ρ {row['id']} {row['name']}: 反向 with actual 0, "
-                f"so ρ lies above every point of curve {name}",
+                _(
+                    "ρ {id} {name}: 反向 with actual 0, so ρ lies above every point of curve {curve}",
+                    id=row["id"],
+                    name=row["name"],
+                    curve=name,
+                ),
                 *sources,
             )
         )
@@ -166,7 +173,7 @@ def curve_steps(row: dict[str, Any], ratio_expression: str, cite: Cite) -> list[
                 exact(ratio),
                 label=f"ρ {row['id']} {row['name']}",
                 expression=ratio_expression,
-                note=f"{row['direction']}, not clamped (curve {name})",
+                note=_("{direction}, not clamped (curve {curve})", direction=row["direction"], curve=name),
                 sources=sources,
             )
         )
@@ -182,16 +189,19 @@ def curve_steps(row: dict[str, Any], ratio_expression: str, cite: Cite) -> list[
                 label=f"g {row['id']}",
                 expression=f"{num(y0)} + ({num(y1)} − {num(y0)}) × ({rho} − {num(x0)}) / "
                 f"({num(x1)} − {num(x0)})",
-                note=f"linear {name}: ρ between {_point(points[0])} and {_point(points[1])}",
+                note=_(
+                    "linear {curve}: ρ between {low} and {high}",
+                    curve=name,
+                    low=_point(points[0]),
+                    high=_point(points[1]),
+                ),
                 sources=cited,
             )
         )
     else:
-        text = _READINGS[how].format(p=_point(points[0]) if points else "")
-        items.append(
-            READING.step(exact(g), label=f"g {row['id']}", note=f"{mode} {name}: {text}", sources=cited)
-        )
-    late = "late: completed after deadline" if row["late"] else ""
+        note = _reading(how, mode, name, _point(points[0]) if points else "")
+        items.append(READING.step(exact(g), label=f"g {row['id']}", note=note, sources=cited))
+    late = _("late: completed after deadline") if row["late"] else ""
     items.append(
         SCORE.step(
             row["score"],

@@ -20,6 +20,7 @@ from kpi.engine.steps import Cite, Item, formulas, num, weighted_mean_expression
 from kpi.engine.tables import DepartmentScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Problem
+from kpi.i18n import N_, KeyPath, _
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, exact_mean, r2
 from kpi.rules.schema import Rules
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from kpi.engine.results import Results
 
 F = formulas(__name__, "6.4")
-WEIGHTED = F("D weighted", "r2(Σ W X / Σ W) over the components present")
-WITH_POINTS = F("D", "D weighted + P")
+WEIGHTED = F(N_("D weighted"), N_("r2(Σ W X / Σ W) over the components present"))
+WITH_POINTS = F("D", N_("D weighted + P"))
 
 
 def department_scores(
@@ -62,14 +63,21 @@ def department_scores(
         terms = [(w, x) for w, x in components if x is not None]
         exact = exact_mean(terms) if terms else None
         if exact is None:
-            evaluations = " or an evaluation (测评)" if rules.evaluation is not None else ""
-            problems.append(
-                Problem(
-                    inputs.location("departments", int(row), "department"),
-                    f"department {name} has no score: it needs indicators (指标) or city shares "
-                    f"(市级分工){evaluations} with a non-zero weight in department.weights",
+            if rules.evaluation is not None:
+                message = _(
+                    "department {name} has no score: it needs indicators (指标) or city shares "
+                    "(市级分工) or an evaluation (测评) with a non-zero weight in {weights}",
+                    name=name,
+                    weights=KeyPath("department.weights"),
                 )
-            )
+            else:
+                message = _(
+                    "department {name} has no score: it needs indicators (指标) or city shares "
+                    "(市级分工) with a non-zero weight in {weights}",
+                    name=name,
+                    weights=KeyPath("department.weights"),
+                )
+            problems.append(Problem(inputs.location("departments", int(row), "department"), message))
             continue
         weighted = r2(exact)
         p_d = points.get(name, Decimal(0))
@@ -141,4 +149,4 @@ def score_steps(results: Results, name: str, cite: Cite) -> list[Item]:
 def veto_steps(results: Results, name: str, cite: Cite) -> list[Item] | None:
     """The veto cap applies to D after points; None when the department is not vetoed."""
     row = row_of(results, name)
-    return veto.steps(results.rules, row, row["after_points"], "D vetoed", cite)
+    return veto.steps(results.rules, row, row["after_points"], N_("D vetoed"), cite)

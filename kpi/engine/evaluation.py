@@ -41,12 +41,13 @@ import pandas as pd
 
 from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, Sheets, fact, formulas, num, show, total, weighted_mean_expression
+from kpi.i18n import N_, _
 from kpi.numbers import EXACT
 from kpi.rules.schema import Rules
 
 F = formulas(__name__, "6.6")
-GROUP_MEAN = F("G", "r2(Σ kept / kept)")
-SCORE = F("E", "r2(Σ w G / Σ w) over the groups kept")
+GROUP_MEAN = F("G", N_("r2(Σ kept / kept)"))
+SCORE = F("E", N_("r2(Σ w G / Σ w) over the groups kept"))
 
 #: Scores listed per group in a derivation; a bigger group is summarised by its kept sum.
 MAX_LISTED_SCORES = 40
@@ -280,7 +281,14 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
     published = results.evaluations
     groups = where(published.detail, "target", target)
     if groups.empty:
-        return [fact(f"no {results.inputs.sheet_name('evaluations')} rows: the evaluation score is absent")]
+        return [
+            fact(
+                _(
+                    "no {sheet} rows: the evaluation score is absent",
+                    sheet=results.inputs.sheet_name("evaluations"),
+                )
+            )
+        ]
     items: list[Item] = []
     ballots = where(published.rows, "target", target)
     trim = evaluation.trim
@@ -289,29 +297,42 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
         mine = ballots[ballots["rater_group"] == name].to_dict("records")
         rows = [cite.row("evaluations", int(b["row"])) for b in mine[:MAX_CITED_ROWS]]
         if len(mine) > MAX_CITED_ROWS:
-            rows.append(f"… {len(mine) - MAX_CITED_ROWS} more rows")
-        listed = ", ".join(_ballot(b) for b in mine[:MAX_LISTED_SCORES])
+            rows.append(_("… {n} more rows", n=len(mine) - MAX_CITED_ROWS))
+        listed: str = ", ".join(_ballot(b) for b in mine[:MAX_LISTED_SCORES])
         if len(mine) > MAX_LISTED_SCORES:
-            listed += f", … ({len(mine)} in all)"
+            listed = _("{listed}, … ({n} in all)", listed=listed, n=len(mine))
         used_votes = dict.fromkeys(str(b["vote"]) for b in mine if isinstance(b["vote"], str))
         votes = [cite.rule("evaluation", "votes", v) for v in used_votes]
         if not group["counted"]:
             items.append(
                 fact(
-                    f"{name}: {len(mine)} score(s) {listed}; fewer than min_raters {evaluation.min_raters}: "
-                    "left out",
+                    _(
+                        "{group}: {n} score(s) {listed}; fewer than min_raters {min_raters}: left out",
+                        group=name,
+                        n=len(mine),
+                        listed=listed,
+                        min_raters=evaluation.min_raters,
+                    ),
                     *rows,
                     cite.rule("evaluation", "min_raters"),
                 )
             )
             continue
         dropped = [_ballot(b) for b in mine if b["trimmed"]]
-        drops = (
-            f"; trim {trim} drops the lowest {trim} and the highest {trim}: {', '.join(dropped)}"
+        sorted_scores = (
+            _(
+                "{group}: {n} scores sorted {listed}; trim {trim} drops the lowest {trim} and the highest "
+                "{trim}: {dropped}",
+                group=name,
+                n=len(mine),
+                listed=listed,
+                trim=trim,
+                dropped=", ".join(dropped),
+            )
             if trim
-            else ""
+            else _("{group}: {n} scores sorted {listed}", group=name, n=len(mine), listed=listed)
         )
-        items.append(fact(f"{name}: {len(mine)} scores sorted {listed}{drops}", *rows, *votes))
+        items.append(fact(sorted_scores, *rows, *votes))
         kept = [b["value"] for b in mine if b["kept"]]
         summed = total(kept) if len(mine) <= MAX_LISTED_SCORES else num(group["kept_sum"])
         items.append(
@@ -327,7 +348,10 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
     if scores.empty:
         items.append(
             fact(
-                f"no group reaches min_raters {evaluation.min_raters}: the evaluation score is absent",
+                _(
+                    "no group reaches min_raters {min_raters}: the evaluation score is absent",
+                    min_raters=evaluation.min_raters,
+                ),
                 cite.rule("evaluation", "min_raters"),
             )
         )

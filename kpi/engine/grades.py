@@ -22,6 +22,7 @@ import pandas as pd
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.engine.tables import Grading as GradingTable
 from kpi.errors import ComputeError, Location, Problem
+from kpi.i18n import N_, KeyPath, Msg, _
 from kpi.numbers import ceil_int, floor_int, round0
 from kpi.rules.schema import Band, Rules
 
@@ -29,9 +30,20 @@ if TYPE_CHECKING:
     from kpi.engine.results import Results
 
 F = formulas(__name__, "6.8")
-RANK = F("rank", "")  # competition rank: 1 + the members with a higher score
+RANK = F(N_("rank"), "")  # competition rank: 1 + the members with a higher score
 QUOTA_PLACES = F("quota places", "")  # floor|round|ceil(n × quota), printed with the rounding
-GRADE = F("grade", "")  # the band reached, moved down by full quotas, capped by a veto
+GRADE = F(N_("grade"), "")  # the band reached, moved down by full quotas, capped by a veto
+
+
+#: The word of a member in the quota walk's messages (``grade_population``'s ``population``).
+_MEMBER = {"department": _("department"), "leader": _("leader"), "individual": _("individual")}
+#: The name of a population in a rank note.
+_POPULATION = {"departments": _("departments"), "leaders": _("leaders"), "individuals": _("individuals")}
+
+
+def _member(population: str) -> str:
+    """``population`` as a message parameter: translated when it is a known word."""
+    return _MEMBER.get(population, population)
 
 
 def order_key(score: Decimal, member_id: str) -> tuple[Decimal, str]:
@@ -86,7 +98,7 @@ class _Walk:
     warned: set[tuple[int, str]] = field(default_factory=set)
     warnings: list[Problem] = field(default_factory=list)
 
-    def band_by_score(self, member_id: str, score: Decimal) -> tuple[int, str]:
+    def band_by_score(self, member_id: str, score: Decimal) -> tuple[int, str | Msg]:
         """The highest band whose min the score reaches (the lowest, with a warning, if none)."""
         reached = next((i for i, b in enumerate(self.bands) if score >= b.min), None)
         if reached is not None:
@@ -95,11 +107,16 @@ class _Walk:
         self.warnings.append(
             Problem.warning(
                 self.located(lowest),
-                f"{self.population} {member_id}: score {score} is below every band; "
-                f"graded {self.bands[-1].name} (lowest band)",
+                _(
+                    "{population} {id}: score {score} is below every band; graded {band} (lowest band)",
+                    population=_member(self.population),
+                    id=member_id,
+                    score=score,
+                    band=self.bands[-1].name,
+                ),
             )
         )
-        return lowest, "below every band"
+        return lowest, _("below every band")
 
     def veto_cap(self, member_id: str, reached: int, cap_index: int, group: str, max_grade: str) -> int:
         """A vetoed member: at most ``veto.max_grade``, then down to the first band without a
@@ -108,8 +125,15 @@ class _Walk:
         index = next((i for i in range(start, len(self.bands)) if self.quota_at(i, group) is None), None)
         if index is None:
             raise ComputeError.single(
-                f"{self.population} {member_id} is vetoed but no band without a quota lies at "
-                f"or below veto.max_grade {max_grade}: add one to grades.bands",
+                _(
+                    "{population} {id} is vetoed but no band without a quota lies at or below "
+                    "{key} {max_grade}: add one to {bands}",
+                    population=_member(self.population),
+                    id=member_id,
+                    key=KeyPath("veto.max_grade"),
+                    max_grade=max_grade,
+                    bands=KeyPath("grades.bands"),
+                ),
                 self.where,
             )
         return index
@@ -125,8 +149,12 @@ class _Walk:
             index = index + 1 if index + 1 < len(self.bands) else None
         if index is None:
             raise ComputeError.single(
-                f"{self.population} {member_id}: every band from {self.bands[reached].name} down "
-                f"is full; the lowest band needs no quota",
+                _(
+                    "{population} {id}: every band from {band} down is full; the lowest band needs no quota",
+                    population=_member(self.population),
+                    id=member_id,
+                    band=self.bands[reached].name,
+                ),
                 self.where,
             )
         if self.quota_at(index, group) is None:
@@ -141,15 +169,27 @@ class _Walk:
         if last is None or last[1] != score or (index, group) in self.warned:
             return
         self.warned.add((index, group))
-        scope = f" in {group}" if group else ""
-        self.warnings.append(
-            Problem.warning(
-                self.located(index),
-                f"{self.population}: tie at the quota cut of {self.bands[index].name}{scope} "
-                f"(score {score}): {last[0]} takes the last place by id order, "
-                f"{member_id} does not",
+        params = {
+            "population": _member(self.population),
+            "band": self.bands[index].name,
+            "score": score,
+            "admitted": last[0],
+            "id": member_id,
+        }
+        if group:
+            message = _(
+                "{population}: tie at the quota cut of {band} in {group} (score {score}): "
+                "{admitted} takes the last place by id order, {id} does not",
+                group=group,
+                **params,
             )
-        )
+        else:
+            message = _(
+                "{population}: tie at the quota cut of {band} (score {score}): "
+                "{admitted} takes the last place by id order, {id} does not",
+                **params,
+            )
+        self.warnings.append(Problem.warning(self.located(index), message))
 
 
 def grade_population(
@@ -195,10 +235,16 @@ def grade_population(
         reached, note = walk.band_by_score(member_id, score)
         if vetoed:
             index, place = walk.veto_cap(member_id, reached, cap_index, group, max_grade), None
-            moved = f"vetoed: {bands[reached].name} capped to {bands[index].name}"
+            moved = _(
+                "vetoed: {reached} capped to {grade}", reached=bands[reached].name, grade=bands[index].name
+            )
         else:
             index, place = walk.admit(member_id, score, reached, group)
-            moved = f"quota of {bands[reached].name} full: moved to {bands[index].name}"
+            moved = _(
+                "quota of {reached} full: moved to {grade}",
+                reached=bands[reached].name,
+                grade=bands[index].name,
+            )
         band = bands[index]
         note = moved if index != reached else note
         rows.append(
@@ -237,7 +283,11 @@ def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) ->
     items: list[Item] = [
         RANK.step(
             int(row["rank"]),
-            note=f"of {len(frame)} {population}, by score descending then id (competition ranking)",
+            note=_(
+                "of {n} {population}, by score descending then id (competition ranking)",
+                n=len(frame),
+                population=_POPULATION.get(population, population),
+            ),
         )
     ]
     bands = rules.grades.bands
@@ -245,7 +295,12 @@ def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) ->
     band = bands[reached]
     items.append(
         fact(
-            f"score {show(row['score'])} reaches band {band.name} (min {show(band.min)})",
+            _(
+                "score {score} reaches band {band} (min {min})",
+                score=show(row["score"]),
+                band=band.name,
+                min=show(band.min),
+            ),
             cite.rule("grades", "bands", reached, "min"),
         )
     )
@@ -259,8 +314,13 @@ def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) ->
             quota, department_grade = by_grade
             items.append(
                 fact(
-                    f"{row['quota_group']} is graded {department_grade}: "
-                    f"the quota of {b.name} is {show(quota)}",
+                    _(
+                        "{department} is graded {grade}: the quota of {band} is {quota}",
+                        department=row["quota_group"],
+                        grade=department_grade,
+                        band=b.name,
+                        quota=show(quota),
+                    ),
                     cite.rule("grades", "bands", i, "quota_by_department_grade", department_grade),
                 )
             )
@@ -271,20 +331,26 @@ def steps(results: Results, population: str, row: dict[str, Any], cite: Cite) ->
             quota, key = b.quota, "quota"
         n = int(row["quota_n"])
         places = results.quotas[population].get((b.name, group_name), 0)
-        group = f" in {row['quota_group']}" if row["quota_group"] else ""
         rounding = rules.grades.quota_rounding
+        if row["quota_group"]:
+            label = _("quota places of {band} in {group}", band=b.name, group=row["quota_group"])
+        else:
+            label = _("quota places of {band}", band=b.name)
         items.append(
             QUOTA_PLACES.step(
                 places,
-                label=f"quota places of {b.name}{group}",
+                label=label,
                 formula=f"{rounding}(n × quota)",
                 expression=f"{rounding}({n} × {num(quota)})",
                 sources=[cite.rule("grades", "bands", i, key), cite.rule("grades", "quota_rounding")],
             )
         )
     if row["grade_note"]:
-        items.append(fact(str(row["grade_note"])))
+        note = row["grade_note"]
+        items.append(fact(note if isinstance(note, Msg) else str(note)))
     if row["quota_place"] is not None and not pd.isna(row["quota_place"]):
-        items.append(fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}"))
-    items.append(GRADE.step(row["grade"], note=f"factor {show(row['grade_factor'])}"))
+        items.append(
+            fact(_("takes quota place {place} of {grade}", place=int(row["quota_place"]), grade=row["grade"]))
+        )
+    items.append(GRADE.step(row["grade"], note=_("factor {factor}", factor=show(row["grade_factor"]))))
     return items

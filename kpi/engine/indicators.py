@@ -18,6 +18,7 @@ from kpi.engine.grouping import weighted_means
 from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, weighted_mean_expression
 from kpi.engine.tables import IndicatorScore
+from kpi.i18n import _
 from kpi.numbers import ONE, ZERO, Exact, clamp, div, r2, r6
 from kpi.rules.schema import Rules
 
@@ -158,11 +159,11 @@ def indicator_steps(row: dict[str, Any], rules: Rules, cite: Cite) -> list[Item]
             )
         ]
     else:
-        ratio, note = ratio_expression(row), row["direction"]
+        ratio, note = ratio_expression(row), str(row["direction"])
         if row["ratio_rule"] == INVERSE_ZERO:
-            ratio, note = num(rules.indicators.cap), "反向 with actual 0: ρ = cap"
+            ratio, note = num(rules.indicators.cap), _("反向 with actual 0: ρ = cap")
         shown = r6(row["ratio"])
-        late = " late: completed after deadline" if row["late"] else ""
+        late = _("late: completed after deadline") if row["late"] else ""
         items = [
             RATIO.step(
                 shown,
@@ -178,7 +179,7 @@ def indicator_steps(row: dict[str, Any], rules: Rules, cite: Cite) -> list[Item]
                 label=f"s {row['id']}",
                 expression=f"r2(100 × clamp({ratio}, 0, {num(rules.indicators.cap)}) × {num(row['factor'])})",
                 exact=row["score_exact"],
-                note=late.strip(),
+                note=late,
                 sources=[cite.rule("indicators", "cap")]
                 + ([cite.rule("indicators", "late_factor")] if row["late"] else []),
             ),
@@ -202,7 +203,7 @@ def steps(results: Results, department: str, cite: Cite) -> list[Item]:
         items += indicator_steps({str(k): v for k, v in row.items()}, results.rules, cite)
     published = where(results.departments, "department", department).iloc[0]
     if published["indicator_score"] is None:
-        items.append(fact("no indicators: the indicator component is absent"))
+        items.append(fact(_("no indicators: the indicator component is absent")))
     else:
         items.append(
             DEPARTMENT.step(

@@ -24,6 +24,7 @@ from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mea
 from kpi.engine.tables import IndividualScores
 from kpi.engine.veto import Causes, capped
 from kpi.errors import ComputeError, Location, Problem
+from kpi.i18n import N_, KeyPath, _
 from kpi.numbers import exact_mean, r2
 from kpi.rules.schema import Rules
 
@@ -72,9 +73,12 @@ def individual_scores(
             problems.append(
                 Problem(
                     Location(at.file, at.sheet, int(record["row"])),
-                    f"{pid} has no score: the weights of {_source(role, by_role)} give the "
-                    "department and personal scores weight 0, and the person has no evaluation "
-                    "score (测评) to weigh",
+                    _(
+                        "{id} has no score: the weights of {weights} give the department and "
+                        "personal scores weight 0, and the person has no evaluation score (测评) to weigh",
+                        id=pid,
+                        weights=KeyPath(_source(role, by_role)),
+                    ),
                 )
             )
             continue
@@ -143,9 +147,21 @@ def department_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
         DEPARTMENT.step(
             row["department_score"],
             note=(
-                f"{row['department']}: weighted {show(dept['weighted'])} + points {show(dept['points'])}"
-                + (", vetoed and capped" if dept["vetoed"] else "")
-                + f"; kpi explain --who {row['department']} derives it"
+                _(
+                    "{department}: weighted {weighted} + points {points}, vetoed and capped; "
+                    "kpi explain --who {department} derives it",
+                    department=row["department"],
+                    weighted=show(dept["weighted"]),
+                    points=show(dept["points"]),
+                )
+                if dept["vetoed"]
+                else _(
+                    "{department}: weighted {weighted} + points {points}; "
+                    "kpi explain --who {department} derives it",
+                    department=row["department"],
+                    weighted=show(dept["weighted"]),
+                    points=show(dept["points"]),
+                )
             ),
         )
     ]
@@ -161,7 +177,7 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
         pairs.append((row["w_evaluation"], row["evaluation_score"]))
         formula = WEIGHTED_WITH_EVALUATION
     elif results.rules.evaluation is not None:
-        items.append(fact("no evaluation score: the weights are normalised over D and Q"))
+        items.append(fact(_("no evaluation score: the weights are normalised over D and Q")))
     items.append(
         formula.step(
             row["weighted"],
@@ -177,4 +193,4 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
 def veto_steps(results: Results, pid: str, cite: Cite) -> list[Item] | None:
     """The veto cap applies to S; None when the member is not vetoed."""
     row = row_of(results, pid)
-    return veto.steps(results.rules, row, row["weighted"], "S vetoed", cite)
+    return veto.steps(results.rules, row, row["weighted"], N_("S vetoed"), cite)

@@ -26,6 +26,7 @@ from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
+from kpi.i18n import N_, Msg, _
 from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import Rules
 
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
     from kpi.engine.results import Results
 
 F = formulas(__name__, "6.5")
-MEAN = F("M", "r2(mean D)")
-WEIGHTED = F("L weighted", "")  # r2((α Z + β M + γ E) / (α + β + γ)) over the terms blended
-WITH_POINTS = F("L", "L weighted + P")
+MEAN = F("M", N_("r2(mean D)"))
+WEIGHTED = F(N_("L weighted"), "")  # r2((α Z + β M + γ E) / (α + β + γ)) over the terms blended
+WITH_POINTS = F("L", N_("L weighted + P"))
 
 #: The weight symbols of each kind of leader's blend.
 SYMBOLS = {
@@ -77,7 +78,7 @@ def leader_scores(
         e = scores_e.get(pid)
         terms: list[tuple[str, Decimal, Decimal]] = []
         if charged:
-            mean_exact = div(sum((s for _, s in charged), Decimal(0)), Decimal(len(charged)))
+            mean_exact = div(sum((s for __, s in charged), Decimal(0)), Decimal(len(charged)))
             mean = r2(mean_exact)
         if kind == "leader_in_charge":
             terms = [("Z", weights.zone, zone.value)]
@@ -87,7 +88,7 @@ def leader_scores(
             terms = [("Z", main.zone, zone.value)]
             terms += [("E", main.evaluation or Decimal(0), e)] if e is not None else []
         if len(terms) > 1:
-            blended = exact_mean([(w, x) for _, w, x in terms])
+            blended = exact_mean([(w, x) for __, w, x in terms])
             weighted = r2(blended) if blended is not None else zone.value
         p = points.get(pid, Decimal(0))
         after = weighted + p
@@ -99,8 +100,8 @@ def leader_scores(
                 "role": role,
                 "kind": kind,
                 "zone_score": zone.value,
-                "departments": tuple(d for d, _ in charged),
-                "department_scores": tuple(s for _, s in charged),
+                "departments": tuple(d for d, __ in charged),
+                "department_scores": tuple(s for __, s in charged),
                 "departments_mean_exact": mean_exact,
                 "departments_mean": mean,
                 "evaluation_score": e,
@@ -127,15 +128,15 @@ def row_of(results: Results, pid: str) -> dict[str, Any]:
     return {str(k): v for k, v in where(frame, "id", pid).iloc[0].items()}
 
 
-def _follows_zone(results: Results, row: dict[str, Any]) -> str:
+def _follows_zone(results: Results, row: dict[str, Any]) -> Msg:
     """Why a leader's L is the zone score alone."""
     if results.rules.evaluation is None:
-        return "main leader, or in charge of no department: L follows the zone score"
+        return _("main leader, or in charge of no department: L follows the zone score")
     if row["kind"] == "main_leader" and results.rules.weighting.main_leader is None:
-        return "main leader and no weighting.main_leader: L follows the zone score"
+        return _("main leader and no weighting.main_leader: L follows the zone score")
     if row["evaluation_score"] is None and not row["departments"]:
-        return "no departments in charge and no evaluation score: L follows the zone score"
-    return "the components used weigh 0 together: L follows the zone score"
+        return _("no departments in charge and no evaluation score: L follows the zone score")
+    return _("the components used weigh 0 together: L follows the zone score")
 
 
 def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
@@ -146,7 +147,10 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
         rows = dict(zip(results.departments["department"], results.departments["row"], strict=True))
         for dept, score in zip(row["departments"], row["department_scores"], strict=True):
             items.append(
-                fact(f"in charge of {dept}: D = {show(score)}", cite.row("departments", int(rows[dept])))
+                fact(
+                    _("in charge of {department}: D = {score}", department=dept, score=show(score)),
+                    cite.row("departments", int(rows[dept])),
+                )
             )
         items.append(
             MEAN.step(
@@ -158,13 +162,13 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
         )
     if row["blend"]:
         key = row["kind"]
-        used = [SYMBOLS[key][label] for label, _, _ in row["blend"]]
-        terms = " + ".join(f"{s} {label}" for s, (label, _, _) in zip(used, row["blend"], strict=True))
+        used = [SYMBOLS[key][label] for label, __, __ in row["blend"]]
+        terms = " + ".join(f"{s} {label}" for s, (label, __, __) in zip(used, row["blend"], strict=True))
         items.append(
             WEIGHTED.step(
                 row["weighted"],
                 formula=f"r2(({terms}) / ({' + '.join(used)}))",
-                expression=weighted_mean_expression([(w, x) for _, w, x in row["blend"]]),
+                expression=weighted_mean_expression([(w, x) for __, w, x in row["blend"]]),
                 exact=row["weighted_exact"],
                 sources=[cite.rule("weighting", key)],
             )
@@ -180,4 +184,4 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
 def veto_steps(results: Results, pid: str, cite: Cite) -> list[Item] | None:
     """The veto cap applies to L after points; None when the leader is not vetoed."""
     row = row_of(results, pid)
-    return veto.steps(results.rules, row, row["after_points"], "L vetoed", cite)
+    return veto.steps(results.rules, row, row["after_points"], N_("L vetoed"), cite)

@@ -20,6 +20,7 @@ from kpi.engine import service
 from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
 from kpi.engine.tables import PointsLedger
+from kpi.i18n import N_, _
 from kpi.numbers import ZERO, at_least_cents, clamp, r2
 from kpi.rules.schema import Rules
 
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 F = formulas(__name__, "6.1")
 CODE_SUM = F("Σ code", "")  # a code without max_per_period counts its events' sum
 CODE_CLAMPED = F("Σ code capped", "clamp(Σ, −max_per_period, max_per_period)")
-CODES_SUM = F("Σ codes", "")
-NET = F("P", "r2(clamp(Σ codes, −deduct, add))")
+CODES_SUM = F(N_("Σ codes"), "")
+NET = F("P", N_("r2(clamp(Σ codes, −deduct, add))"))
 
 #: Events listed one by one in a derivation; the rest are counted.
 MAX_LISTED_EVENTS = 200
@@ -129,15 +130,24 @@ def _event_facts(results: Results, target: str, cite: Cite) -> list[Item]:
     items: list[Item] = []
     for shown, event in enumerate(mine.to_dict("records")):
         if shown == MAX_LISTED_EVENTS:
-            items.append(fact(f"… and {len(mine) - MAX_LISTED_EVENTS} more events (see 点数明细)"))
+            items.append(fact(_("… and {n} more events (see 点数明细)", n=len(mine) - MAX_LISTED_EVENTS)))
             break
         value = event["points"]
-        text = f"{event['date']} {event['code']} {catalogue[event['code']].name}: "
-        text += (
-            show(value) if value is not None else f"{show(catalogue[event['code']].points)} (blank → default)"
+        shown_value = (
+            show(value)
+            if value is not None
+            else _("{points} (blank → default)", points=show(catalogue[event["code"]].points))
         )
+        params = {"date": event["date"], "code": event["code"], "name": catalogue[event["code"]].name}
         if event["reason"]:
-            text += f" — {event['reason']}"
+            text = _(
+                "{date} {code} {name}: {value} — {reason}",
+                value=shown_value,
+                reason=event["reason"],
+                **params,
+            )
+        else:
+            text = _("{date} {code} {name}: {value}", value=shown_value, **params)
         items.append(
             fact(
                 text,
@@ -147,7 +157,7 @@ def _event_facts(results: Results, target: str, cite: Cite) -> list[Item]:
         )
     for shown, item in enumerate(service.event_facts(results, target, cite)):  # method §6.0 events
         if shown == MAX_LISTED_EVENTS:
-            items.append(fact("… and more events from 企业诉求 (see 诉求明细)"))
+            items.append(fact(_("… and more events from 企业诉求 (see 诉求明细)")))
             break
         items.append(item)
     return items

@@ -36,6 +36,7 @@ import pandas as pd
 
 from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Fact, Item, fact, show
+from kpi.i18n import N_, Msg, _, tr
 from kpi.periods import Period
 from kpi.rules.schema import Service
 from kpi.workdays import (
@@ -214,28 +215,32 @@ def with_service_events(points: pd.DataFrame, events: pd.DataFrame) -> pd.DataFr
 
 MAX_LISTED_REQUESTS = 100
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 KIND_WORDS = {
-    WEEKEND: "weekend",
-    HOLIDAY: "holiday (calendar.holidays)",
-    STATUTORY: "statutory holiday",
-    WORKDAY: "make-up working day (calendar.workdays)",
-    STATUTORY_WORKDAY: "statutory make-up working day",
-}
-CHECK_WORDS = {
-    "late_response": "late response",
-    "late_resolution": "late resolution",
-    "on_time": "settled on time",
+    WEEKEND: N_("weekend"),
+    HOLIDAY: N_("holiday (calendar.holidays)"),
+    STATUTORY: N_("statutory holiday"),
+    WORKDAY: N_("make-up working day (calendar.workdays)"),
+    STATUTORY_WORKDAY: N_("statutory make-up working day"),
 }
 
 
-def day(d: date) -> str:
-    """``2024-07-06 Sat``."""
-    return f"{d.isoformat()} {WEEKDAYS[d.weekday()]}"
+def _check(check: str) -> Msg:
+    """A check's words as a message parameter."""
+    if check == "late_response":
+        return _("late response")
+    if check == "late_resolution":
+        return _("late resolution")
+    return _("settled on time")
+
+
+def day(d: date, lang: str | None = None) -> str:
+    """``2024-07-06 Sat`` (``2024-07-06 周六`` in Chinese)."""
+    return f"{d.isoformat()} {tr(WEEKDAYS[d.weekday()], lang)}"
 
 
 def _label(note: DayNote, lang: str) -> str:
-    words = KIND_WORDS[note.kind]
+    words = tr(KIND_WORDS[note.kind], lang)
     if note.name is not None:
         words += f" {note.name[1] if lang == 'en' else note.name[0]}"
     return words
@@ -258,11 +263,19 @@ def _runs(notes: tuple[DayNote, ...], lang: str) -> str:
     for run in runs:
         first, end = run[0].day, run[-1].day
         if len(run) == 1:
-            parts.append(f"{day(first)} {_label(run[0], lang)}")
+            parts.append(f"{day(first, lang)} {_label(run[0], lang)}")
         else:
-            tail = f"{end.month:02d}-{end.day:02d} {WEEKDAYS[end.weekday()]}"
-            parts.append(f"{day(first)}–{tail} {_label(run[0], lang)} ({len(run)} days)")
-    return ", ".join(parts)
+            tail = f"{end.month:02d}-{end.day:02d} {tr(WEEKDAYS[end.weekday()], lang)}"
+            parts.append(
+                _(
+                    "{first}–{last} {kind} ({n} days)",
+                    first=day(first, lang),
+                    last=tail,
+                    kind=_label(run[0], lang),
+                    n=len(run),
+                ).to(lang)
+            )
+    return (", " if lang == "en" else "，").join(parts)
 
 
 def _calendar_sources(cite: Cite, notes: tuple[DayNote, ...]) -> list[str]:
@@ -285,45 +298,67 @@ def _deadline(results: Results, cite: Cite, lang: str, req: dict[str, Any], whic
     notes: tuple[DayNote, ...] = req["respond_notes" if respond else "resolve_notes"]
     skipped = tuple(x for x in notes if not x.working)
     counted = tuple(x for x in notes if x.working)
-    text = f"{which}_by = wd({req['received'].isoformat()}, {n}) = {day(deadline)}"
+    parts = [f"{which}_by = wd({req['received'].isoformat()}, {n}) = {day(deadline, lang)}"]
     if n == 0:
-        text += " (0 working days: the day received)"
+        parts[0] += " " + _("(0 working days: the day received)").to(lang)
     if skipped:
-        text += f"; skipped {_runs(skipped, lang)}"
+        parts.append(_("skipped {days}", days=_runs(skipped, lang)).to(lang))
     if counted:
-        text += f"; counted {_runs(counted, lang)}"
+        parts.append(_("counted {days}", days=_runs(counted, lang)).to(lang))
+    text = ("; " if lang == "en" else "；").join(parts)
     key = ("service", "respond_days") if respond else ("service", "resolve_days", req["kind"])
+    # The line is made in ``lang`` (the days are named in it), so it is plain text here.
     items: list[Item] = [fact(text, cite.rule(*key), *_calendar_sources(cite, notes))]
 
     late = bool(req["response_late" if respond else "resolution_late"])
+    what: Msg
     if respond:
         when = req["responded"] if req["answered_by"] == "responded" else req["resolved"]
-        what = "response" if req["answered_by"] != "resolved" else "response (办结日期, 回应日期 blank)"
+        what = _("response") if req["answered_by"] != "resolved" else _("response (办结日期, 回应日期 blank)")
     else:
-        when, what = req["resolved"], "resolved"
+        when, what = req["resolved"], _("resolved")
+    outcome: Msg
     if when is None:
-        check = f"{what} blank: late"
+        outcome = _("{what} blank: late", what=what)
     else:
-        sign = ">" if late else "≤"
-        check = f"{what} {when.isoformat()} {sign} {which}_by {deadline.isoformat()}: "
-        check += "late" if late else "on time"
+        params = {"what": what, "date": when.isoformat(), "which": which, "deadline": deadline.isoformat()}
+        if late:
+            outcome = _("{what} {date} > {which}_by {deadline}: late", **params)
+        else:
+            outcome = _("{what} {date} ≤ {which}_by {deadline}: on time", **params)
     period = results.period
     if req["respond_in_period" if respond else "resolve_in_period"]:
-        check += f" (the deadline lies in {period}: this check counts here)"
+        check = _(
+            "{outcome} (the deadline lies in {period}: this check counts here)",
+            outcome=outcome,
+            period=period,
+        )
     else:
-        check += f" (the deadline lies outside {period}: this check does not count here)"
+        check = _(
+            "{outcome} (the deadline lies outside {period}: this check does not count here)",
+            outcome=outcome,
+            period=period,
+        )
     items.append(fact(check))
     return items
 
 
 def _request(results: Results, cite: Cite, lang: str, req: dict[str, Any]) -> list[Item]:
-    dates = [f"received {day(req['received'])}"]
-    for key in ("responded", "resolved"):
-        value = req[key]
-        dates.append(f"{key} {value.isoformat() if value is not None else 'blank'}")
+    blank = _("blank").to(lang)
+    responded, resolved = (
+        req[key].isoformat() if req[key] is not None else blank for key in ("responded", "resolved")
+    )
     items: list[Item] = [
         fact(
-            f"{req['id']} {req['company']} {req['kind']}: {', '.join(dates)}",
+            _(
+                "{id} {company} {kind}: received {received}, responded {responded}, resolved {resolved}",
+                id=req["id"],
+                company=req["company"],
+                kind=req["kind"],
+                received=day(req["received"], lang),
+                responded=responded,
+                resolved=resolved,
+            ),
             cite.row("service_requests", int(req["row"])),
         )
     ]
@@ -339,22 +374,31 @@ def _request(results: Results, cite: Cite, lang: str, req: dict[str, Any]) -> li
         code = codes[check]
         on = req["respond_by"] if check == "late_response" else req["resolve_by"]
         made.append(
-            f"{code} {catalogue[code].name} {show(catalogue[code].points)} on {on.isoformat()} "
-            f"({CHECK_WORDS[check]})"
+            _(
+                "{code} {name} {points} on {date} ({check})",
+                code=code,
+                name=catalogue[code].name,
+                points=show(catalogue[code].points),
+                date=on.isoformat(),
+                check=_check(check),
+            ).to(lang)
         )
         sources.append(cite.rule("service", "events", check))
     if made:
-        items.append(fact(f"events: {'; '.join(made)}", *sources))
+        items.append(fact(_("events: {events}", events=("; " if lang == "en" else "；").join(made))))
+        items[-1].sources.extend(sources)
     elif codes["on_time"] is not None and req["resolve_in_period"] and not req["resolution_late"]:
         items.append(
             fact(
-                "events: none — settled on time, but the response was late and on_time needs both "
-                "checks on time, even when the response deadline lies in an earlier period",
+                _(
+                    "events: none — settled on time, but the response was late and on_time needs both "
+                    "checks on time, even when the response deadline lies in an earlier period"
+                ),
                 cite.rule("service", "events", "on_time"),
             )
         )
     else:
-        items.append(fact("events: none"))
+        items.append(fact(_("events: none")))
     return items
 
 
@@ -366,10 +410,11 @@ def derived_counts(results: Results, target: str) -> dict[str, int]:
     return dict(Counter(where(events, "target", target)["code"]))
 
 
-def events_note(count: int, derived: int) -> str:
+def events_note(count: int, derived: int) -> Msg:
     """The ledger line's note: ``3 event(s)``, or ``3 event(s), 2 from 企业诉求``."""
-    note = f"{count} event(s)"
-    return note + (f", {derived} from 企业诉求" if derived else "")
+    if derived:
+        return _("{n} event(s), {derived} from 企业诉求", n=count, derived=derived)
+    return _("{n} event(s)", n=count)
 
 
 def event_facts(results: Results, target: str, cite: Cite) -> list[Fact]:
@@ -381,9 +426,14 @@ def event_facts(results: Results, target: str, cite: Cite) -> list[Fact]:
     facts: list[Fact] = []
     for event in where(events, "target", target).to_dict("records"):
         code = event["code"]
-        text = (
-            f"{event['date']} {code} {catalogue[code].name}: {show(catalogue[code].points)} "
-            f"(blank → default) — {event['reason']} ({CHECK_WORDS[event['check']]})"
+        text = _(
+            "{date} {code} {name}: {points} (blank → default) — {reason} ({check})",
+            date=event["date"],
+            code=code,
+            name=catalogue[code].name,
+            points=show(catalogue[code].points),
+            reason=event["reason"],
+            check=_check(event["check"]),
         )
         facts.append(
             fact(
@@ -404,18 +454,38 @@ def _clamps(results: Results, cite: Cite, pid: str) -> list[Item]:
     for row in mine.to_dict("records"):
         code = row["code"]
         typed = int(row["events"]) - derived[code]
-        text = f"{code} {row['name']}: {derived[code]} event(s) from 企业诉求"
-        if typed:
-            text += f" + {typed} typed in 点数"
-        text += f", Σ {show(row['raw_total'])}"
+        params = {"code": code, "name": row["name"], "derived": derived[code], "sum": show(row["raw_total"])}
+        events = (
+            _(
+                "{code} {name}: {derived} event(s) from 企业诉求 + {typed} typed in 点数, Σ {sum}",
+                typed=typed,
+                **params,
+            )
+            if typed
+            else _("{code} {name}: {derived} event(s) from 企业诉求, Σ {sum}", **params)
+        )
         cap = row["code_cap"]
         if cap is None:
-            items.append(fact(text + f", counted in full: {show(row['counted'])} (no max_per_period)"))
-        else:
-            clamped = "clamped" if row["counted"] != row["raw_total"] else "within the clamp"
             items.append(
                 fact(
-                    text + f" → clamp to ±{show(cap)}: counted {show(row['counted'])} ({clamped})",
+                    _(
+                        "{events}, counted in full: {counted} (no max_per_period)",
+                        events=events,
+                        counted=show(row["counted"]),
+                    )
+                )
+            )
+        else:
+            clamped = _("clamped") if row["counted"] != row["raw_total"] else _("within the clamp")
+            items.append(
+                fact(
+                    _(
+                        "{events} → clamp to ±{cap}: counted {counted} ({clamped})",
+                        events=events,
+                        cap=show(cap),
+                        counted=show(row["counted"]),
+                        clamped=clamped,
+                    ),
                     cite.rule("points", "events", code, "max_per_period"),
                 )
             )
@@ -433,16 +503,24 @@ def steps(results: Results, pid: str, cite: Cite, lang: str) -> list[Item] | Non
         return None
     service = results.rules.service
     assert service is not None
-    days = "working days: Monday–Friday, less calendar.holidays, plus calendar.workdays"
     sources = [cite.rule("service", "calendar")]
     if service.calendar.statutory:
-        days += ", with the statutory holidays and make-up working days of the table"
+        days = _(
+            "working days: Monday–Friday, less calendar.holidays, plus calendar.workdays, with the "
+            "statutory holidays and make-up working days of the table; "
+            "wd(d, n) = the n-th working day after d"
+        )
         sources.append(cite.rule("service", "calendar", "statutory"))
-    items: list[Item] = [fact(f"{days}; wd(d, n) = the n-th working day after d", *sources)]
+    else:
+        days = _(
+            "working days: Monday–Friday, less calendar.holidays, plus calendar.workdays; "
+            "wd(d, n) = the n-th working day after d"
+        )
+    items: list[Item] = [fact(days, *sources)]
     records = cast(list[dict[str, Any]], mine.to_dict("records"))
     for req in records[:MAX_LISTED_REQUESTS]:
         items += _request(results, cite, lang, req)
     if len(records) > MAX_LISTED_REQUESTS:
-        items.append(fact(f"… and {len(records) - MAX_LISTED_REQUESTS} more requests (see 诉求明细)"))
+        items.append(fact(_("… and {n} more requests (see 诉求明细)", n=len(records) - MAX_LISTED_REQUESTS)))
     items += _clamps(results, cite, pid)
     return items

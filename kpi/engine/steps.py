@@ -27,6 +27,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kpi.i18n import Msg, current_language, tr
+
 if TYPE_CHECKING:
     from kpi.rules.loader import RulesFile
 
@@ -75,6 +77,15 @@ def _short(value: Value) -> str:
     text = show(value)
     whole, dot, decimals = text.partition(".")
     return f"{whole}.{decimals[:8]}…" if dot and len(decimals) > 8 else text
+
+
+def localise(value: str, lang: str | None = None) -> str:
+    """A label, formula, note or fact in ``lang`` (default :func:`current_language`): a
+    :class:`~kpi.i18n.Msg` rendered, a constant marked with ``N_`` looked up in the
+    catalogue (a bare symbol such as ``s`` or ``ρ`` is no msgid and stays as it is)."""
+    if isinstance(value, Msg):
+        return value.to(lang)
+    return tr(value, lang) if value else value
 
 
 #: Every formula declared by an engine module, by (module, symbol).
@@ -155,47 +166,55 @@ class Step:
     #: The formula this step applies (for checks; not printed).
     by: Formula | None = field(default=None, compare=False, repr=False)
 
-    def line(self) -> str:
-        parts = [self.label]
+    def line(self, lang: str | None = None) -> str:
+        """The step as one line in ``lang`` (default :func:`current_language`): words in
+        the language, symbols and numbers as they are."""
+        lang = lang or current_language()
+        parts = [localise(self.label, lang)]
         if self.formula:
-            parts.append(f"= {self.formula}")
+            parts.append(f"= {localise(self.formula, lang)}")
         if self.expression and self.expression.strip("()") != show(self.value):
             parts.append(f"= {self.expression}")
         if self.exact is not None and _differs(self.exact, self.value):
             parts.append(f"= {_short(self.exact)}")
         parts.append(f"{'≈' if self.approx else '='} {show(self.value)}")
-        text = " ".join(parts)
+        shown = " ".join(parts)
         if self.note:
-            text += f"  ({self.note})"
+            shown += f"  ({localise(self.note, lang)})"
         if self.sources:
-            text += f"  [{'; '.join(self.sources)}]"
-        return text
+            shown += f"  [{'; '.join(localise(s, lang) for s in self.sources)}]"
+        return shown
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or current_language()
         return {
-            "label": self.label,
-            "formula": self.formula,
+            "label": localise(self.label, lang),
+            "formula": localise(self.formula, lang),
             "expression": self.expression,
             "exact": None if self.exact is None else show(self.exact),
             "value": None if self.value is None else show(self.value),
-            "sources": self.sources,
-            "note": self.note,
+            "sources": [localise(s, lang) for s in self.sources],
+            "note": localise(self.note, lang),
             "approx": self.approx,
         }
 
 
 @dataclass
 class Fact:
-    """A line that states a fact (an input row, a veto cause) rather than computing."""
+    """A line that states a fact (an input row, a veto cause) rather than computing;
+    ``text`` is a :class:`~kpi.i18n.Msg` (or plain data), rendered in the language shown."""
 
     text: str
     sources: list[str] = field(default_factory=list)
 
-    def line(self) -> str:
-        return f"{self.text}  [{'; '.join(self.sources)}]" if self.sources else self.text
+    def line(self, lang: str | None = None) -> str:
+        shown = localise(self.text, lang)
+        if not self.sources:
+            return shown
+        return f"{shown}  [{'; '.join(localise(s, lang) for s in self.sources)}]"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"fact": self.text, "sources": self.sources}
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        return {"fact": localise(self.text, lang), "sources": [localise(s, lang) for s in self.sources]}
 
 
 def fact(text: str, *sources: str) -> Fact:

@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 
 from kpi.engine.steps import Cite, Item, fact, formulas, num
+from kpi.i18n import N_, Msg, _
 from kpi.numbers import r2
 from kpi.rules.schema import Rules
 
 F = formulas(__name__, "6.7")
-CAP = F("vetoed", "r2(min(score, score_cap))")
+CAP = F(N_("vetoed"), "r2(min(score, score_cap))")
 
 
 @dataclass(frozen=True, order=True)
@@ -32,15 +33,30 @@ class VetoCause:
     target: str  # the row's 对象
     via: str  # direct | department_head | leader_in_charge | members
 
-    def describe(self) -> str:
+    def describe(self) -> Msg:
+        """The cause as a message (its ``str`` is the English)."""
         if self.via == "direct":
-            return f"{self.item} (否决 row {self.row})"
-        relation = {
-            "department_head": "head of",
-            "leader_in_charge": "leader in charge of",
-            "members": "member of",
-        }[self.via]
-        return f"{self.item}: {relation} vetoed {self.target} (否决 row {self.row})"
+            return _("{item} (否决 row {row})", item=self.item, row=self.row)
+        if self.via == "department_head":
+            return _(
+                "{item}: head of vetoed {target} (否决 row {row})",
+                item=self.item,
+                target=self.target,
+                row=self.row,
+            )
+        if self.via == "leader_in_charge":
+            return _(
+                "{item}: leader in charge of vetoed {target} (否决 row {row})",
+                item=self.item,
+                target=self.target,
+                row=self.row,
+            )
+        return _(
+            "{item}: member of vetoed {target} (否决 row {row})",
+            item=self.item,
+            target=self.target,
+            row=self.row,
+        )
 
 
 Causes = dict[str, tuple[VetoCause, ...]]
@@ -115,5 +131,5 @@ def steps(rules: Rules, row: dict[str, Any], before: Decimal, label: str, cite: 
             sources=[cite.rule("veto", "score_cap")],
         )
     )
-    items.append(fact(f"grade at most {rules.veto.max_grade}", cite.rule("veto", "max_grade")))
+    items.append(fact(_("grade at most {grade}", grade=rules.veto.max_grade), cite.rule("veto", "max_grade")))
     return items

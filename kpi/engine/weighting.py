@@ -16,6 +16,7 @@ from kpi.engine.grouping import weighted_means
 from kpi.engine.lookup import where
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.errors import ComputeError, Problem
+from kpi.i18n import KeyPath, Msg, _
 from kpi.io.inputs import Inputs
 from kpi.numbers import Exact, div, exact_mean, r2
 from kpi.rules.schema import (
@@ -65,7 +66,11 @@ def city_detail(inputs: Inputs, rules: Rules) -> pd.DataFrame:
     missing = [
         Problem(
             inputs.location("city_rankings", int(row), "rank"),
-            f"rank {rank} is not in weighting.rank_score.table and the table has no default",
+            _(
+                "rank {rank} is not in {table} and the table has no default",
+                rank=rank,
+                table=KeyPath("weighting.rank_score.table"),
+            ),
         )
         for row, rank, q in zip(rankings["row"], rankings["rank"], scores, strict=True)
         if q is None
@@ -104,13 +109,20 @@ def city_scores_by_department(terms: pd.DataFrame) -> dict[str, Exact]:
 # derivations ------------------------------------------------------------------------
 
 
-def rank_note(rules: Rules, rank: int, participants: int) -> str:
+def rank_note(rules: Rules, rank: int, participants: int) -> Msg:
     """How q was read off the rank: the method, and a table's default when it applied."""
     method = rules.weighting.rank_score
-    text = f"rank {rank} of {participants}, {method.method}"
     if isinstance(method, TableRankScore) and rank not in method.table:
-        text += f": rank {rank} not in the table, default {show(method.default)}"
-    return text
+        return _(
+            "rank {rank} of {participants}, {method}: rank {rank} not in the table, default {default}",
+            rank=rank,
+            participants=participants,
+            method=method.method,
+            default=show(method.default),
+        )
+    return _(
+        "rank {rank} of {participants}, {method}", rank=rank, participants=participants, method=method.method
+    )
 
 
 def rank_expression(rules: Rules, rank: int, participants: int) -> str:
@@ -161,9 +173,15 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
         q = city.loc[term["indicator"]]
         items.append(
             fact(
-                f"{term['indicator']}: {rank_note(results.rules, int(q['rank']), int(q['participants']))}, "
-                f"q = {show(q['rank_score'])}, "
-                f"weight {show(term['weight'])} × share {show(term['share'])} = {show(term['share_weight'])}",
+                _(
+                    "{indicator}: {rank}, q = {q}, weight {weight} × share {share} = {product}",
+                    indicator=term["indicator"],
+                    rank=rank_note(results.rules, int(q["rank"]), int(q["participants"])),
+                    q=show(q["rank_score"]),
+                    weight=show(term["weight"]),
+                    share=show(term["share"]),
+                    product=show(term["share_weight"]),
+                ),
                 cite.row("city_rankings", int(q["row"])),
                 cite.row("city_shares", int(term["row"])),
                 cite.rule("weighting", "rank_score"),
@@ -171,7 +189,7 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
         )
     published = where(results.departments, "department", department).iloc[0]
     if published["city_score"] is None:
-        items.append(fact("no city shares: the city component is absent"))
+        items.append(fact(_("no city shares: the city component is absent")))
     else:
         items.append(
             CITY.step(

@@ -29,6 +29,7 @@ from kpi.engine.results import Results
 from kpi.engine.steps import Cite, Item
 from kpi.errors import KpiError, Location
 from kpi.explain.model import Explanation, Section, show
+from kpi.i18n import N_, _, current_language, tr
 from kpi.io.names import COLUMN_NAMES
 
 
@@ -58,25 +59,36 @@ def resolve(results: Results, who: str) -> tuple[str, str]:
         return ("leader" if pid in set(results.leaders["id"]) else "individual"), pid
     if len(named) > 1:
         ids = ", ".join(sorted(named["id"]))
-        raise UnknownMember.single(f"--who {who!r} names {len(named)} people ({ids}): give the 工号")
+        raise UnknownMember.single(
+            _("--who {who!r} names {n} people ({ids}): give the 工号", who=who, n=len(named), ids=ids)
+        )
     choices = [*people["id"], *people["name"], *results.departments["department"]]
     close = difflib.get_close_matches(who, [str(c) for c in choices], n=3, cutoff=0.5)
-    hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-    raise UnknownMember.single(
-        f"--who {who!r} is not a 工号, department or 姓名 of {results.inputs.path}{hint}",
-        Location(results.inputs.path),
-    )
+    if close:
+        message = _(
+            "--who {who!r} is not a 工号, department or 姓名 of {path} — did you mean {choices}?",
+            who=who,
+            path=results.inputs.path,
+            choices=" / ".join(repr(c) for c in close),
+        )
+    else:
+        message = _(
+            "--who {who!r} is not a 工号, department or 姓名 of {path}", who=who, path=results.inputs.path
+        )
+    raise UnknownMember.single(message, Location(results.inputs.path))
 
 
-def explain(results: Results, who: str, lang: str = "zh") -> Explanation:
-    """The derivation of ``who``'s results, with titles and labels in ``lang`` (zh | en)."""
+def explain(results: Results, who: str, lang: str | None = None) -> Explanation:
+    """The derivation of ``who``'s results, with titles and labels in ``lang`` (zh | en;
+    None: :func:`~kpi.i18n.current_language`)."""
     kind, key = resolve(results, who)
     return explain_member(results, kind, key, lang)
 
 
-def explain_member(results: Results, kind: str, key: str, lang: str = "zh") -> Explanation:
+def explain_member(results: Results, kind: str, key: str, lang: str | None = None) -> Explanation:
     """The derivation of the ``kind`` (individual | leader | department) member ``key``
     (its 工号 or department name), already resolved: what ``explain`` shows for it."""
+    lang = lang or current_language()
     builder = {"individual": _individual, "leader": _leader, "department": _department}[kind]
     explanation = builder(results, key, lang)
     rules_file = results.rules_file
@@ -85,8 +97,8 @@ def explain_member(results: Results, kind: str, key: str, lang: str = "zh") -> E
     if rules.source:
         meta.append(rules.source)
     if rules.effective_from:
-        meta.append(f"effective {rules.effective_from.isoformat()}")
-    head = Section(explanation.pick("规则与输入 rules and input"))
+        meta.append(_("effective {date}", date=rules.effective_from.isoformat()).to(lang))
+    head = Section(explanation.heading(N_("rules and input")))
     head.fact(", ".join(meta), f"{rules_file.path} sha256 {rules_file.sha256[:12]}…")
     head.fact(results.inputs.path, f"sha256 {results.inputs.sha256[:12]}…")
     explanation.sections.insert(0, head)
@@ -102,20 +114,20 @@ def _optional(ex: Explanation, title: str, items: list[Item] | None) -> None:
 def _department(results: Results, name: str, lang: str) -> Explanation:
     cite = Cite(results)
     ex = Explanation(name, "department", "", lang)
-    ex.title = f"{ex.pick('部门 department')} {name}  ({results.period})"
+    ex.title = _("department {name}  ({period})", name=name, period=results.period).to(lang)
     row = departments.row_of(results, name)
-    ex.section("部门 department").fact(
-        f"{ex.pick('分管领导 leader_in_charge')} {row['leader_in_charge']}",
+    ex.section(N_("department")).fact(
+        _("leader in charge {leader}", leader=row["leader_in_charge"]),
         cite.row("departments", int(row["row"])),
     )
-    ex.section("指标数 indicators", indicators.steps(results, name, cite))
-    ex.section("加权数 city weighting", weighting.city_steps(results, name, cite))
-    _optional(ex, "测评 evaluation", evaluation.steps(results, name, cite))
-    ex.section("部门得分 department score", departments.weighted_steps(results, name, cite))
-    ex.section("点数 points", points.steps(results, name, cite, person=False))
-    ex.section("部门得分（含点数） score with points", departments.score_steps(results, name, cite))
-    _optional(ex, "否决 veto", departments.veto_steps(results, name, cite))
-    ex.section("排名与等次 rank and grade", grades.steps(results, "departments", row, cite))
+    ex.section(N_("indicators"), indicators.steps(results, name, cite))
+    ex.section(N_("city weighting"), weighting.city_steps(results, name, cite))
+    _optional(ex, N_("evaluation"), evaluation.steps(results, name, cite))
+    ex.section(N_("department score"), departments.weighted_steps(results, name, cite))
+    ex.section(N_("points"), points.steps(results, name, cite, person=False))
+    ex.section(N_("score with points"), departments.score_steps(results, name, cite))
+    _optional(ex, N_("veto"), departments.veto_steps(results, name, cite))
+    ex.section(N_("rank and grade"), grades.steps(results, "departments", row, cite))
     ex.final = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
     return ex
 
@@ -123,7 +135,8 @@ def _department(results: Results, name: str, lang: str) -> Explanation:
 def _roster(ex: Explanation, results: Results, cite: Cite, pid: str) -> dict[str, Any]:
     person = _record(results.inputs.people, "id", pid)
     names = COLUMN_NAMES["people"]
-    months = "blank (full period)" if person["months"] is None else show(person["months"])
+    lang = ex.language
+    months = _("blank (full period)").to(lang) if person["months"] is None else show(person["months"])
     values = {
         "department": person["department"],
         "post_category": person["post_category"],
@@ -131,9 +144,12 @@ def _roster(ex: Explanation, results: Results, cite: Cite, pid: str) -> dict[str
         "bonus_base": show(person["bonus_base"]),
         "months": months,
     }
-    section = ex.section("人员 roster")
+    # The labels are the 人员 sheet's column names (the workbook's own words, zh or en).
+    section = ex.section(N_("roster"))
     section.fact(
-        ", ".join(f"{ex.pick(' '.join(names[k]))} {v}" for k, v in values.items() if v is not None),
+        ("，" if lang == "zh" else ", ").join(
+            f"{names[k][0 if lang == 'zh' else 1]} {v}" for k, v in values.items() if v is not None
+        ),
         cite.row("people", int(person["row"])),
     )
     return person
@@ -144,15 +160,15 @@ def _individual(results: Results, pid: str, lang: str) -> Explanation:
     row = individuals.row_of(results, pid)
     ex = Explanation(pid, "individual", f"{pid} {row['name']}  ({results.period})", lang)
     _roster(ex, results, cite, pid)
-    _optional(ex, "企业诉求 service requests", service.steps(results, pid, cite, lang))
-    ex.section("点数 points", points.steps(results, pid, cite, person=True))
-    ex.section("个人得分 personal score", individuals.personal_steps(results, pid, cite))
-    ex.section("部门得分 department score", individuals.department_steps(results, pid, cite))
-    _optional(ex, "测评 evaluation", evaluation.steps(results, pid, cite))
-    ex.section("综合得分 score", individuals.score_steps(results, pid, cite))
-    _optional(ex, "否决 veto", individuals.veto_steps(results, pid, cite))
-    ex.section("排名与等次 rank and grade", grades.steps(results, "individuals", row, cite))
-    _optional(ex, "绩效奖金 bonus", bonus.steps(results, pid, cite))
+    _optional(ex, N_("service requests"), service.steps(results, pid, cite, lang))
+    ex.section(N_("points"), points.steps(results, pid, cite, person=True))
+    ex.section(N_("personal score"), individuals.personal_steps(results, pid, cite))
+    ex.section(N_("department score"), individuals.department_steps(results, pid, cite))
+    _optional(ex, N_("evaluation"), evaluation.steps(results, pid, cite))
+    ex.section(N_("score"), individuals.score_steps(results, pid, cite))
+    _optional(ex, N_("veto"), individuals.veto_steps(results, pid, cite))
+    ex.section(N_("rank and grade"), grades.steps(results, "individuals", row, cite))
+    _optional(ex, N_("bonus"), bonus.steps(results, pid, cite))
     ex.final = _final(results, pid, row)
     return ex
 
@@ -160,18 +176,18 @@ def _individual(results: Results, pid: str, lang: str) -> Explanation:
 def _leader(results: Results, pid: str, lang: str) -> Explanation:
     cite = Cite(results)
     row = leaders.row_of(results, pid)
-    kind = {"main_leader": "主要领导 main leader", "leader_in_charge": "分管领导 leader in charge"}
+    kind = {"main_leader": N_("main leader"), "leader_in_charge": N_("leader in charge")}
     ex = Explanation(pid, "leader", "", lang)
-    ex.title = f"{pid} {row['name']}  {ex.pick(kind[row['kind']])}  ({results.period})"
+    ex.title = f"{pid} {row['name']}  {tr(kind[row['kind']], lang)}  ({results.period})"
     _roster(ex, results, cite, pid)
-    ex.section("全区得分 zone city score", weighting.zone_steps(results, cite))
-    _optional(ex, "企业诉求 service requests", service.steps(results, pid, cite, lang))
-    ex.section("点数 points", points.steps(results, pid, cite, person=True))
-    _optional(ex, "测评 evaluation", evaluation.steps(results, pid, cite))
-    ex.section("领导得分 leader score", leaders.score_steps(results, pid, cite))
-    _optional(ex, "否决 veto", leaders.veto_steps(results, pid, cite))
-    ex.section("排名与等次 rank and grade", grades.steps(results, "leaders", row, cite))
-    _optional(ex, "绩效奖金 bonus", bonus.steps(results, pid, cite))
+    ex.section(N_("zone city score"), weighting.zone_steps(results, cite))
+    _optional(ex, N_("service requests"), service.steps(results, pid, cite, lang))
+    ex.section(N_("points"), points.steps(results, pid, cite, person=True))
+    _optional(ex, N_("evaluation"), evaluation.steps(results, pid, cite))
+    ex.section(N_("leader score"), leaders.score_steps(results, pid, cite))
+    _optional(ex, N_("veto"), leaders.veto_steps(results, pid, cite))
+    ex.section(N_("rank and grade"), grades.steps(results, "leaders", row, cite))
+    _optional(ex, N_("bonus"), bonus.steps(results, pid, cite))
     ex.final = _final(results, pid, row)
     return ex
 

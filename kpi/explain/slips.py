@@ -24,6 +24,7 @@ from kpi.engine.results import Results
 from kpi.errors import Location, OutputError
 from kpi.explain.members import explain_member
 from kpi.explain.model import Explanation
+from kpi.i18n import N_, _, current_language, tr
 from kpi.report.output import check_output, write_atomically
 from kpi.report.workbook import display_width, footer
 from kpi.report.xlsx import MAX_CELL_CHARS, CellTooLong, FormSpec, write_xlsx
@@ -35,31 +36,39 @@ LAST = "H"
 LINE_HEIGHT = 15.75
 LINE_CHARS = int(sum(WIDTHS)) - 4
 
-#: Populations in sheet order: (key, kind of member, zh title, en title).
+#: Populations in sheet order: (key, kind of member, sheet title: an English msgid).
 POPULATIONS = (
-    ("individuals", "individual", "个人", "individuals"),
-    ("leaders", "leader", "领导", "leaders"),
-    ("departments", "department", "部门", "departments"),
+    ("individuals", "individual", N_("individuals")),
+    ("leaders", "leader", N_("leaders")),
+    ("departments", "department", N_("departments")),
 )
 
-TEXT = {
-    "zh": {
-        "title": "绩效考核结果通知单",
-        "person": ("工号", "姓名", "部门", "综合得分", "排名", "等次", "绩效奖金", "合计"),
-        "department": ("部门", "分管领导", "综合得分", "排名", "等次"),
-        "sign": "本人签字：",
-        "sign_department": "负责人签字：",
-        "date": "日期：",
-    },
-    "en": {
-        "title": "Appraisal result slip",
-        "person": ("id", "name", "department", "score", "rank", "grade", "bonus", "total"),
-        "department": ("department", "leader_in_charge", "score", "rank", "grade"),
-        "sign": "Signature:",
-        "sign_department": "Head's signature:",
-        "date": "Date:",
-    },
+#: The words of a slip, as English msgids shown with ``tr(…, lang)``.
+TEXT: dict[str, Any] = {
+    "title": N_("Appraisal result slip"),
+    "person": (
+        N_("id"),
+        N_("name"),
+        N_("department"),
+        N_("score"),
+        N_("rank"),
+        N_("grade"),
+        N_("bonus"),
+        N_("total"),
+    ),
+    "department": (N_("department"), N_("leader_in_charge"), N_("score"), N_("rank"), N_("grade")),
+    "sign": N_("Signature:"),
+    "sign_department": N_("Head's signature:"),
+    "date": N_("Date:"),
 }
+
+
+def _words(lang: str) -> dict[str, Any]:
+    """:data:`TEXT` in ``lang``."""
+    return {
+        key: tuple(tr(w, lang) for w in value) if isinstance(value, tuple) else tr(value, lang)
+        for key, value in TEXT.items()
+    }
 
 
 @dataclass
@@ -130,7 +139,7 @@ def _header(results: Results, kind: str, key: str, ex: Explanation, t: dict[str,
 
 
 def _block(form: _Form, results: Results, kind: str, key: str, lang: str) -> None:
-    t = TEXT[lang]
+    t = _words(lang)
     ex = explain_member(results, kind, key, lang)
     form.add((f"{t['title']}  {ex.title}", "title"))
     labels, values = _header(results, kind, key, ex, t)
@@ -140,7 +149,7 @@ def _block(form: _Form, results: Results, kind: str, key: str, lang: str) -> Non
         form.add()
         form.line(section.title, "section")
         for item in section.items:
-            form.line(item.line(), "wrap")
+            form.line(item.line(lang), "wrap")
     form.add()
     form.add()
     form.add(
@@ -155,10 +164,12 @@ def _block(form: _Form, results: Results, kind: str, key: str, lang: str) -> Non
     )
 
 
-def slips(results: Results, lang: str = "zh") -> Slips:
-    """The slip of every member, laid out as printable forms (one per population)."""
+def slips(results: Results, lang: str | None = None) -> Slips:
+    """The slip of every member, laid out as printable forms (one per population), in
+    ``lang`` (None: :func:`~kpi.i18n.current_language`)."""
+    lang = lang or current_language()
     forms = []
-    for population, kind, zh, en in POPULATIONS:
+    for population, kind, title in POPULATIONS:
         frame = results.population(population)
         keys = [str(k) for k in frame["department" if kind == "department" else "id"]]
         if not keys:
@@ -170,7 +181,7 @@ def slips(results: Results, lang: str = "zh") -> Slips:
             _block(form, results, kind, key, lang)
         forms.append(
             FormSpec(
-                title=en if lang == "en" else zh,
+                title=tr(title, lang),
                 cells=form.cells,
                 widths=WIDTHS,
                 breaks=form.breaks,
@@ -183,7 +194,7 @@ def slips(results: Results, lang: str = "zh") -> Slips:
     return Slips(forms)
 
 
-def write_slips(results: Results, out: Path, *, lang: str = "zh", force: bool = False) -> Slips:
+def write_slips(results: Results, out: Path, *, lang: str | None = None, force: bool = False) -> Slips:
     """Write the slips workbook atomically; never over an existing file without ``force``,
     nor ever over the input workbook or the rules file. Byte-reproducible: the
     creation time is the period's last day."""
@@ -197,8 +208,12 @@ def write_slips(results: Results, out: Path, *, lang: str = "zh", force: bool = 
             write_xlsx(temp, made.forms, created, title="kpi result slips")
         except CellTooLong as exc:
             raise OutputError.single(
-                f"a text of {exc.length:,} characters, more than the {MAX_CELL_CHARS:,} an Excel "
-                "cell can hold: shorten it where it comes from",
+                _(
+                    "a text of {length:,} characters, more than the {limit:,} an Excel "
+                    "cell can hold: shorten it where it comes from",
+                    length=exc.length,
+                    limit=MAX_CELL_CHARS,
+                ),
                 Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
             ) from None
 

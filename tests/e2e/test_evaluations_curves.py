@@ -344,7 +344,7 @@ def test_english_names_and_verify(case: tuple[Path, Path, Path], tmp_path: Path)
 def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Path, Path, Path]) -> None:
     source, rules, _ = case
     common = (source, "--rules", rules, "--period", "2024Q3")
-    p1 = run_kpi("explain", *common, "--who", "P1")
+    p1 = run_kpi("explain", *common, "--who", "P1", "--lang", "en")
     assert p1.returncode == 0, p1.stderr
     lines = p1.stdout.splitlines()
     assert any(
@@ -358,8 +358,15 @@ def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Pa
     assert any(line.startswith(e) for line in lines)
     assert any("甲部 is graded 优秀: the quota of 优秀 is 0.5" in line for line in lines)
     assert any("floor(4 × 0.5) = 2" in line for line in lines)
+    zh = run_kpi("explain", *common, "--who", "P1").stdout
+    assert (
+        "群众：4 个评分，排序后 50 (不称职), 85 (称职), 85 (称职), 100 (优秀)；"
+        "trim 1 去掉最低 1 个和最高 1 个" in zh
+    )
+    assert "G 群众 = r2(Σ 保留分数 / 保留个数) = r2((85 + 85) / 2) = 85.00" in zh
+    assert "甲部 的等次为 优秀：优秀 的名额比例为 0.5" in zh
 
-    p8 = run_kpi("explain", *common, "--who", "P8")
+    p8 = run_kpi("explain", *common, "--who", "P8", "--lang", "en")
     assert any("丙部 is graded 合格: the quota of 优秀 is 0" in line for line in p8.stdout.splitlines())
 
     dept = run_kpi("explain", *common, "--who", "甲部", "--lang", "en")
@@ -371,7 +378,7 @@ def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Pa
     assert "g K1 = 80  (step 达标型: the last point with x ≤ ρ is [0.9, 80]: its y)" in text
     assert "\nevaluation\n" in text
 
-    b = run_kpi("explain", *common, "--who", "乙部")
+    b = run_kpi("explain", *common, "--who", "乙部", "--lang", "en")
     assert "ρ K3 事故: 反向 with actual 0, so ρ lies above every point of curve 增长型" in b.stdout
     interpolation = "g K4 = y₀ + (y₁ − y₀) × (ρ − x₀) / (x₁ − x₀) = "
     assert interpolation + "0 + (100 − 0) × (1/3 − 0) / (1 − 0) = 100/3" in b.stdout

@@ -183,9 +183,9 @@ def explain(input_path: Path, rules_path: Path, who: str, *extra: str) -> list[s
 
 def test_explain_shows_each_request_its_deadlines_and_events(case: tuple[Path, Path]) -> None:
     input_path, rules_path = case
-    lines = [line.strip() for line in explain(input_path, rules_path, "E06")]
+    lines = [line.strip() for line in explain(input_path, rules_path, "E06", "--lang", "en")]
     assert check_lines(lines) > 5  # every printed equation still recomputes
-    section = lines[lines.index("企业诉求") : lines.index("点数")]
+    section = lines[lines.index("service requests") : lines.index("points")]
     body = [line.split("  [")[0] for line in section]  # without the citations
     cited = [line.partition("  [")[2] for line in section]
     assert body[2:8] == [
@@ -212,7 +212,7 @@ def test_explain_shows_each_request_its_deadlines_and_events(case: tuple[Path, P
         body[-2]  # the section ends with a blank line
         == "S03 诉求按时办结: 1 event(s) from 企业诉求, Σ 0.50, counted in full: 0.50 (no max_per_period)"
     )
-    points = lines[lines.index("点数") :]
+    points = lines[lines.index("points") :]
     assert any(
         "S03 诉求按时办结: 0.5 (blank → default) — 企业诉求 R03" in x and "[企业诉求!4;" in x for x in points
     )
@@ -226,7 +226,7 @@ def line_of(path: Path, fragment: str) -> int:
 
 
 def test_explain_shows_how_the_clamp_treated_service_and_typed_events(case: tuple[Path, Path]) -> None:
-    lines = [line.strip() for line in explain(*case, "E05")]
+    lines = [line.strip() for line in explain(*case, "E05", "--lang", "en")]
     assert any(
         x.startswith("S02 诉求逾期办结: 2 event(s) from 企业诉求 + 1 typed in 点数, Σ -3.00 → clamp to ±2: ")
         and "counted -2.00 (clamped)" in x
@@ -250,20 +250,32 @@ def test_explain_with_the_statutory_table_names_the_holidays(tmp_path: Path) -> 
     )
     input_path = service_workbook(tmp_path / "input.xlsx", [REQUESTS[6]])
     rules_path = service_rules(tmp_path / "rules.yaml", statutory)
-    zh = " ".join(explain(input_path, rules_path, "E05"))
+    en = " ".join(explain(input_path, rules_path, "E05", "--lang", "en"))
     # R07 (Fri 27 Sep): r = Sun 29 Sep, the table's make-up day; c = 29, 30 Sep, 8, 9, 10 Oct.
-    assert "respond_by = wd(2024-09-27, 1) = 2024-09-29 Sun; skipped 2024-09-28 Sat weekend; " in zh
-    assert "counted 2024-09-29 Sun statutory make-up working day 国庆节" in zh
-    assert "2024-10-01 Tue–10-07 Mon statutory holiday 国庆节 (7 days)" in zh
-    en = explain(input_path, rules_path, "E05", "--lang", "en")
+    assert "respond_by = wd(2024-09-27, 1) = 2024-09-29 Sun; skipped 2024-09-28 Sat weekend; " in en
+    assert "counted 2024-09-29 Sun statutory make-up working day National Day" in en
     assert "service requests" in en
-    assert "2024-10-01 Tue–10-07 Mon statutory holiday National Day (7 days)" in " ".join(en)
+    assert "2024-10-01 Tue–10-07 Mon statutory holiday National Day (7 days)" in en
+    zh = " ".join(explain(input_path, rules_path, "E05"))
+    assert "respond_by = wd(2024-09-27, 1) = 2024-09-29 周日；跳过 2024-09-28 周六 周末；" in zh
+    assert "计入 2024-09-29 周日 法定调休上班日 国庆节" in zh
+    assert "2024-10-01 周二–10-07 周一 法定节假日 国庆节（7 天）" in zh
     document = json.loads(
         run_kpi(
-            "explain", input_path, "--rules", rules_path, "--period", "2024Q3", "--who", "E05", "--json"
+            "explain",
+            input_path,
+            "--rules",
+            rules_path,
+            "--period",
+            "2024Q3",
+            "--who",
+            "E05",
+            "--json",
+            "--lang",
+            "en",
         ).stdout
     )
-    section = next(s for s in document["sections"] if s["title"] == "企业诉求")
+    section = next(s for s in document["sections"] if s["title"] == "service requests")
     assert section["items"][1] == {
         "fact": "R07 青啤 一般: received 2024-09-27 Fri, responded blank, resolved 2024-09-30",
         "sources": ["企业诉求!2"],

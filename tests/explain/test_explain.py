@@ -128,7 +128,7 @@ def check_lines(lines: list[str]) -> int:
     ("who", "finals"),
     [
         # WORKED.md §5.6/§5.9: E01 103.41, 优秀, bonus 32681 + 900 = 33581.
-        ("E01", ["S = ", "103.41", "total", "33581"]),
+        ("E01", ["S = ", "103.41", "合计", "33581"]),
         # E03: tie at the 优秀 cut → 良好; bonus 7263 + 400 = 7663.
         ("E03", ["102.80", "良好", "7663"]),
         # E04: head of vetoed 综合部: min(70.20, 60) = 60.00, 不合格, forfeited.
@@ -191,9 +191,9 @@ def test_english_labels_and_rules_metadata():
 def test_a_clamp_is_its_own_step() -> None:
     # E05: A02 ×8 blank = 24.00; the person cap clamps it to 20.00 (WORKED.md §5.1).
     lines = [line.strip() for line in explain("E05").stdout.splitlines()]
-    assert "Σ codes = 24.00" in lines
+    assert "Σ 各代码 = 24.00" in lines
     [p] = [line for line in lines if line.startswith("P = ")]
-    assert p.startswith("P = r2(clamp(Σ codes, −deduct, add)) = r2(clamp(24.00, (-20), 20)) = 20.00  [")
+    assert p.startswith("P = r2(clamp(Σ 各代码, −deduct, add)) = r2(clamp(24.00, (-20), 20)) = 20.00  [")
 
 
 def test_ratios_show_six_decimals(tmp_path: Path) -> None:
