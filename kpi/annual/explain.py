@@ -124,7 +124,8 @@ def _section(ex: Explanation, title: str, items: list[Item] | None) -> None:
     messages rendered in that language; none when its module has no steps for this
     member (None: it does not apply)."""
     if items is not None:
-        ex.sections.append(Section(tr(title, ex.lang), [_rendered(item, ex.lang) for item in items]))
+        lang = ex.lang or current_language()
+        ex.sections.append(Section(tr(title, lang), [_rendered(item, lang) for item in items]))
 
 
 def _rendered(item: Item, lang: str) -> Item:
