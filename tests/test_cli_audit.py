@@ -44,6 +44,8 @@ def test_rules_diff_lists_the_change_and_its_impact(tmp_path: Path) -> None:
         "2024Q3",
         "--out",
         str(out),
+        "--lang",
+        "zh",
     )
     assert result.returncode == 0, result.stderr
     assert (
@@ -113,6 +115,8 @@ def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
         str(WORKED / "input.xlsx"),
         "--rules",
         str(WORKED / "rules.yaml"),
+        "--lang",
+        "zh",
     )
     assert ok.returncode == 0 and "无误——全部 588 个单元格" in ok.stdout
     edited = tmp_path / "edited.xlsx"
@@ -127,6 +131,8 @@ def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
         str(WORKED / "input.xlsx"),
         "--rules",
         str(WORKED / "rules.yaml"),
+        "--lang",
+        "zh",
     )
     assert bad.returncode == 1
     assert f"{edited}:个人得分!I2: 单元格为 103.4，重新计算得 103.41" in bad.stdout

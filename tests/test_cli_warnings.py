@@ -54,8 +54,8 @@ def test_quiet_prints_nothing_on_stdout_and_the_warning_on_stderr(worked: Worked
     assert result.stderr.splitlines() == [f"warning: {worked.rules}:{band_line(worked.rules)}: {TIE}"]
 
 
-def test_warning_lines_are_chinese_by_default(worked: Worked) -> None:
-    result = score(worked, "-q")
+def test_warning_lines_in_chinese(worked: Worked) -> None:
+    result = score(worked, "-q", "--lang", "zh")
     assert result.returncode == 0, result.stderr
     [line] = result.stderr.splitlines()
     assert line.startswith(f"警告：{worked.rules}:{band_line(worked.rules)}: ")
@@ -100,7 +100,7 @@ def test_validate_json_warnings_are_located_objects(worked: Worked, tmp_path: Pa
         "人员",
         2,
     )
-    text = kpi("validate", str(titled), "--rules", str(worked.rules), "--period", "2024Q3")
+    text = kpi("validate", str(titled), "--rules", str(worked.rules), "--period", "2024Q3", "--lang", "zh")
     assert text.returncode == 0
     [line] = text.stderr.splitlines()
     assert line.startswith(f"警告：{titled}:人员!2:2: ")

@@ -103,7 +103,7 @@ TEXTS: dict[str, str] = {
     "note": N_("note"),
     "events": N_("Event codes (sheet points, column code)"),
     "code": N_("code"),
-    "event": N_("name"),
+    "event": N_("event name"),
     "points": N_("default points"),
     "cap": N_("cap per period"),
     "none": N_("—"),

@@ -117,7 +117,7 @@ def test_explain_year_through_the_cli(year: tuple[list[Path], Path, Path]) -> No
         in stdout
     )
     code, _, err = invoke("explain", *quarters, "-r", rules, "--year", "2024", "-w", "E9")
-    assert code == 1 and "--who 'E9' is not a 工号, department or 姓名" in err
+    assert code == 1 and "--who 'E9' 不是 2024Q1, 2024Q2, 2024Q3, 2024Q4 结果中的工号、部门或姓名" in err
     code, _, err = invoke("explain", *quarters, "-r", rules, "-w", "E1")
     assert code == 2
 

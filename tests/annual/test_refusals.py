@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 from kpi.cli import app
 
 
-def annual(*args: str | Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["--lang", "zh", "annual", *map(str, args)])
+def annual(*args: str | Path, lang: str = "en") -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["--lang", lang, "annual", *map(str, args)])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -32,8 +32,8 @@ def year(tmp_path: Path) -> tuple[list[Path], Path, Path]:
     return make_year(tmp_path)
 
 
-def run(quarters: list[Path], rules: Path, *extra: str | Path) -> tuple[int, str, str]:
-    return annual(*quarters, "--rules", rules, "--year", "2024", *extra)
+def run(quarters: list[Path], rules: Path, *extra: str | Path, lang: str = "en") -> tuple[int, str, str]:
+    return annual(*quarters, "--rules", rules, "--year", "2024", *extra, lang=lang)
 
 
 def test_an_input_workbook_is_not_a_results_workbook(year: tuple[list[Path], Path, Path]) -> None:
@@ -42,8 +42,8 @@ def test_an_input_workbook_is_not_a_results_workbook(year: tuple[list[Path], Pat
         [*quarters[:3], WORKED_QUARTER / "input.xlsx"], rules, "--out", quarters[0].with_name("a.xlsx")
     )
     assert code == 1
-    assert f"错误：{WORKED_QUARTER / 'input.xlsx'}: not a results workbook of kpi score" in err
-    assert "未写出任何文件" in err
+    assert f"error: {WORKED_QUARTER / 'input.xlsx'}: not a results workbook of kpi score" in err
+    assert "nothing written" in err
 
 
 def test_two_files_of_one_quarter(year: tuple[list[Path], Path, Path], tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_two_files_of_one_quarter(year: tuple[list[Path], Path, Path], tmp_path:
     code, _, err = run([*quarters, again], rules, "--out", tmp_path / "a.xlsx")
     assert code == 1
     assert (
-        f"错误：{again}:运行信息!B3: a second results workbook of 2024Q2 (the first is {quarters[1]}): "
+        f"error: {again}:运行信息!B3: a second results workbook of 2024Q2 (the first is {quarters[1]}): "
         "give one file per quarter"
     ) in err
 
@@ -65,9 +65,9 @@ def test_a_quarter_of_another_year_and_a_whole_year(
     whole = write_quarter(tmp_path / "whole.xlsx", "2024", departments=[{"department": "甲部", "score": 90}])
     code, _, err = run([quarters[0], old, whole], rules, "--out", tmp_path / "a.xlsx")
     assert code == 1
-    assert f"错误：{old}:运行信息!B3: these are the results of 2023Q4, not of a quarter of --year 2024" in err
-    assert f"错误：{whole}:运行信息!B3: period 2024 is a whole year: kpi annual rolls up" in err
-    assert "发现 2 个问题" in err
+    assert f"error: {old}:运行信息!B3: these are the results of 2023Q4, not of a quarter of --year 2024" in err
+    assert f"error: {whole}:运行信息!B3: period 2024 is a whole year: kpi annual rolls up" in err
+    assert "2 problems found" in err
 
 
 def test_rules_without_annual(year: tuple[list[Path], Path, Path], tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_rules_without_annual(year: tuple[list[Path], Path, Path], tmp_path: Pat
     rules = WORKED_QUARTER / "rules.yaml"
     code, _, err = run(quarters, rules, "--out", tmp_path / "a.xlsx")
     assert code == 1
-    assert f"错误：{rules}:1: these rules have no annual section: kpi annual needs one" in err
+    assert f"error: {rules}:1: these rules have no annual section: kpi annual needs one" in err
 
 
 def test_an_edited_cell_is_located(year: tuple[list[Path], Path, Path], tmp_path: Path) -> None:
@@ -86,8 +86,8 @@ def test_an_edited_cell_is_located(year: tuple[list[Path], Path, Path], tmp_path
     book.save(quarters[2])
     code, _, err = run(quarters, rules, "--out", tmp_path / "a.xlsx")
     assert code == 1
-    assert f"错误：{quarters[2]}:个人得分!I2: 综合得分 '九十' is not a number" in err
-    assert f"错误：{quarters[2]}:个人得分!J3: 否决 '也许' is not 是 or 否" in err
+    assert f"error: {quarters[2]}:个人得分!I2: 综合得分 '九十' is not a number" in err
+    assert f"error: {quarters[2]}:个人得分!J3: 否决 '也许' is not 是 or 否" in err
 
 
 def test_a_year_end_target_of_no_quarter(year: tuple[list[Path], Path, Path], tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_year_end_target_of_no_quarter(year: tuple[list[Path], Path, Path], tm
     code, _, err = run(quarters, rules, "--evaluation", evaluation, "--out", tmp_path / "a.xlsx")
     assert code == 1
     assert (
-        f"错误：{evaluation}:测评!A6: 对象 'E9' is neither a 工号 nor a department in the results of" in err
+        f"error: {evaluation}:测评!A6: 对象 'E9' is neither a 工号 nor a department in the results of" in err
     )
 
 
@@ -126,11 +126,14 @@ def test_a_missing_quarter_and_different_rules_are_warnings(
         departments=[{"department": "甲部", "score": 90}],
         rules=("考核办法", "2024.2"),
     )
-    code, _, err = run([quarters[0], quarters[2], changed], rules, "--out", tmp_path / "a.xlsx")
+    code, _, err = run([quarters[0], quarters[2], changed], rules, "--out", tmp_path / "a.xlsx", lang="zh")
     assert code == 0, err
-    assert "警告：no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
+    assert "警告：没有 2024Q2 的结果：年度只按 2024Q1, 2024Q3, 2024Q4 汇总" in err
+    code, _, err = run([quarters[0], quarters[2], changed], rules, "--out", tmp_path / "en.xlsx", "--force")
+    assert code == 0, err
+    assert "warning: no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
     assert (
-        "警告：the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
+        "warning: the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
         "2024Q4: 考核办法 2024.2)"
     ) in err
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
@@ -179,5 +182,5 @@ def test_inputs_refuse_an_edited_quarter(tmp_path: Path) -> None:
     book.save(results)
     code, _, err = annual(*base, "--input-rules", quarter_rules, "--out", tmp_path / "b.xlsx", "--force")
     assert code == 1
-    assert f"错误：{results}:个人得分!I2: cell holds 99.99, recomputing gives" in err
+    assert f"error: {results}:个人得分!I2: cell holds 99.99, recomputing gives" in err
     assert not (tmp_path / "b.xlsx").exists()

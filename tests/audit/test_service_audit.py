@@ -114,10 +114,10 @@ def test_rules_diff_with_data_on_the_command_line(tmp_path: Path) -> None:
     old = service_rules(tmp_path / "old.yaml")
     new = service_rules(tmp_path / "new.yaml", SERVICE.replace("respond_days: 1", "respond_days: 2"))
     result = CliRunner().invoke(
-        app, ["rules", "diff", str(old), str(new), "--data", str(data), "-p", "2024Q3"]
+        app, ["rules", "diff", str(old), str(new), "--data", str(data), "-p", "2024Q3", "--lang", "zh"]
     )
     assert result.exit_code == 0, result.output
-    # Chinese by default: the key path with its names, the parts it touches in Chinese
+    # In Chinese: the key path with its names, the parts it touches in Chinese
     assert (
         "service.respond_days（企业诉求 回应时限（工作日））：1 → 2（影响：点数、领导、个人、等次、绩效奖金）"
         in result.output

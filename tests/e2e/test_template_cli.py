@@ -88,8 +88,8 @@ def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, 
 
     unfilled = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert unfilled.returncode == 1
-    assert f"错误：{out}:指标!G2: 完成值 is required" in unfilled.stderr
-    assert f"错误：{out}:市级排名!C2: 排名 is required" in unfilled.stderr
+    assert f"错误：{out}:指标!G2: 完成值为必填项" in unfilled.stderr
+    assert f"错误：{out}:市级排名!C2: 排名为必填项" in unfilled.stderr
 
     fill_column(out, "indicators", "actual", [180, 9, 92.5, 1])
     fill_column(out, "city_rankings", "rank", [1, 3, 5])
@@ -99,4 +99,4 @@ def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, 
 
     again = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out, "--from", previous)
     assert again.returncode == 1
-    assert f"错误：{out}: already exists: add --force" in again.stderr
+    assert f"错误：{out}: 文件已存在：如要覆盖请加 --force" in again.stderr

@@ -40,7 +40,9 @@ def explain(who: str, *extra: str) -> subprocess.CompletedProcess[str]:
         "2024Q3",
         "--who",
         who,
-        *extra,
+        "--lang",
+        "zh",
+        *extra,  # a later --lang wins
     )
 
 
@@ -172,7 +174,9 @@ def test_explain_by_name_and_json():
 def test_unknown_member_suggests():
     result = explain("E1")
     assert result.returncode == 1
-    assert "E1" in result.stderr and "did you mean" in result.stderr
+    assert "--who 'E1' 不是" in result.stderr and "是否指 'E01'？" in result.stderr
+    result = explain("E1", "--lang", "en")
+    assert "E1" in result.stderr and "did you mean 'E01'" in result.stderr
     assert "Traceback" not in result.stderr
 
 

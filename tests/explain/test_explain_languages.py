@@ -98,7 +98,7 @@ def test_the_zh_lines_say_it_in_chinese(results: Results) -> None:
     lines = [line.strip() for line in api.explain(results, "E03", "zh").lines()]
     assert "排名与等次" in lines and "绩效奖金" in lines
     assert "合计 = max(0, 绩效奖金 + points_reward) = max(0, 7263 + 400) = 7663" in lines
-    assert any(line.startswith("优秀 名额数 = ceil(n × quota) = ceil(6 × 0.2) = 2") for line in lines)
+    assert any(line.startswith("优秀 名额 = ceil(n × quota) = ceil(6 × 0.2) = 2") for line in lines)
     assert "优秀 名额已满：顺延至 良好" in lines
     assert any(line.startswith("排名 = 2  (个人共 6 名，") for line in lines)
 
@@ -130,7 +130,7 @@ def test_section_titles_and_json_follow_the_language(results: Results) -> None:
     ]
     veto_zh = next(s for s in zh["sections"] if s["title"] == "否决")["items"]
     veto_en = next(s for s in en["sections"] if s["title"] == "veto")["items"]
-    assert veto_zh[0]["fact"] == "全面从严治党：被否决的 综合部 的负责人（否决 第 2 行）"
+    assert veto_zh[0]["fact"] == "全面从严治党（部门负责人连带：综合部，否决表第2行）"
     assert veto_en[0]["fact"] == "全面从严治党: head of vetoed 综合部 (否决 row 2)"
     assert veto_zh[1]["label"] == "S 否决后" and veto_en[1]["label"] == "S vetoed"
     assert veto_zh[1]["expression"] == veto_en[1]["expression"] == "r2(min(70.20, 60))"

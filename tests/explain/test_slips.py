@@ -145,6 +145,6 @@ def test_cli_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert "11 份结果单" in done.stdout
     before = out.read_bytes()
     refused = kpi("--all", "--out", str(out))
-    assert refused.returncode == 1 and "already exists" in refused.stderr
+    assert refused.returncode == 1 and "文件已存在" in refused.stderr
     assert kpi("--all", "--out", str(out), "--force", "--lang", "en").returncode == 0
     assert out.read_bytes() != before
