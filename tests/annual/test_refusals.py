@@ -65,7 +65,9 @@ def test_a_quarter_of_another_year_and_a_whole_year(
     whole = write_quarter(tmp_path / "whole.xlsx", "2024", departments=[{"department": "甲部", "score": 90}])
     code, _, err = run([quarters[0], old, whole], rules, "--out", tmp_path / "a.xlsx")
     assert code == 1
-    assert f"error: {old}:运行信息!B3: these are the results of 2023Q4, not of a quarter of --year 2024" in err
+    assert f"error: {old}:运行信息!B3: these are the results of 2023Q4, not of a quarter of --year 2024" in (
+        err
+    )
     assert f"error: {whole}:运行信息!B3: period 2024 is a whole year: kpi annual rolls up" in err
     assert "2 problems found" in err
 

@@ -122,4 +122,4 @@ def test_rules_diff_with_data_on_the_command_line(tmp_path: Path) -> None:
         "service.respond_days（企业诉求 回应时限（工作日））：1 → 2（影响：点数、领导、个人、等次、绩效奖金）"
         in result.output
     )
-    assert "点数奖励 3500 → 3650 (+150)" in result.output
+    assert "点数奖励合计 3500 → 3650 (+150)" in result.output
