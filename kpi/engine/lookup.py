@@ -61,3 +61,70 @@ def memo(frame: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -
     """``compute(frame)``, computed once per frame (an aggregate every member's derivation shows)."""
     value, _ = _cached(frame, ("memo", name), lambda: compute(frame))
     return value
+
+
+def _positions(frame: pd.DataFrame, column: str, value: Any) -> np.ndarray | list[int] | None:
+    """Positions of the rows where ``frame[column] == value`` (None: an unhashable value)."""
+
+    def build() -> dict[Any, np.ndarray]:
+        indices = frame.groupby(column, sort=False, dropna=True).indices
+        return {k: np.asarray(v) for k, v in indices.items()}
+
+    index, _ = _cached(frame, ("where", column), build)
+    try:
+        positions = index.get(value)
+    except TypeError:
+        return None
+    return [] if positions is None else positions
+
+
+def _record_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
+    """Every column as a list of the values ``frame.to_dict("records")`` gives (Python
+    scalars for numpy ones), converted once: a row's record is then one list index per column."""
+    columns = frame.to_dict("list")
+    return [str(c) for c in columns], list(columns.values())
+
+
+def _row_columns(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]] | None:
+    """Every column as a list of the values a row ``frame.iloc[i]`` holds (numpy scalars
+    for numpy columns, as the row Series keeps them when its dtype is object); None when
+    the frame's rows are not object Series (one numeric dtype: left to pandas)."""
+    if frame.empty or frame.iloc[0].dtype != object:
+        return None
+    names, values = [], []
+    for k in range(frame.shape[1]):
+        series = frame.iloc[:, k]
+        names.append(str(frame.columns[k]))
+        if isinstance(series.dtype, np.dtype) and series.dtype.kind not in "mM":
+            values.append(list(series.to_numpy()))
+        else:  # extension and datetime-like arrays: their scalars, one by one
+            array = series.array
+            values.append([array[i] for i in range(len(array))])
+    return names, values
+
+
+def records(frame: pd.DataFrame, column: str, value: Any) -> list[dict[str, Any]]:
+    """``where(frame, column, value).to_dict("records")``: the matching rows as dicts, in the
+    frame's order, from columns converted once per frame (no pandas call per member)."""
+    positions = _positions(frame, column, value)
+    if positions is None:
+        return [{str(k): v for k, v in r.items()} for r in where(frame, column, value).to_dict("records")]
+    names, values = _cached(frame, ("records",), lambda: _record_columns(frame))[0]
+    return [{name: col[p] for name, col in zip(names, values, strict=True)} for p in positions]
+
+
+def first(frame: pd.DataFrame, column: str, value: Any) -> dict[str, Any] | None:
+    """``where(frame, column, value).iloc[0]`` as a dict (values as that row Series holds
+    them), None when no row matches; from columns converted once per frame."""
+    positions = _positions(frame, column, value)
+    if positions is None:
+        rows = where(frame, column, value)
+        return None if rows.empty else {str(k): v for k, v in rows.iloc[0].items()}
+    if not len(positions):
+        return None
+    table = _cached(frame, ("rows",), lambda: _row_columns(frame))[0]
+    p = int(positions[0])
+    if table is None:
+        return {str(k): v for k, v in frame.iloc[p].items()}
+    names, values = table
+    return {name: col[p] for name, col in zip(names, values, strict=True)}
