@@ -1,3 +1,4 @@
 from kpi.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of a batch imports it (spawn)
+    main()

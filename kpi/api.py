@@ -16,7 +16,7 @@ take over a second to import, which ``kpi --help``, usage errors and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,17 +24,22 @@ from kpi.errors import Location, RulesError
 from kpi.periods import Period
 
 if TYPE_CHECKING:
-    from rich.console import Group
+    from contextlib import AbstractContextManager
+
+    from rich.console import Console, Group
+    from rich.table import Table
 
     from kpi.annual.results import AnnualResults
     from kpi.audit.impact_model import Impact
     from kpi.audit.rules_diff import RuleChange
     from kpi.audit.verify import VerifyReport
+    from kpi.batch import Job, Outcome
     from kpi.engine.results import Results
     from kpi.errors import Problem
     from kpi.explain.model import Explanation
     from kpi.explain.slips import Slips
     from kpi.io.inputs import Inputs
+    from kpi.progress import Tracker
     from kpi.rules.loader import RulesFile
     from kpi.rules.schema import Rules
     from kpi.template import Template
@@ -44,21 +49,33 @@ __all__ = [
     "annual_impact",
     "annual_json",
     "annual_summary",
+    "batch_closing_line",
+    "batch_exit_code",
+    "batch_json",
+    "batch_problem_lines",
+    "batch_table",
     "check_effective",
     "check_output",
     "check_quarters",
     "check_statutory",
+    "check_target",
     "diff_rules",
     "explain",
     "explain_year",
+    "formats",
     "impact",
     "impact_lines",
     "load",
     "load_rules",
+    "make_batch_folder",
+    "plan_batch",
+    "progress",
     "read_workbook",
     "rule_change_lines",
     "rules_schema",
     "run",
+    "run_batch",
+    "save_results",
     "score",
     "score_summary",
     "summary",
@@ -371,3 +388,100 @@ def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: boo
     from kpi.report.terminal import warning_lines as lines
 
     return lines(warnings, lang, in_workbook=in_workbook)
+
+
+def formats() -> tuple[str, ...]:
+    """The ``--format`` choices of ``score``: xlsx, csv (a folder), json."""
+    from kpi.report.export import FORMATS
+
+    return FORMATS
+
+
+def check_target(out: Path, fmt: str, *, force: bool, inputs: list[Path]) -> None:
+    """Refuse an output of ``fmt`` before computing (exists without --force, wrong suffix…)."""
+    from kpi.report.export import check_target as check
+
+    check(out, fmt, force=force, inputs=inputs)
+
+
+def save_results(results: Results, out: Path, fmt: str, *, lang: str = "zh", force: bool = False) -> Path:
+    """Write the results as ``fmt``: a workbook, a folder of CSV files, or one JSON document."""
+    from kpi.report.export import save_results as save
+
+    return save(results, out, fmt, lang=lang, force=force)
+
+
+def progress(
+    console: Console, description: str, total: int | None = None
+) -> AbstractContextManager[Tracker | None]:
+    """A progress display on ``console`` after a second, when it is a terminal (else None)."""
+    from kpi.progress import progress as shown
+
+    return shown(console, description, total)
+
+
+def make_batch_folder(out_dir: Path) -> None:
+    """Create ``--out-dir`` when missing (its parent must exist)."""
+    from kpi.batch import make_folder
+
+    make_folder(out_dir)
+
+
+def plan_batch(
+    inputs: Iterable[Path],
+    rules: Path,
+    period: Period | None,
+    out_dir: Path,
+    *,
+    fmt: str,
+    lang: str,
+    force: bool,
+) -> list[Job]:
+    """One job per input: its period (given, or from its file name) and its results path."""
+    from kpi.batch import plan
+
+    return plan(inputs, rules, period, out_dir, fmt=fmt, lang=lang, force=force)
+
+
+def run_batch(jobs: list[Job], workers: int, notify: Callable[[Outcome], None]) -> list[Outcome]:
+    """Score every job (in ``workers`` processes when > 1); ``notify`` hears each outcome."""
+    from kpi.batch import run_batch as run_all
+
+    return run_all(jobs, workers, notify)
+
+
+def batch_exit_code(outcomes: Sequence[Outcome]) -> int:
+    """0 when every workbook was scored, 1 when any failed on its input, 3 on a bug."""
+    from kpi.batch import ERROR
+
+    if any(o.status == ERROR for o in outcomes):
+        return 3
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def batch_table(outcomes: list[Outcome], lang: str = "zh") -> Table:
+    """The one summary table of a batch."""
+    from kpi.report.batch_report import batch_table as table
+
+    return table(outcomes, lang)
+
+
+def batch_problem_lines(outcome: Outcome) -> list[str]:
+    """``error:``/``warning:`` lines of one job for stderr."""
+    from kpi.report.batch_report import problem_lines
+
+    return problem_lines(outcome)
+
+
+def batch_closing_line(outcomes: list[Outcome]) -> str:
+    """What failed, in one line, after the table."""
+    from kpi.report.batch_report import closing_line
+
+    return closing_line(outcomes)
+
+
+def batch_json(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The ``score --out-dir --json`` document."""
+    from kpi.report.batch_report import batch_json as document
+
+    return document(outcomes)

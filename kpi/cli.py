@@ -17,11 +17,9 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from kpi import __version__
 from kpi.errors import KpiError
@@ -29,12 +27,24 @@ from kpi.periods import Period
 
 # Each command imports the library parts it needs when it runs: pandas and
 # pydantic take over a second to import, which `kpi --help`, usage errors and
-# `kpi rules schema` should not pay.
+# `kpi rules schema` should not pay. rich too is imported on first use (the
+# consoles and Text below), so that `kpi --help` and shell completion, which
+# print through typer alone, start within 0.3 s (benchmarks/help_time.py).
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+else:
+
+    def Text(*args: Any, **options: Any) -> Any:  # rich.text.Text, imported on first use
+        from rich.text import Text as RichText
+
+        return RichText(*args, **options)
+
 
 app = typer.Typer(
     name="kpi",
     help="Four-number KPI appraisal: 点数, 系数, 指标数, 加权数.",
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -124,17 +134,39 @@ def _configure_streams() -> None:
                 reconfigure(errors="kpi-spell")
 
 
-class _Console(Console):
-    """JSON keeps every character: escaped (``\\u4eba``) when the console cannot show it."""
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
 
-    def print_json(self, json: str | None = None, *, data: Any = None, **options: Any) -> None:
-        if "ensure_ascii" not in options:
-            options["ensure_ascii"] = not _encodes(json or "", self.encoding)
-        super().print_json(json, data=data, **options)
+    class _Console(Console):
+        """JSON keeps every character: escaped (``\\u4eba``) when the console cannot show it."""
+
+        def print_json(self, json: str | None = None, *, data: Any = None, **options: Any) -> None:
+            if "ensure_ascii" not in options:
+                options["ensure_ascii"] = not _encodes(json or "", self.encoding)
+            super().print_json(json, data=data, **options)
+
+    return _Console(stderr=stderr, highlight=False)
 
 
-out_console = _Console(highlight=False)
-err_console = _Console(stderr=True, highlight=False)
+class _LazyConsole:
+    """A rich console made on first use (``real``), so importing this module imports no rich."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._real: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._real is None:
+            self._real = _console(self._stderr)
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+out_console = cast("Console", _LazyConsole(stderr=False))
+err_console = cast("Console", _LazyConsole(stderr=True))
 
 T = TypeVar("T")
 
@@ -152,7 +184,9 @@ InputArg = Annotated[
 RulesOpt = Annotated[Path, typer.Option("--rules", "-r", readable=False, help="Rules file (YAML).")]
 PeriodOpt = Annotated[
     Period,
-    typer.Option("--period", "-p", parser=_period, help="2024Q3 for a quarter, 2024 for a year."),
+    typer.Option(
+        "--period", "-p", parser=_period, help="2024Q3 (2024-Q3, 2024年第三季度) or 2024 (2024年度)."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print problems and results as JSON.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en sheet and column names.")]
@@ -221,28 +255,78 @@ def _out_of_memory() -> None:
 
 @app.command()
 def score(
-    input: InputArg,
-    rules: RulesOpt,
-    period: PeriodOpt,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", readable=False, help="Results workbook to write (.xlsx).")
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT",
+            readable=False,
+            help="Input workbook(s) (.xlsx, .xlsm or .xls); several need --out-dir.",
+        ),
     ],
+    rules: RulesOpt,
+    period: Annotated[
+        Period | None,
+        typer.Option(
+            "--period",
+            "-p",
+            parser=_period,
+            help="2024Q3, 2024-Q3 or 2024年第三季度 for a quarter, 2024 or 2024年度 for a year; "
+            "optional when the file name carries it (高新区-2024Q3.xlsx).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", readable=False, help="Results to write: .xlsx, .json, or a folder for csv."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir", readable=False, help="Folder for the results of each input (INPUT-结果.xlsx)."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="xlsx (default), csv (a folder of .csv files) or json.")
+    ] = "xlsx",
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Workbooks scored at once (with --out-dir).")
+    ] = 1,
     lang: LangOpt = "zh",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing --out.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing results.")] = False,
     as_json: JsonOpt = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing on success (warnings still go to stderr).")
     ] = False,
 ) -> None:
-    """Score a period and write the results workbook."""
+    """Score a period and write the results; with --out-dir, many workbooks at once."""
     from kpi import api
+    from kpi.periods import period_in_name
 
     _check_lang(lang)
+    if fmt not in api.formats():
+        raise typer.BadParameter(f"must be one of {', '.join(api.formats())}", param_hint="--format")
+    if out_dir is not None:
+        if out is not None:
+            raise typer.BadParameter("give --out (one input) or --out-dir, not both", param_hint="--out")
+        _score_batch(inputs, rules, period, out_dir, fmt, jobs, lang, force, as_json, quiet)
+        return
+    if out is None or len(inputs) > 1 or jobs != 1:
+        what = "several inputs need --out-dir" if len(inputs) > 1 else "--jobs needs --out-dir"
+        raise typer.BadParameter(what if out is not None else "give --out, or --out-dir", param_hint="--out")
+    input, target = inputs[0], out
+    if period is None:
+        try:
+            period = period_in_name(input.name)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--period") from exc
+    when = period
 
     def action() -> Any:
-        api.check_output(out, force=force, inputs=[input, rules])
-        results = api.run(input, rules, period)
-        api.write_results(results, out, lang=lang, force=force)
+        api.check_target(target, fmt, force=force, inputs=[input, rules])
+        with api.progress(err_console, f"scoring {input.name}"):
+            results = api.run(input, rules, when)
+            api.save_results(results, target, fmt, lang=lang, force=force)
         return results
 
     results = _guard(as_json, action)
@@ -253,6 +337,50 @@ def score(
     if not quiet:
         out_console.print(api.summary(results, lang))
         out_console.print(Text(f"wrote {out}"), soft_wrap=True)
+
+
+def _score_batch(
+    inputs: list[Path],
+    rules: Path,
+    period: Period | None,
+    out_dir: Path,
+    fmt: str,
+    jobs: int,
+    lang: str,
+    force: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """``score … --out-dir``: every input scored, one summary; exit 1 if any failed (3 on a bug)."""
+    from kpi import api, signals
+
+    _guard(as_json, lambda: api.make_batch_folder(out_dir))
+    planned = api.plan_batch(inputs, rules, period, out_dir, fmt=fmt, lang=lang, force=force)
+    done: list[Any] = []
+    with api.progress(err_console, "scoring", total=len(planned)) as tracker:
+
+        def finished(outcome: Any) -> None:
+            done.append(outcome)
+            if tracker is not None:
+                tracker.advance()
+
+        try:
+            outcomes = api.run_batch(planned, jobs, finished)
+        except signals.Interrupted as stop:
+            count = sum(o.written for o in done) + (stop.written is not None)  # in-process: its file
+            written = f"{count} of {len(planned)} results written"
+            err_console.print(Text(f"error: interrupted by {stop.name}: stopped; {written}"), soft_wrap=True)
+            raise typer.Exit(stop.exit_code) from None
+    if as_json:
+        out_console.print_json(json.dumps(api.batch_json(outcomes), ensure_ascii=False))
+    else:
+        for outcome in outcomes:
+            _print_lines(api.batch_problem_lines(outcome), err_console)
+        if not quiet or not all(o.ok for o in outcomes):
+            out_console.print(api.batch_table(outcomes, lang))
+        if not all(o.ok for o in outcomes):
+            err_console.print(Text(api.batch_closing_line(outcomes)), soft_wrap=True)
+    raise typer.Exit(api.batch_exit_code(outcomes))
 
 
 @app.command()

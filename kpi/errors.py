@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpi.i18n import _, render
+
 
 def column_letter(index: int) -> str:
     """Excel column letters for a 1-based column index (1 → A, 27 → AA)."""
@@ -40,12 +42,13 @@ class Location:
     def __str__(self) -> str:
         return self.text()
 
-    def text(self, *, with_file: bool = True) -> str:
+    def text(self, *, with_file: bool = True, lang: str = "en") -> str:
         """``file:sheet!C14`` or ``file:42``; without the file (a results workbook must
-        not depend on where its inputs were), ``sheet!C14`` or ``line 42``."""
+        not depend on where its inputs were), ``sheet!C14`` or ``line 42`` (in ``lang``:
+        ``第 42 行`` in Chinese)."""
         text = self.file if with_file else ""
         if self.line is not None:
-            return f"{text}:{self.line}" if text else f"line {self.line}"
+            return f"{text}:{self.line}" if text else _("line {line}", line=self.line).to(lang)
         if self.sheet is not None:
             cell = ""
             if self.column is not None and self.row is not None:
@@ -84,8 +87,10 @@ class Location:
 class Problem:
     """One user-facing problem: where, and what (with what to do about it).
 
-    ``kind`` is ``error`` (nothing is scored) or ``warning`` (scored, but worth a
-    look); both are located the same way and sorted the same way.
+    ``message`` is a :class:`~kpi.i18n.Msg` made with ``_()`` (a plain ``str`` is
+    shown as it is, in every language). ``kind`` is ``error`` (nothing is scored) or
+    ``warning`` (scored, but worth a look); both are located the same way and sorted
+    the same way.
     """
 
     location: Location
@@ -99,12 +104,14 @@ class Problem:
     def __str__(self) -> str:
         return self.text()
 
-    def text(self, *, with_file: bool = True) -> str:
-        where = self.location.text(with_file=with_file)
-        return f"{where}: {self.message}" if where else self.message
+    def text(self, *, with_file: bool = True, lang: str = "en") -> str:
+        """``where: message`` in ``lang`` (``zh`` or ``en``)."""
+        where = self.location.text(with_file=with_file, lang=lang)
+        message = render(self.message, lang)
+        return f"{where}: {message}" if where else message
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, **self.location.as_dict()}
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"kind": self.kind, "message": render(self.message, lang), **self.location.as_dict()}
 
 
 def sort_problems(problems: Iterable[Problem], sheet_order: tuple[str, ...] = ()) -> list[Problem]:

@@ -13,7 +13,8 @@ verify) comes through :func:`read_regular`:
   a file that grows while it is read is refused too.
 
 The errors are :class:`FileProblem` with a message; each caller puts it at its
-own location and error type (an input, a rules or a results error).
+own location and error type (an input, a rules or a results error), passing
+``problem.message`` as a parameter of its own message so it stays translatable.
 """
 
 from __future__ import annotations
@@ -24,48 +25,64 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
+from kpi.i18n import Msg, _
+
 
 class FileProblem(Exception):
-    """A file that cannot be read; ``str()`` is the message (without the path).
+    """A file that cannot be read; ``message`` (also ``str()``, in English) says why,
+    without the path.
 
     ``reason`` is ``"missing"``, ``"folder"``, ``"special"`` (a pipe, a device,
     a socket), ``"size"`` (over the limit) or ``"os"`` (unreadable).
     """
 
-    def __init__(self, message: str, reason: str) -> None:
+    def __init__(self, message: Msg, reason: str) -> None:
         super().__init__(message)
+        self.message = message
         self.reason = reason
 
 
-def _kind(mode: int) -> str:
+def _kind(mode: int) -> Msg:
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISCHR(mode):
-        return "a character device"
+        return _("a character device")
     if stat.S_ISBLK(mode):
-        return "a block device"
+        return _("a block device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def _not_regular(path: Path, mode: int) -> FileProblem:
     real = os.path.realpath(path)
-    target = f" (it leads to {real})" if real != os.path.abspath(path) else ""
-    return FileProblem(f"is {_kind(mode)}{target}, not a regular file: give the file itself", "special")
+    if real != os.path.abspath(path):
+        message = _(
+            "is {kind} (it leads to {target}), not a regular file: give the file itself",
+            kind=_kind(mode),
+            target=real,
+        )
+    else:
+        message = _("is {kind}, not a regular file: give the file itself", kind=_kind(mode))
+    return FileProblem(message, "special")
 
 
 def describe_os_error(exc: OSError) -> str:
-    """Words for an OS error, without the path (the location carries it)."""
+    """Words for an OS error, without the path (the location carries it): a
+    :class:`~kpi.i18n.Msg`, or the system's own words for a rare error."""
     if exc.errno == errno.ENAMETOOLONG:
-        return "the file name or path is too long"
+        return _("the file name or path is too long")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied (the file is not readable by this user)"
+        return _("permission denied (the file is not readable by this user)")
     if exc.errno == errno.ELOOP:
-        return "too many levels of symbolic links"
+        return _("too many levels of symbolic links")
     if exc.errno == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder"
+        return _("a part of the path is a file, not a folder")
     return exc.strerror or str(exc)
+
+
+def _unreadable(exc: OSError) -> FileProblem:
+    return FileProblem(_("cannot read the file: {reason}", reason=describe_os_error(exc)), "os")
 
 
 def read_regular(path: str | Path, limit: int) -> bytes:
@@ -78,11 +95,11 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         info = os.stat(file)
     except FileNotFoundError:
-        raise FileProblem("file not found", "missing") from None
+        raise FileProblem(_("file not found"), "missing") from None
     except OSError as exc:
-        raise FileProblem(f"cannot read the file: {describe_os_error(exc)}", "os") from None
+        raise _unreadable(exc) from None
     if stat.S_ISDIR(info.st_mode):
-        raise FileProblem("is a folder, not a file", "folder")
+        raise FileProblem(_("is a folder, not a file"), "folder")
     if not stat.S_ISREG(info.st_mode):
         raise _not_regular(file, info.st_mode)
     _check_size(info.st_size, limit)
@@ -90,9 +107,9 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     try:
         fd = os.open(file, flags)
     except FileNotFoundError:
-        raise FileProblem("file not found", "missing") from None
+        raise FileProblem(_("file not found"), "missing") from None
     except OSError as exc:
-        raise FileProblem(f"cannot read the file: {describe_os_error(exc)}", "os") from None
+        raise _unreadable(exc) from None
     with os.fdopen(fd, "rb") as stream:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):  # swapped since the check above
@@ -101,9 +118,10 @@ def read_regular(path: str | Path, limit: int) -> bytes:
         try:
             data = _read_at_most(stream, limit + 1, opened.st_size + 1)
         except OSError as exc:
-            raise FileProblem(f"cannot read the file: {describe_os_error(exc)}", "os") from None
+            raise _unreadable(exc) from None
     if len(data) > limit:
-        raise FileProblem(f"the file grew past the {_mib(limit)} limit while it was read", "size")
+        grew = _("the file grew past the {limit} limit while it was read", limit=_mib(limit))
+        raise FileProblem(grew, "size")
     return data
 
 
@@ -122,6 +140,7 @@ def _read_at_most(stream: BinaryIO, most: int, expected: int) -> bytes:
 
 
 def _mib(size: int) -> str:
+    """A size in MiB or KiB (the same in every language)."""
     if size >= 1024**2:
         return f"{size / 1024**2:,.0f} MiB"
     return f"{size / 1024:,.0f} KiB"
@@ -129,7 +148,10 @@ def _mib(size: int) -> str:
 
 def _check_size(size: int, limit: int) -> None:
     if size > limit:
-        shown, most = _mib(size), _mib(limit)
+        shown: str = _mib(size)
+        most: str = _mib(limit)
         if shown == most:  # close to the limit: say it in bytes
-            shown, most = f"{size:,} bytes", f"{limit:,} bytes"
-        raise FileProblem(f"the file is {shown}, more than the {most} this tool reads", "size")
+            shown, most = _("{n:,} bytes", n=size), _("{n:,} bytes", n=limit)
+        raise FileProblem(
+            _("the file is {size}, more than the {limit} this tool reads", size=shown, limit=most), "size"
+        )

@@ -1,4 +1,11 @@
-"""Appraisal periods: a quarter (``2024Q3``) or a year (``2024``), both ends included."""
+"""Appraisal periods: a quarter (``2024Q3``) or a year (``2024``), both ends included.
+
+:meth:`Period.parse` reads what people type for ``--period``: ``2024Q3``,
+``2024q3``, ``2024-Q3``, ``2024年第三季度``, ``2024年第3季度`` for a quarter;
+``2024``, ``2024年``, ``2024年度`` for a year. :func:`period_in_name` finds the
+period a file name carries (``高新区-2024Q3.xlsx``), for batches scored
+without ``--period``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-_PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
+_CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+_QUARTER = r"(?:[-_ ]?[Qq]([1-4])|\s*年\s*第\s*([1-4一二三四])\s*季度?)"
+_PERIOD = re.compile(rf"^(\d{{4}})(?:{_QUARTER}|\s*年度?)?$")
+#: In a file name: a quarter in any accepted spelling, or a year written ``2024年度``
+#: (a bare ``2024`` or ``2024年`` in a name is too often part of something else).
+_IN_NAME = re.compile(rf"(?<!\d)(\d{{4}})(?:{_QUARTER}|\s*(年度))(?![\d年])")
+
+FORMS = "a quarter like 2024Q3, 2024-Q3 or 2024年第三季度, or a year like 2024 or 2024年度"
 
 
 @dataclass(frozen=True)
@@ -17,11 +31,11 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse ``2024Q3``/``2024q3`` or ``2024``; ValueError with the accepted forms otherwise."""
+        """Parse the forms of the module docstring; ValueError with the accepted forms otherwise."""
         m = _PERIOD.match(unicodedata.normalize("NFKC", text).strip())
         if not m:
-            raise ValueError(f"period {text!r} is not a quarter like 2024Q3 or a year like 2024")
-        return cls(int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+            raise ValueError(f"period {text!r} is not {FORMS}")
+        return cls(int(m.group(1)), _quarter(m.group(2) or m.group(3)))
 
     @property
     def months(self) -> int:
@@ -42,5 +56,39 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    def of(self, day: date) -> Period:
+        """The period of the same kind (quarter or year) that holds ``day``."""
+        return Period(day.year, None if self.quarter is None else (day.month - 1) // 3 + 1)
+
     def __str__(self) -> str:
         return f"{self.year}" if self.quarter is None else f"{self.year}Q{self.quarter}"
+
+
+def _quarter(text: str | None) -> int | None:
+    return None if text is None else int(_CHINESE_DIGITS.get(text, text))
+
+
+def periods_in_name(name: str) -> list[Period]:
+    """Every distinct period ``name`` spells (``高新区-2024Q3.xlsx`` → [2024Q3]), in order."""
+    found: list[Period] = []
+    for m in _IN_NAME.finditer(unicodedata.normalize("NFKC", name)):
+        period = Period(int(m.group(1)), _quarter(m.group(2) or m.group(3)))
+        if period not in found:
+            found.append(period)
+    return found
+
+
+def period_in_name(name: str) -> Period:
+    """The one period ``name`` spells; ValueError when it spells none or several."""
+    found = periods_in_name(name)
+    if not found:
+        raise ValueError(
+            f"the file name '{name}' names no period (such as 2024Q3, 2024-Q3 or 2024年第三季度): "
+            "give --period, or put the period in the name"
+        )
+    if len(found) > 1:
+        listed = ", ".join(str(p) for p in found)
+        raise ValueError(
+            f"the file name '{name}' names several periods ({listed}): give --period, or rename it"
+        )
+    return found[0]

@@ -49,14 +49,34 @@ _pending: int | None = None
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
+    if not _holding:
+        ignore_later()
+    interrupt(signum)
+
+
+def interrupt(signum: int) -> None:
+    """Raise :class:`Interrupted` now — or, inside :func:`held`, when the block is done."""
     global _pending
     if _holding:  # inside held(): remember it, raise when the block is done
         if _pending is None:
             _pending = signum
         return
-    for other in STOPPING:
-        signal.signal(other, signal.SIG_IGN)
     raise Interrupted(signum)
+
+
+def _ignored(signum: int, frame: FrameType | None) -> None:
+    """A later stopping signal: the run is already stopping."""
+
+
+def ignore_later() -> None:
+    """Ignore further stopping signals, so they cannot cut a cleanup short.
+
+    A handler that does nothing rather than ``SIG_IGN``: a signal already caught
+    but not yet handled (the terminal's SIGINT, then a SIGTERM) would otherwise
+    make Python print "Signal 15 ignored due to race condition" with a traceback.
+    """
+    for other in STOPPING:
+        signal.signal(other, _ignored)
 
 
 def install() -> None:
@@ -86,6 +106,5 @@ def held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         if not _holding and _pending is not None:
             signum, _pending = _pending, None
-            for other in STOPPING:
-                signal.signal(other, signal.SIG_IGN)
+            ignore_later()
             raise Interrupted(signum)

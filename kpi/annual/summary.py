@@ -16,11 +16,20 @@ published number of :class:`~kpi.annual.results.AnnualResults`.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from kpi.annual.results import NOT_GRADED, AnnualResults
-from kpi.report.summary import CHART_ROWS, SHARE_PLACES, SUMMARY_TITLE, WIDTH, Cell, Grid, Summary, heads
+from kpi.report.summary import (
+    CHART_ROWS,
+    SUMMARY_TITLE,
+    WIDTH,
+    Cell,
+    Grid,
+    Summary,
+    grade_column,
+    grade_table,
+    heads,
+)
 from kpi.report.summary import LABELS as QUARTER_LABELS
 from kpi.report.tables import TOTAL_LABEL
 from kpi.report.xlsx_chart import Chart, Series, Span
@@ -117,52 +126,21 @@ def _departments(results: AnnualResults, grid: Grid, t: dict[str, Any], lang: st
 
 
 def _grades(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
-    """Per band and population: count, share of the graded members, quota places; then 合计
-    (the graded n, 100%) and the members not graded."""
-    grid.add(Cell(t["grades"], role="section"))
-    head = grid.add(
-        Cell(role="head"),
-        *(
-            cell
-            for population in POPULATIONS
-            for cell in (Cell(t["populations"][population], role="head", span=3), *[Cell(role="head")] * 2)
-        ),
-    )
-    grid.add(Cell(t["grade"], role="head"), *heads(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
-    frames = [results.population(p) for p in POPULATIONS]
-    graded = [int(f["graded"].sum()) for f in frames]
-    first = grid.next
-    for band in (b.name for b in results.annual.grades.bands):
-        row = [Cell(band, role="cell")]
-        for population, frame, n in zip(POPULATIONS, frames, graded, strict=True):
-            count = int((frame["grade"] == band).sum())
-            places = [q for (name, _group), q in results.quotas.get(population, {}).items() if name == band]
-            share = (Decimal(count) / n).quantize(SHARE_PLACES, ROUND_HALF_UP) if n else None
-            row += [
-                Cell(count, "int", "cell"),
-                Cell(share, "share", "cell"),
-                Cell(sum(places) if places else None, "int", "cell"),
-            ]
-        grid.add(*row)
-    bands = Span(0, first, grid.next - 1)
-    total = [Cell(t["sum"], role="total")]
-    for n in graded:
-        total += [
-            Cell(n, "int", "total"),
-            Cell(Decimal(1) if n else None, "share", "total"),
-            Cell(role="total"),
-        ]
-    grid.add(*total)
-    not_graded = [Cell(t["not_graded"], role="cell")]
-    for frame in frames:
-        not_graded += [
-            Cell(int((~frame["graded"]).sum()), "int", "cell"),
-            Cell(role="cell"),
-            Cell(role="cell"),
-        ]
-    grid.add(*not_graded)
-    series = [Series(Span(1 + 3 * k, head, head), Span(2 + 3 * k, bands.first, bands.last)) for k in range(3)]
-    return bands, series
+    """The year's grade distribution: shares of the graded members, then those not graded."""
+    bands = [b.name for b in results.annual.grades.bands]
+    columns = []
+    for population in POPULATIONS:
+        frame = results.population(population)
+        counts = frame["grade"].value_counts()
+        columns.append(
+            grade_column(
+                results.quotas.get(population, {}),
+                int(frame["graded"].sum()),
+                {band: int(counts.get(band, 0)) for band in bands},
+                int((~frame["graded"]).sum()),
+            )
+        )
+    return grade_table(grid, t, bands, columns)
 
 
 def _bonus(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:

@@ -64,3 +64,20 @@ def is_date1904(archive: zipfile.ZipFile, workbook: str) -> bool:
         if element.tag.endswith("}workbookPr"):
             return element.get("date1904", "").lower() in ("1", "true")
     return False
+
+
+def related_part(archive: zipfile.ZipFile, workbook: str, kind: str) -> str:
+    """The member of the workbook's part of ``kind`` (``styles``), or ``""`` when there is none."""
+    if not workbook:
+        return ""
+    folder = PurePosixPath(workbook).parent
+    rels_path = str(folder / "_rels" / (PurePosixPath(workbook).name + ".rels"))
+    try:
+        for rel in SafeET.fromstring(archive.read(rels_path)):
+            if rel.get("Type", "").endswith(f"/{kind}"):
+                target = rel.get("Target", "")
+                member = target.lstrip("/") if target.startswith("/") else str(folder / target)
+                return _normalise_member(member)
+    except Exception:  # a malformed but calamine-readable workbook: no such part
+        return ""
+    return ""

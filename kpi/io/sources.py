@@ -46,7 +46,9 @@ import python_calamine as calamine
 from kpi.errors import InputError, Location, Problem
 from kpi.files import FileProblem, read_regular
 from kpi.io.memory import check_memory, out_of_memory
-from kpi.io.ooxml_parts import is_date1904, sheet_members
+from kpi.io.names import SHEET_ALIASES, normalize_name
+from kpi.io.number_formats import percent_cells, percent_styles
+from kpi.io.ooxml_parts import is_date1904, related_part, sheet_members
 from kpi.io.safety import (
     ACCEPTED_SUFFIXES,
     MAX_COLUMNS,
@@ -91,6 +93,13 @@ class Source:
     date1904: bool = False
     scans: dict[str, SheetScan] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    #: Sheet name → its percent-formatted cells (1-based row, column), for the sheets
+    #: of :data:`PERCENT_SHEETS` (an .xls has no number formats to read: always empty).
+    percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+
+
+#: Sheets whose percent-formatted cells the reader wants to know (目标值, 完成值 of 指标).
+PERCENT_SHEETS = frozenset({"indicators"})
 
 
 def open_source(path: str | Path) -> Source:
@@ -152,10 +161,32 @@ def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
         scans_by_member = scan_members(path, archive, infos)
         members = sheet_members(archive)
         date1904 = is_date1904(archive, members.get("", ""))
+        percent = _percent_cells(archive, members)
     book = _calamine_open(path, data)
     names = _worksheet_names(book)
     scans = {name: scans_by_member[m] for name, m in members.items() if m in scans_by_member}
-    return Source(path, sha, book, names, date1904=date1904, scans=scans)
+    return Source(path, sha, book, names, date1904=date1904, scans=scans, percent_cells=percent)
+
+
+def _percent_cells(archive: zipfile.ZipFile, members: dict[str, str]) -> dict[str, set[tuple[int, int]]]:
+    """The percent-formatted cells of the :data:`PERCENT_SHEETS` (after the safety scan)."""
+    wanted = {
+        name: member
+        for name, member in members.items()
+        if name and SHEET_ALIASES.get(normalize_name(name)) in PERCENT_SHEETS
+    }
+    if not wanted:
+        return {}
+    styles = percent_styles(archive, related_part(archive, members[""], "styles"))
+    if not styles:
+        return {}
+    found: dict[str, set[tuple[int, int]]] = {}
+    for name, member in wanted.items():
+        try:
+            found[name] = percent_cells(archive.read(member), styles)
+        except (KeyError, zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+            continue  # calamine reports a damaged sheet when it is read
+    return found
 
 
 def _calamine_open(path: str, data: bytes) -> calamine.CalamineWorkbook:

@@ -11,7 +11,10 @@ The steps, each in its own module:
 3. :mod:`kpi.io.cells` — turn cell values into text, numbers, whole numbers
    and dates (method §9 "Reading");
 4. :mod:`kpi.io.checks` — required values, types, unique ids, references
-   between sheets and to the rules (one module per sheet in that package).
+   between sheets and to the rules (one module per sheet in that package);
+5. :mod:`kpi.io.plausibility` — warnings at values that are valid but probably
+   not meant (a percent in 完成值, ρ far from 1, a 绩效基数 far from its
+   department's median).
 
 Every problem of the workbook is collected and raised at once as an
 :class:`~kpi.errors.InputError`, sorted by location; the problems that stop
@@ -36,6 +39,7 @@ from kpi.io.names import (
     accepted,
     normalize_name,
 )
+from kpi.io.plausibility import plausibility_warnings
 from kpi.io.sources import load_grid, open_source
 from kpi.io.tables import Table, read_table
 from kpi.periods import Period
@@ -80,6 +84,7 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
             tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
     problems.raise_if_any(InputError, tuple(source.sheet_names))
+    warnings += plausibility_warnings(tables, frames, source.percent_cells, file)
     inputs = Inputs(
         path=file,
         sha256=source.sha256,

@@ -145,11 +145,12 @@ def _check_output(out: Path, force: bool, inputs: Iterable[Path], suffix: str, w
         raise OutputError.single(f"folder {folder} is not writable", where)
     # The only sure test of a folder: create a file there (read-only mounts, full
     # inode tables, quotas and name limits all show up here, before the run).
-    fd, probe = tempfile.mkstemp(prefix=_temp_prefix(out), suffix=".tmp", dir=folder)
-    try:
-        os.close(fd)
-    finally:
-        os.unlink(probe)
+    with held():  # a signal between create and remove would leave the probe behind
+        fd, probe = tempfile.mkstemp(prefix=_temp_prefix(out), suffix=".tmp", dir=folder)
+        try:
+            os.close(fd)
+        finally:
+            os.unlink(probe)
 
 
 def write_atomically(out: Path, write: Callable[[Path], None], *, force: bool = False) -> None:
@@ -161,15 +162,21 @@ def write_atomically(out: Path, write: Callable[[Path], None], *, force: bool = 
     temp: Path | None = None
     placed = False
     try:
-        fd, name = tempfile.mkstemp(prefix=_temp_prefix(out), suffix=".tmp", dir=out.parent)
-        os.close(fd)
-        temp = Path(name)
+        with held():  # so that `temp` names the file as soon as it exists
+            fd, name = tempfile.mkstemp(prefix=_temp_prefix(out), suffix=".tmp", dir=out.parent)
+            os.close(fd)
+            temp = Path(name)
         write(temp)
         _settle(temp, out, force)
         _pause_for_tests(temp)
         with held():
             _place(temp, out, force)
             placed = True
+            # The temporary name goes in the same held step: a signal landing after the
+            # placing would otherwise stop the run before the `finally` below removed it.
+            with contextlib.suppress(OSError):
+                temp.unlink()  # after a hard link; already gone after a rename
+            temp = None
             _sync_folder(out.parent)
     except OSError as exc:
         raise OutputError.single(_os_message(exc, out), Location(str(out))) from None
@@ -178,8 +185,8 @@ def write_atomically(out: Path, write: Callable[[Path], None], *, force: bool = 
             stop.written = out
         raise
     finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
+        if temp is not None:  # not placed: remove it, even if a signal lands meanwhile
+            with held(), contextlib.suppress(OSError):
                 temp.unlink()
 
 

@@ -227,9 +227,35 @@ def _departments(results: Results, grid: Grid, t: dict[str, Any], lang: str) -> 
     return Span(0, first, last_department), Span(0, first, last_bonus)
 
 
-def _grades(results: Results, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
-    """One row per band, a count, share and quota places per population, then 合计 (n and
-    100%); returns the bands' rows and a chart series (the shares) per population."""
+@dataclass(frozen=True)
+class GradeColumn:
+    """One population's part of the grade table: members graded, per band, quota places."""
+
+    graded: int
+    counts: dict[str, int]
+    places: dict[str, int | None]
+    #: Members not graded (不定等次 of the annual appraisal); None: no such row.
+    not_graded: int | None = None
+
+
+def grade_column(
+    quotas: dict[tuple[str, str], int], graded: int, counts: dict[str, int], not_graded: int | None = None
+) -> GradeColumn:
+    """A population's column from its counts and its quota places (summed over quota groups)."""
+    places: dict[str, int | None] = {}
+    for band in counts:
+        found = [q for (name, _group), q in quotas.items() if name == band]
+        places[band] = sum(found) if found else None
+    return GradeColumn(graded, counts, places, not_graded)
+
+
+def grade_table(
+    grid: Grid, t: dict[str, Any], bands: list[str], columns: list[GradeColumn]
+) -> tuple[Span, list[Series]]:
+    """One row per band with a count, share of the graded and quota places per population,
+    then 合计 (n and 100%) and, when any column has it, the members not graded; returns the
+    bands' rows and a chart series (the shares) per population. The quarter's and the
+    year's 汇总 both draw their grade distribution with it."""
     grid.add(Cell(t["grades"], role="section"))
     head = grid.add(
         Cell(role="head"),
@@ -240,31 +266,45 @@ def _grades(results: Results, grid: Grid, t: dict[str, Any]) -> tuple[Span, list
         ),
     )
     grid.add(Cell(t["grade"], role="head"), *heads(*[t["count"], t["share"], t["quota"]] * len(POPULATIONS)))
-    sizes = [len(results.population(p)) for p in POPULATIONS]
-    counts = [grade_counts(results, p) for p in POPULATIONS]
     first = grid.next
-    for band in (b.name for b in results.rules.grades.bands):
+    for band in bands:
         row = [Cell(band, role="cell")]
-        for population, n, count in zip(POPULATIONS, sizes, counts, strict=True):
-            places = [q for (name, _group), q in results.quotas.get(population, {}).items() if name == band]
-            share = (Decimal(count[band]) / n).quantize(SHARE_PLACES, ROUND_HALF_UP) if n else None
+        for column in columns:
+            n, count = column.graded, column.counts[band]
+            share = (Decimal(count) / n).quantize(SHARE_PLACES, ROUND_HALF_UP) if n else None
             row += [
-                Cell(count[band], "int", "cell"),
+                Cell(count, "int", "cell"),
                 Cell(share, "share", "cell"),
-                Cell(sum(places) if places else None, "int", "cell"),
+                Cell(column.places[band], "int", "cell"),
             ]
         grid.add(*row)
-    bands = Span(0, first, grid.next - 1)
+    span = Span(0, first, grid.next - 1)
     total = [Cell(t["sum"], role="total")]
-    for n in sizes:
+    for column in columns:
+        n = column.graded
         total += [
             Cell(n, "int", "total"),
             Cell(Decimal(1) if n else None, "share", "total"),
             Cell(role="total"),
         ]
     grid.add(*total)
-    series = [Series(Span(1 + 3 * k, head, head), Span(2 + 3 * k, bands.first, bands.last)) for k in range(3)]
-    return bands, series
+    if any(column.not_graded is not None for column in columns):
+        not_graded = [Cell(t["not_graded"], role="cell")]
+        for column in columns:
+            not_graded += [Cell(column.not_graded, "int", "cell"), Cell(role="cell"), Cell(role="cell")]
+        grid.add(*not_graded)
+    series = [Series(Span(1 + 3 * k, head, head), Span(2 + 3 * k, span.first, span.last)) for k in range(3)]
+    return span, series
+
+
+def _grades(results: Results, grid: Grid, t: dict[str, Any]) -> tuple[Span, list[Series]]:
+    """The quarter's grade distribution: every member of a population is graded."""
+    bands = [b.name for b in results.rules.grades.bands]
+    columns = [
+        grade_column(results.quotas.get(p, {}), len(results.population(p)), grade_counts(results, p))
+        for p in POPULATIONS
+    ]
+    return grade_table(grid, t, bands, columns)
 
 
 def _bonus(results: Results, grid: Grid, t: dict[str, Any]) -> None:

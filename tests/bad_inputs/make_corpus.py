@@ -818,10 +818,9 @@ def _same_workbook(old: bytes, new: bytes) -> bool:
         return old == new
 
 
-def main(folder: Path = HERE) -> int:
-    committed = folder / "base.xlsx"
-    kept = committed.read_bytes() if committed.exists() else None
-    manifest, files = entries(kept if kept and _same_workbook(kept, xlsx_bytes(BASE)) else None)
+def write_corpus(folder: Path, manifest: list[dict[str, Any]], files: dict[str, bytes]) -> None:
+    """Write ``files`` and manifest.json into ``folder``: workbooks equal but for their
+    timestamp are kept (no churn in git), workbooks no longer listed are removed."""
     for old in [*folder.glob("*.xlsx"), *folder.glob("*.csv")]:
         if old.name not in files:
             old.unlink()
@@ -834,6 +833,12 @@ def main(folder: Path = HERE) -> int:
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     print(f"{len(files)} files (unchanged ones kept) and manifest.json ({len(manifest)} faults) in {folder}")
+
+
+def main(folder: Path = HERE) -> int:
+    committed = folder / "base.xlsx"
+    kept = committed.read_bytes() if committed.exists() else None
+    write_corpus(folder, *entries(kept if kept and _same_workbook(kept, xlsx_bytes(BASE)) else None))
     return 0
 
 

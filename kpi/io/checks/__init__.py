@@ -32,7 +32,7 @@ from kpi.io.checks.city import check_city_rankings, check_city_shares
 from kpi.io.checks.curves import check_curves
 from kpi.io.checks.departments import check_department_components, check_departments
 from kpi.io.checks.evaluations import check_ballots, check_evaluations, check_year_end_targets
-from kpi.io.checks.events import check_points, check_vetoes
+from kpi.io.checks.events import check_period_of_dates, check_points, check_vetoes
 from kpi.io.checks.field import Checked, Field, values
 from kpi.io.checks.indicators import check_indicators
 from kpi.io.checks.people import check_people
@@ -64,12 +64,13 @@ def check_all(
     checked = Checked(fields, ids, departments)
     people_kinds = check_people(checker, checked)
     check_departments(checker, checked, people_kinds)
-    check_points(checker, checked)
+    dates_listed = check_period_of_dates(checker, checked)
+    check_points(checker, checked, dates_listed)
     check_indicators(checker, checked)
     check_curves(checker, checked)
     rankings = check_city_rankings(checker, checked)
     check_city_shares(checker, checked, rankings)
-    check_vetoes(checker, checked)
+    check_vetoes(checker, checked, dates_listed)
     check_service_requests(checker, checked)
     check_evaluations(checker, checked)
     check_department_components(checker, checked)

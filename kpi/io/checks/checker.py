@@ -45,16 +45,18 @@ class Checker:
         column: str,
         mask: np.ndarray | Iterable[int],
         message: Callable[[int], str],
+        limit: int = MAX_PER_CHECK,
     ) -> int:
-        """Add ``message(i)`` at ``column`` of each record i in ``mask``; returns the count."""
+        """Add ``message(i)`` at ``column`` of each record i in ``mask`` (the first ``limit``
+        of them, then one problem with the count of the rest); returns the count."""
         indices = np.flatnonzero(mask) if isinstance(mask, np.ndarray) else list(mask)
-        for i in indices[:MAX_PER_CHECK]:
+        for i in indices[:limit]:
             self.problems.add(table.location(self.file, column, int(i)), message(int(i)))
-        if len(indices) > MAX_PER_CHECK:
-            first = int(indices[MAX_PER_CHECK])
+        if len(indices) > limit:
+            first = int(indices[limit])
             self.problems.add(
                 table.location(self.file, column, first),
-                f"{message(first)} (and {len(indices) - MAX_PER_CHECK - 1:,} more cells of "
+                f"{message(first)} (and {len(indices) - limit - 1:,} more cells of "
                 f"column {table.header(column)} with the same problem below this one)",
             )
         return len(indices)
@@ -124,21 +126,30 @@ class Checker:
         what: str,
         mask: np.ndarray | None = None,
         advice: str = "",
+        hint: Callable[[str], str] | None = None,
     ) -> np.ndarray:
-        """Values must be among ``choices``; returns the per-cell mask of the bad ones."""
+        """Values must be among ``choices``; returns the per-cell mask of the bad ones.
+
+        ``hint(value)``, when given and not empty, replaces the closest-choice hint
+        (a 姓名 typed for a 工号: :class:`~kpi.io.checks.hints.NameHints`).
+        """
         options = list(choices)
         allowed = set(options)
         suggest = Suggester(options)
         bad = f.where(lambda v: v not in allowed)
         if mask is not None:
             bad &= mask
+
+        def hinted(value: str) -> str:
+            return (hint(value) if hint is not None else "") or suggest.hint(value)
+
         self.report(
             f.table,
             f.key,
             bad,
             lambda i: (
                 f"{f.header} '{f.shown(i)}' is not {what} ({listing(options)})"
-                f"{suggest.hint(str(f.value(i)))}{advice}"
+                f"{hinted(str(f.value(i)))}{advice}"
             ),
         )
         return bad

@@ -9,6 +9,7 @@ from __future__ import annotations
 from kpi.io.checks.checker import Checker
 from kpi.io.checks.evaluations import evaluated_departments
 from kpi.io.checks.field import Checked, values
+from kpi.io.checks.hints import NameHints
 from kpi.io.names import SHEET_NAMES, Suggester, listing
 
 
@@ -21,11 +22,15 @@ def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]
     if checked.ids is None:
         return
     suggest = Suggester(k for k in sorted(kinds) if kinds[k] == "leader_in_charge")
+    names = NameHints(checked)
     c.report(
         lic.table,
         lic.key,
         lic.where(lambda v: v not in kinds),
-        lambda i: f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员{suggest.hint(lic.shown(i))}",
+        lambda i: (
+            f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员"
+            f"{names(lic.shown(i)) or suggest.hint(lic.shown(i))}"
+        ),
     )
     allowed = listing(c.rules.roles.leader_in_charge)
     c.report(

@@ -35,7 +35,7 @@ def check_evaluations(c: Checker, checked: Checked) -> None:
                 "the rows",
             )
         return
-    _targets(c, f["target"], checked.ids, checked.departments)
+    _targets(c, f["target"], checked)
     check_ballots(c, checked)
 
 

@@ -2,34 +2,94 @@
 
 Both name a 对象 that is a 工号 or a department, an item the rules list, and
 a date inside the period, so the two checks of 对象 and date live here with them.
+
+When most of their dates lie outside the period, the workbook is most likely
+another period's (or ``--period`` was mistyped): :func:`check_period_of_dates`
+puts one error naming the period the dates lie in before the cells, and each
+date column then lists only its first :data:`FEW` cells and a count.
 """
 
 from __future__ import annotations
 
-from kpi.io.checks.checker import Checker
+from collections import Counter
+
+import numpy as np
+
+from kpi.errors import Location
+from kpi.io.checks.checker import MAX_PER_CHECK, Checker
 from kpi.io.checks.field import Checked, Field
+from kpi.io.checks.hints import NameHints
 from kpi.io.names import Suggester
+from kpi.periods import Period
+
+#: Out-of-period cells listed per date column when most dates lie outside the period.
+FEW = 5
 
 
-def check_points(c: Checker, checked: Checked) -> None:
+def check_period_of_dates(c: Checker, checked: Checked) -> int:
+    """One error when most dates of 点数 and 否决 lie outside the period, naming the
+    period most of them lie in; returns how many out-of-period cells a date column lists."""
+    p = c.period
+    total = 0
+    outside: Counter[Period] = Counter()
+    by_field: list[tuple[int, Field]] = []
+    for key in ("points", "vetoes"):
+        f = checked.fields.get(key, {}).get("date")
+        if f is None or not f.present or len(f.codes) == 0:
+            continue
+        counts = np.bincount(f.codes[f.valid()], minlength=len(f.typed))
+        out = 0
+        for k in np.flatnonzero(counts):
+            total += int(counts[k])
+            if not p.contains(f.typed[k]):
+                outside[p.of(f.typed[k])] += int(counts[k])
+                out += int(counts[k])
+        if out:
+            by_field.append((out, f))
+    out = sum(outside.values())
+    if not out or 2 * out <= total:
+        return MAX_PER_CHECK
+    where = max(by_field, key=lambda pair: pair[0])[1]
+    columns = " and ".join(f"{f.table.sheet} {f.header}" for _, f in by_field)
+    message = (
+        f"{out:,} of the {total:,} dates in {columns} lie outside the period {p} "
+        f"({p.first_day.isoformat()} to {p.last_day.isoformat()})"
+    )
+    (other, n), *_ = outside.most_common(1)
+    if 2 * n > out:
+        message += (
+            f"; {n:,} of them lie in {other} ({other.first_day.isoformat()} to "
+            f"{other.last_day.isoformat()}): did you mean --period {other}? If this workbook is "
+            f"the one of {p}, correct the dates listed below"
+        )
+    else:
+        spread = ", ".join(f"{q} ({k:,})" for q, k in outside.most_common(3))
+        more = ", …" if len(outside) > 3 else ""
+        message += f", spread over {spread}{more}: check --period, and the dates listed below"
+    column = where.table.columns["date"].letter
+    c.problems.add(Location(c.file, where.table.sheet, where.table.header_row, column), message)
+    return FEW
+
+
+def check_points(c: Checker, checked: Checked, limit: int = MAX_PER_CHECK) -> None:
     f = checked.fields.get("points")
     if f is None:
         return
-    _in_period(c, f["date"])
-    _targets(c, f["target"], checked.ids, checked.departments)
+    _in_period(c, f["date"], limit)
+    _targets(c, f["target"], checked)
     c.member(f["code"], list(c.rules.points.events), "in points.events")
 
 
-def check_vetoes(c: Checker, checked: Checked) -> None:
+def check_vetoes(c: Checker, checked: Checked, limit: int = MAX_PER_CHECK) -> None:
     f = checked.fields.get("vetoes")
     if f is None:
         return
-    _targets(c, f["target"], checked.ids, checked.departments)
+    _targets(c, f["target"], checked)
     c.member(f["item"], list(c.rules.veto.items), "in veto.items")
-    _in_period(c, f["date"])
+    _in_period(c, f["date"], limit)
 
 
-def _in_period(c: Checker, f: Field) -> None:
+def _in_period(c: Checker, f: Field, limit: int) -> None:
     p = c.period
     c.report(
         f.table,
@@ -40,11 +100,13 @@ def _in_period(c: Checker, f: Field) -> None:
             f"({p.first_day.isoformat()} to {p.last_day.isoformat()}): correct the date, "
             "or move the row to the workbook of its own period"
         ),
+        limit,
     )
 
 
-def _targets(c: Checker, f: Field, ids: set[str] | None, departments: set[str] | None) -> None:
+def _targets(c: Checker, f: Field, checked: Checked) -> None:
     """对象: a 工号 or a department name, never both (when those lists were read)."""
+    ids, departments = checked.ids, checked.departments
     if ids is None or departments is None:
         return
     both = ids & departments
@@ -59,12 +121,13 @@ def _targets(c: Checker, f: Field, ids: set[str] | None, departments: set[str] |
         ),
     )
     suggest = Suggester(v for group in (departments, ids) for v in sorted(group))
+    names = NameHints(checked)
     c.report(
         f.table,
         f.key,
         f.where(lambda v: v not in ids and v not in departments),
         lambda i: (
             f"{f.header} '{f.shown(i)}' is neither a 工号 in 人员 nor a department in 部门"
-            f"{suggest.hint(str(f.value(i)))}"
+            f"{names(str(f.value(i))) or suggest.hint(str(f.value(i)))}"
         ),
     )

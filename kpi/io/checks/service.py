@@ -22,6 +22,7 @@ import pandas as pd
 from kpi.errors import Location
 from kpi.io.checks.checker import Checker
 from kpi.io.checks.field import Checked, Field
+from kpi.io.checks.hints import NameHints
 from kpi.rules.schema import Service
 from kpi.workdays import BLANK, WorkCalendar, day_number, day_numbers, from_number
 
@@ -43,7 +44,7 @@ def check_service_requests(c: Checker, checked: Checked) -> None:
         return
     c.unique(f["id"])
     if checked.ids is not None:
-        c.member(f["handler"], sorted(checked.ids), "a 工号 of sheet 人员")
+        c.member(f["handler"], sorted(checked.ids), "a 工号 of sheet 人员", hint=NameHints(checked))
     c.member(f["kind"], list(service.resolve_days), "in service.resolve_days")
     for later in ("responded", "resolved"):
         _not_before(c, f[later], f["received"])

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import importlib.util
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -225,15 +224,7 @@ def entries() -> tuple[list[dict[str, Any]], dict[str, bytes]]:
 
 
 def main(folder: Path = HERE) -> int:
-    manifest, files = entries()
-    for old in folder.glob("*.xlsx"):
-        old.unlink()
-    for name, content in files.items():
-        (folder / name).write_bytes(content)
-    (folder / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    print(f"wrote {len(files)} files and manifest.json ({len(manifest)} faults) to {folder}")
+    PARENT.write_corpus(folder, *entries())
     return 0
 
 
