@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from kpi import signals
 from kpi.errors import KpiError, Location, OutputError, Problem
+from kpi.i18n import Msg, _
 from kpi.periods import Period, period_in_name
 from kpi.signals import Interrupted
 
@@ -58,6 +59,7 @@ class Job:
     fmt: str = "xlsx"
     lang: str = "zh"
     force: bool = False
+    #: A :class:`~kpi.i18n.Msg`, rendered where the outcome is shown.
     refused: str | None = None
 
 
@@ -91,15 +93,21 @@ def make_folder(out_dir: Path) -> None:
         return
     where = Location(str(out_dir))
     if out_dir.exists():
-        raise OutputError.single("is a file, not a folder: give a folder for --out-dir", where)
+        raise OutputError.single(_("is a file, not a folder: give a folder for --out-dir"), where)
     try:
         out_dir.mkdir()
     except FileNotFoundError:
         raise OutputError.single(
-            f"folder {out_dir.parent} does not exist: create it or choose another --out-dir", where
+            _(
+                "folder {folder} does not exist: create it or choose another --out-dir",
+                folder=str(out_dir.parent),
+            ),
+            where,
         ) from None
     except OSError as exc:
-        raise OutputError.single(f"cannot create the folder: {exc.strerror or exc}", where) from None
+        raise OutputError.single(
+            _("cannot create the folder: {reason}", reason=exc.strerror or str(exc)), where
+        ) from None
 
 
 def plan(
@@ -120,9 +128,11 @@ def plan(
         out = output_path(path, out_dir, fmt, lang)
         refused = None
         if out in taken:
-            refused = (
-                f"its results file {out} is the one of {taken[out]}, given before it "
-                "(the same file, or the same name in another folder): rename one of them"
+            refused = _(
+                "its results file {out} is the one of {other}, given before it "
+                "(the same file, or the same name in another folder): rename one of them",
+                out=str(out),
+                other=str(taken[out]),
             )
         taken.setdefault(out, path)
         jobs.append(Job(path, rules, period, out, fmt, lang, force, refused))
@@ -144,7 +154,8 @@ def run_job(job: Job) -> Outcome:
             try:
                 period = period_in_name(job.input.name)
             except ValueError as exc:
-                raise KpiError.single(str(exc), Location(str(job.input))) from None
+                reason = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+                raise KpiError.single(reason, Location(str(job.input))) from None
             outcome.period = str(period)
         check_target(job.out, job.fmt, force=job.force, inputs=[job.input, job.rules])
         results = api.run(job.input, job.rules, period)
@@ -153,7 +164,7 @@ def run_job(job: Job) -> Outcome:
         outcome.problems = list(error.problems)
         return outcome
     except MemoryError:
-        outcome.problems = [Problem(Location(str(job.input)), "not enough memory to score this workbook")]
+        outcome.problems = [Problem(Location(str(job.input)), _("not enough memory to score this workbook"))]
         return outcome
     except Exception as exc:  # a bug: this job ends, the others go on
         message = " ".join(str(exc).split())
@@ -161,8 +172,12 @@ def run_job(job: Job) -> Outcome:
         outcome.problems = [
             Problem(
                 Location(str(job.input)),
-                f"internal error: {type(exc).__name__}: {message} (a bug in kpi, not in your files: "
-                "rerun this workbook alone with KPI_DEBUG=1 and report it)",
+                _(
+                    "internal error: {error}: {message} (a bug in kpi, not in your files: "
+                    "rerun this workbook alone with KPI_DEBUG=1 and report it)",
+                    error=type(exc).__name__,
+                    message=message,
+                ),
             )
         ]
         return outcome
@@ -234,7 +249,7 @@ def _in_processes(jobs: list[Job], workers: int, notify: Callable[[Outcome], Non
         # A stopping signal (or Ctrl-C) in this process: stop the jobs in hand (each removes
         # its temporary file), start no other, and tell what they did (one may have placed
         # its file meanwhile).
-        for process, _ in running.values():
+        for process, __ in running.values():
             process.terminate()
         for index, (process, receive) in running.items():
             notify(_collect(process, receive, jobs[index]))
@@ -257,8 +272,11 @@ def _collect(process: BaseProcess, receive: Connection, job: Job) -> Outcome:
             problems=[
                 Problem(
                     Location(str(job.input)),
-                    f"the process scoring it stopped ({_ended(process.exitcode)}), nothing written: "
-                    "it may have run out of memory; score this workbook alone or with fewer --jobs",
+                    _(
+                        "the process scoring it stopped ({how}), nothing written: it may have run out "
+                        "of memory; score this workbook alone or with fewer --jobs",
+                        how=_ended(process.exitcode),
+                    ),
                 )
             ],
         )
@@ -267,13 +285,13 @@ def _collect(process: BaseProcess, receive: Connection, job: Job) -> Outcome:
     return outcome
 
 
-def _ended(code: int | None) -> str:
+def _ended(code: int | None) -> Msg:
     if code is not None and code < 0:
         try:
-            return f"killed by {signal.Signals(-code).name}"
+            return _("killed by {signal}", signal=signal.Signals(-code).name)
         except ValueError:
             pass
-    return f"exit code {code}"
+    return _("exit code {code}", code=code)
 
 
 #: In a job's process: the job has ended, so a stopping signal has nothing left to stop.
@@ -308,13 +326,12 @@ def _job_process(job: Job, send: Connection) -> None:
         _job_done = True
         if outcome is None:
             written = stop.written is not None
-            after = " after its results file was written in full" if written else ""
             outcome = Outcome(
                 str(job.input),
                 str(job.out),
                 INTERRUPTED,
                 str(job.period) if job.period else None,
-                problems=[Problem(Location(str(job.input)), f"interrupted by {stop.name}{after}")],
+                problems=[Problem(Location(str(job.input)), stop.message())],
                 written=written,
             )
     with contextlib.suppress(OSError):  # the parent is gone: nobody to tell

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from kpi.i18n import Msg, _
+
 _CHINESE_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 _QUARTER = r"(?:[-_ ]?[Qq]([1-4])|\s*年\s*第\s*([1-4一二三四])\s*季度?)"
 _PERIOD = re.compile(rf"^(\d{{4}})(?:{_QUARTER}|\s*年度?)?$")
@@ -21,7 +23,19 @@ _PERIOD = re.compile(rf"^(\d{{4}})(?:{_QUARTER}|\s*年度?)?$")
 #: (a bare ``2024`` or ``2024年`` in a name is too often part of something else).
 _IN_NAME = re.compile(rf"(?<!\d)(\d{{4}})(?:{_QUARTER}|\s*(年度))(?![\d年])")
 
-FORMS = "a quarter like 2024Q3, 2024-Q3 or 2024年第三季度, or a year like 2024 or 2024年度"
+FORMS = _("a quarter like 2024Q3, 2024-Q3 or 2024年第三季度, or a year like 2024 or 2024年度")
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; ``message`` (also ``str()``) is a :class:`~kpi.i18n.Msg`
+    (render it with ``.to(lang)``)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -31,10 +45,11 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse the forms of the module docstring; ValueError with the accepted forms otherwise."""
+        """Parse the forms of the module docstring; otherwise :class:`PeriodError` (a
+        ValueError) naming the accepted forms."""
         m = _PERIOD.match(unicodedata.normalize("NFKC", text).strip())
         if not m:
-            raise ValueError(f"period {text!r} is not {FORMS}")
+            raise PeriodError(_("period {text} is not {forms}", text=repr(text), forms=FORMS))
         return cls(int(m.group(1)), _quarter(m.group(2) or m.group(3)))
 
     @property
@@ -79,16 +94,23 @@ def periods_in_name(name: str) -> list[Period]:
 
 
 def period_in_name(name: str) -> Period:
-    """The one period ``name`` spells; ValueError when it spells none or several."""
+    """The one period ``name`` spells; PeriodError (a ValueError) when it spells none or several."""
     found = periods_in_name(name)
     if not found:
-        raise ValueError(
-            f"the file name '{name}' names no period (such as 2024Q3, 2024-Q3 or 2024年第三季度): "
-            "give --period, or put the period in the name"
+        raise PeriodError(
+            _(
+                "the file name '{name}' names no period (such as 2024Q3, 2024-Q3 or 2024年第三季度): "
+                "give --period, or put the period in the name",
+                name=name,
+            )
         )
     if len(found) > 1:
         listed = ", ".join(str(p) for p in found)
-        raise ValueError(
-            f"the file name '{name}' names several periods ({listed}): give --period, or rename it"
+        raise PeriodError(
+            _(
+                "the file name '{name}' names several periods ({listed}): give --period, or rename it",
+                name=name,
+                listed=listed,
+            )
         )
     return found[0]

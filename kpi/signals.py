@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from kpi.i18n import Msg, _
+
 STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
@@ -42,6 +44,32 @@ class Interrupted(BaseException):
     @property
     def exit_code(self) -> int:
         return 128 + self.signum
+
+    def message(self) -> Msg:
+        """What the stop did to one job: ``interrupted by SIGTERM`` (and whether its results
+        file was written in full first), rendered where it is shown."""
+        if self.written is not None:
+            return _("interrupted by {signal} after its results file was written in full", signal=self.name)
+        return _("interrupted by {signal}", signal=self.name)
+
+    def run_message(self) -> Msg:
+        """The one line a stopped single run prints (after ``error:``): what it left behind."""
+        if self.written is not None:
+            return _(
+                "{file}: interrupted by {signal} after the file was written in full",
+                file=str(self.written),
+                signal=self.name,
+            )
+        return _("interrupted by {signal}: stopped, no results file written or changed", signal=self.name)
+
+    def batch_message(self, written: int, total: int) -> Msg:
+        """The one line a stopped batch prints (after ``error:``): how many results it wrote."""
+        return _(
+            "interrupted by {signal}: stopped; {written} of {total} results written",
+            signal=self.name,
+            written=written,
+            total=total,
+        )
 
 
 _holding = 0

@@ -46,7 +46,10 @@ def test_rules_diff_lists_the_change_and_its_impact(tmp_path: Path) -> None:
         str(out),
     )
     assert result.returncode == 0, result.stderr
-    assert "grades.bands[优秀].quota: 0.2 → 0.4  (touches: grades, bonus)" in result.stdout
+    assert (
+        "grades.bands[优秀].quota（等次列表 优秀 名额比例）：0.2 → 0.4（影响：等次、绩效奖金）"
+        in result.stdout
+    )
     assert "E03 陈静: 7663 → 8909 (+1246), 良好 → 优秀" in result.stdout
     assert "E01 张伟: 33581 → 32809 (-772)" in result.stdout
     assert out.exists()
@@ -109,7 +112,7 @@ def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
         "--rules",
         str(WORKED / "rules.yaml"),
     )
-    assert ok.returncode == 0 and "ok" in ok.stdout
+    assert ok.returncode == 0 and "无误——全部 588 个单元格" in ok.stdout
     edited = tmp_path / "edited.xlsx"
     shutil.copy(out, edited)
     book = openpyxl.load_workbook(edited)
@@ -124,4 +127,4 @@ def test_verify_names_the_edited_cell(tmp_path: Path) -> None:
         str(WORKED / "rules.yaml"),
     )
     assert bad.returncode == 1
-    assert f"{edited}:个人得分!I2: cell holds 103.4, recomputing gives 103.41" in bad.stdout
+    assert f"{edited}:个人得分!I2: 单元格为 103.4，重新计算得 103.41" in bad.stdout

@@ -48,14 +48,21 @@ def score(worked: Worked, *extra: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_quiet_prints_nothing_on_stdout_and_the_warning_on_stderr(worked: Worked) -> None:
-    result = score(worked, "-q")
+    result = score(worked, "-q", "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines() == [f"warning: {worked.rules}:{band_line(worked.rules)}: {TIE}"]
 
 
+def test_warning_lines_are_chinese_by_default(worked: Worked) -> None:
+    result = score(worked, "-q")
+    assert result.returncode == 0, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"警告：{worked.rules}:{band_line(worked.rules)}: ")
+
+
 def test_summary_on_stdout_warning_on_stderr(worked: Worked) -> None:
-    result = score(worked)
+    result = score(worked, "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert TIE not in result.stdout and "wrote" in result.stdout
     assert result.stderr.splitlines() == [f"warning: {worked.rules}:{band_line(worked.rules)}: {TIE}"]
@@ -95,8 +102,9 @@ def test_validate_json_warnings_are_located_objects(worked: Worked, tmp_path: Pa
     )
     text = kpi("validate", str(titled), "--rules", str(worked.rules), "--period", "2024Q3")
     assert text.returncode == 0
-    assert text.stderr.splitlines() == [f"warning: {titled}:人员!2:2: {warning['message']}"]
-    assert "warning:" not in text.stdout
+    [line] = text.stderr.splitlines()
+    assert line.startswith(f"警告：{titled}:人员!2:2: ")
+    assert "警告：" not in text.stdout
 
 
 def test_rules_diff_json_warnings_are_objects(worked: Worked) -> None:

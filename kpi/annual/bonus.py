@@ -29,6 +29,7 @@ from kpi.engine.bonus import allocate_pool
 from kpi.engine.columns import records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
+from kpi.i18n import KeyPath, _
 from kpi.numbers import EXACT, ONE
 from kpi.rules.schema import Rules
 
@@ -130,8 +131,11 @@ def year_end_bonus(
     weights = [Fraction(r["u"]) for r in rows]
     if sum(weights, Fraction(0)) == 0:
         raise ComputeError.single(
-            "annual.bonus has a pool, but every member's weight u is 0 (or nobody has a bonus row "
-            "in the quarters): check the annual grade factors, min_quarters and vetoes",
+            _(
+                "{key} has a pool, but every member's weight u is 0 (or nobody has a bonus row "
+                "in the quarters): check the annual grade factors, min_quarters and vetoes",
+                key=KeyPath("annual.bonus"),
+            ),
             Location(rules_file.path, line=rules_file.line_of("annual", "bonus", "pool")),
         )
     bonus, remainders, extra = allocate_pool(int(annual.bonus.pool), weights, [r["id"] for r in rows])
@@ -163,10 +167,13 @@ def steps(bonus: pd.DataFrame, member: str, rules: Rules, cite: Cite) -> list[It
     ]
     items.append(BASE.step(row["base"], expression=" + ".join(num(p[5]) for p in row["parts"])))
     if not row["graded"]:
-        return [*items, fact("not graded in the year: u = 0, no annual bonus"), BONUS.step(0)]
+        return [*items, fact(_("not graded in the year: u = 0, no annual bonus")), BONUS.step(0)]
     if row["forfeited"]:
         why = fact(
-            "vetoed in the year and veto.forfeit_bonus is true: u = 0, no annual bonus",
+            _(
+                "vetoed in the year and {key} is true: u = 0, no annual bonus",
+                key=KeyPath("veto.forfeit_bonus"),
+            ),
             cite.rule("veto", "forfeit_bonus"),
         )
         return [*items, why, BONUS.step(0)]
@@ -183,7 +190,8 @@ def steps(bonus: pd.DataFrame, member: str, rules: Rules, cite: Cite) -> list[It
             sources=[cite.rule("annual", "grades", "bands")],
         ),
         TOTAL_WEIGHT.step(
-            sum_u, note=f"{paid} member(s) with u > 0; not graded and forfeited members left out"
+            sum_u,
+            note=_("{n} member(s) with u > 0; not graded and forfeited members left out", n=paid),
         ),
         SHARE.step(
             share,
@@ -192,8 +200,13 @@ def steps(bonus: pd.DataFrame, member: str, rules: Rules, cite: Cite) -> list[It
         ),
         FLOOR.step(int(share), expression=f"floor({show(share)})"),
         fact(
-            f"remainder {show(row['remainder'])}; {left} yuan left after flooring go to the largest "
-            f"remainders (ties by id): {'+1 yuan' if row['extra_yuan'] else 'no extra yuan'}"
+            _(
+                "remainder {remainder}; {left} yuan left after flooring go to the largest "
+                "remainders (ties by id): {extra}",
+                remainder=show(row["remainder"]),
+                left=left,
+                extra=_("+1 yuan") if row["extra_yuan"] else _("no extra yuan"),
+            )
         ),
         BONUS.step(int(row["bonus"]), expression=f"{int(share)} + {1 if row['extra_yuan'] else 0}"),
     ]

@@ -15,12 +15,22 @@ from typing import Any
 from kpi.annual import bonus, grading, scores
 from kpi.annual.results import NOT_GRADED, AnnualResults
 from kpi.engine import evaluation
-from kpi.engine.steps import Cite, Item, fact
+from kpi.engine.steps import Cite, Fact, Item, Step, fact
 from kpi.errors import KpiError, Location
 from kpi.explain.model import Explanation, Section
+from kpi.i18n import N_, Msg, _, current_language, render, tr
 
-_KIND = {"main_leader": "主要领导 main leader", "leader_in_charge": "分管领导 leader in charge"}
-_POPULATION = {"individuals": "个人 individual", "leaders": "领导 leader", "departments": "部门 department"}
+_KIND = {"main_leader": N_("main leader"), "leader_in_charge": N_("leader in charge")}
+_POPULATION = {"individuals": _("individual"), "leaders": _("leader"), "departments": _("department")}
+#: Section titles, translated where shown.
+SOURCES = N_("rules and inputs")
+MEMBER = N_("member")
+QUARTER_SCORES = N_("quarter scores")
+YEAR_END = N_("year-end evaluation")
+ANNUAL_SCORE = N_("annual score")
+VETO = N_("veto")
+RANK_AND_GRADE = N_("rank and grade")
+ANNUAL_BONUS = N_("annual bonus")
 
 
 class UnknownMember(KpiError):
@@ -42,23 +52,38 @@ def resolve(results: AnnualResults, who: str) -> tuple[str, str]:
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        ids = ", ".join(sorted(i for _, i in named))
-        raise UnknownMember.single(f"--who {who!r} names {len(named)} people ({ids}): give the 工号")
+        ids = ", ".join(sorted(i for __, i in named))
+        raise UnknownMember.single(
+            _("--who {who} names {n} people ({ids}): give the 工号", who=repr(who), n=len(named), ids=ids)
+        )
     choices = [
         str(v)
         for population, key in (("individuals", "id"), ("leaders", "id"), ("departments", "department"))
         for v in results.population(population)[key]
     ]
     close = difflib.get_close_matches(who, choices, n=3, cutoff=0.5)
-    hint = f" — did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     quarters = ", ".join(str(q.period) for q in results.quarters)
-    raise UnknownMember.single(
-        f"--who {who!r} is not a 工号, department or 姓名 of the results of {quarters}{hint}", Location()
-    )
+    if close:
+        message = _(
+            "--who {who} is not a 工号, department or 姓名 of the results of {quarters} — "
+            "did you mean {close}?",
+            who=repr(who),
+            quarters=quarters,
+            close=" / ".join(repr(c) for c in close),
+        )
+    else:
+        message = _(
+            "--who {who} is not a 工号, department or 姓名 of the results of {quarters}",
+            who=repr(who),
+            quarters=quarters,
+        )
+    raise UnknownMember.single(message, Location())
 
 
-def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanation:
-    """The derivation of ``who``'s annual score, rank, grade and bonus, in ``lang`` (zh | en)."""
+def explain_year(results: AnnualResults, who: str, lang: str | None = None) -> Explanation:
+    """The derivation of ``who``'s annual score, rank, grade and bonus, in ``lang`` (zh | en;
+    default :func:`~kpi.i18n.current_language`)."""
+    lang = lang or current_language()
     population, key = resolve(results, who)
     frame = results.population(population)
     column = "department" if population == "departments" else "id"
@@ -66,51 +91,68 @@ def explain_year(results: AnnualResults, who: str, lang: str = "zh") -> Explanat
     cite = Cite(results)
     annual = results.annual
     ex = Explanation(key, population.removesuffix("s"), "", lang)
-    name = f"{key} {row['name']}" if population != "departments" else f"{ex.pick('部门 department')} {key}"
-    extra = f"  {ex.pick(_KIND[row['kind']])}" if population == "leaders" else ""
-    ex.title = f"{name}{extra}  ({ex.pick('年度考核 annual appraisal')} {results.year})"
-    ex.sections.append(_sources(ex, results))
-    ex.section("成员 member", _member(ex, row, population))
-    ex.section("季度得分 quarter scores", scores.quarter_steps(row, annual, cite))
+    if population == "departments":
+        member = _("department {name}", name=key).to(lang)
+    elif population == "leaders":
+        member = f"{key} {row['name']}  {tr(_KIND[row['kind']], lang)}"
+    else:
+        member = f"{key} {row['name']}"
+    ex.title = _("{member}  (annual appraisal {year})", member=member, year=results.year).to(lang)
+    ex.sections.append(_sources(results, lang))
+    _section(ex, MEMBER, _member(row, population))
+    _section(ex, QUARTER_SCORES, scores.quarter_steps(row, annual, cite))
     if results.year_end is not None:
-        _optional(ex, "年终测评 year-end evaluation", evaluation.steps(results, key, cite))
-    ex.section("年度得分 annual score", scores.score_steps(row, annual, cite))
-    _optional(ex, "否决 veto", scores.veto_steps(row, annual, cite))
+        _section(ex, YEAR_END, evaluation.steps(results, key, cite))
+    _section(ex, ANNUAL_SCORE, scores.score_steps(row, annual, cite))
+    _section(ex, VETO, scores.veto_steps(row, annual, cite))
     graded = int(frame["graded"].sum())
     quotas, sources = results.quotas[population], results.quota_sources
     view = grading.annual_view(results.rules)
-    ex.section(
-        "排名与等次 rank and grade",
+    _section(
+        ex,
+        RANK_AND_GRADE,
         grading.steps(row, population, graded, quotas, sources, view, cite, lang),
     )
     if results.bonus is not None:
-        _optional(ex, "年度奖金 annual bonus", bonus.steps(results.bonus, key, results.rules, cite))
+        _section(ex, ANNUAL_BONUS, bonus.steps(results.bonus, key, results.rules, cite))
     ex.final = _final(results, row, key, lang)
     return ex
 
 
-def _optional(ex: Explanation, title: str, items: list[Item] | None) -> None:
-    """A section only when its module has steps for this member (None: it does not apply)."""
+def _section(ex: Explanation, title: str, items: list[Item] | None) -> None:
+    """A section titled ``title`` (an English label) in the explanation's language, its
+    messages rendered in that language; none when its module has no steps for this
+    member (None: it does not apply)."""
     if items is not None:
-        ex.section(title, items)
+        ex.sections.append(Section(tr(title, ex.lang), [_rendered(item, ex.lang) for item in items]))
 
 
-def _sources(ex: Explanation, results: AnnualResults) -> Section:
+def _rendered(item: Item, lang: str) -> Item:
+    """The item with its messages (a fact's text, a step's label and note) in ``lang``."""
+    if isinstance(item, Fact):
+        item.text = render(item.text, lang)
+    elif isinstance(item, Step):
+        item.label = render(item.label, lang)
+        item.note = render(item.note, lang)
+    return item
+
+
+def _sources(results: AnnualResults, lang: str) -> Section:
     rules_file = results.rules_file
     rules = rules_file.rules
-    section = Section(ex.pick("规则与输入 rules and inputs"))
+    section = Section(tr(SOURCES, lang))
     section.fact(f"{rules.name} {rules.version}", f"{rules_file.path} sha256 {rules_file.sha256[:12]}…")
     for q in results.quarters:
         section.fact(f"{q.period}: {q.path} ({q.rules})", f"sha256 {q.sha256[:12]}…")
     if results.year_end is not None:
         year_end = results.year_end
         section.fact(
-            f"{ex.pick('年终测评 year-end evaluation')}: {year_end.path}", f"sha256 {year_end.sha256[:12]}…"
+            _("year-end evaluation: {path}", path=year_end.path).to(lang), f"sha256 {year_end.sha256[:12]}…"
         )
     return section
 
 
-def _member(ex: Explanation, row: dict[str, Any], population: str) -> list[Item]:
+def _member(row: dict[str, Any], population: str) -> list[Item]:
     """Which quarters the member appears in, in which population, and where it is now."""
     runs: list[tuple[str, list[str]]] = []
     for seen in row["seen"]:
@@ -118,12 +160,21 @@ def _member(ex: Explanation, row: dict[str, Any], population: str) -> list[Item]
             runs[-1][1].append(seen.label)
         else:
             runs.append((seen.population, [seen.label]))
-    items: list[Item] = [
-        fact("; ".join(f"{ex.pick(_POPULATION[p])} in {', '.join(labels)}" for p, labels in runs))
+    parts = [
+        _("{population} in {quarters}", population=_POPULATION[p], quarters=", ".join(labels))
+        for p, labels in runs
     ]
+    items: list[Item] = [fact(_joined(parts))]
     if population == "individuals" and row.get("department"):
-        items.append(fact(f"{ex.pick('部门 department')} {row['department']} (latest quarter)"))
+        items.append(fact(_("department {name} (latest quarter)", name=row["department"])))
     return items
+
+
+def _joined(parts: list[Msg]) -> Msg:
+    """Messages one after the other, separated by semicolons."""
+    if len(parts) == 1:
+        return parts[0]
+    return _("{before}; {after}", before=parts[0], after=_joined(parts[1:]))
 
 
 def _final(results: AnnualResults, row: dict[str, Any], key: str, lang: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from kpi.annual.results import NOT_GRADED
 from kpi.engine.grades import QuotaOf, grade_population, quota_table
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import Location, Problem
+from kpi.i18n import KeyPath, _
 from kpi.rules.schema import Rules
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ GRADE = F("grade", "")  # the band reached, moved down by full quotas, capped by
 KEY = {"individuals": "id", "leaders": "id", "departments": "department"}
 #: Identity columns each population keeps (after its key).
 IDENTITY = {"individuals": ("name", "department"), "leaders": ("name", "kind"), "departments": ()}
+#: The population in words, in the rank step's note ("of 5 graded individuals").
+_POPULATION_WORDS = {
+    "individuals": _("individuals"),
+    "leaders": _("leaders"),
+    "departments": _("departments"),
+}
 #: Graded first: individuals' quotas may depend on the departments' annual grades.
 ORDER = ("departments", "leaders", "individuals")
 
@@ -170,8 +177,13 @@ def steps(
     if not row["graded"]:
         return [
             fact(
-                f"appears in {row['quarters']} quarter(s), fewer than annual.min_quarters "
-                f"{annual.min_quarters}: not graded, left out of n and of the bonus",
+                _(
+                    "appears in {n} quarter(s), fewer than {key} {min}: not graded, left out of n "
+                    "and of the bonus",
+                    n=row["quarters"],
+                    key=KeyPath("annual.min_quarters"),
+                    min=annual.min_quarters,
+                ),
                 cite.rule("annual", "min_quarters"),
             ),
             GRADE.step(NOT_GRADED[lang]),
@@ -179,14 +191,23 @@ def steps(
     items: list[Item] = [
         RANK.step(
             int(row["rank"]),
-            note=f"of {graded_count} graded {population}, by score descending then id (competition ranking)",
+            note=_(
+                "of {n} graded {population}, by score descending then id (competition ranking)",
+                n=graded_count,
+                population=_POPULATION_WORDS[population],
+            ),
         )
     ]
     bands = view.grades.bands
     reached = next(i for i, b in enumerate(bands) if b.name == row["band"])
     items.append(
         fact(
-            f"score {show(row['score'])} reaches band {bands[reached].name} (min {show(bands[reached].min)})",
+            _(
+                "score {score} reaches band {band} (min {min})",
+                score=show(row["score"]),
+                band=bands[reached].name,
+                min=show(bands[reached].min),
+            ),
             cite.rule("annual", "grades", "bands", reached, "min"),
         )
     )
@@ -200,8 +221,13 @@ def steps(
             quota, department_grade = by_grade
             items.append(
                 fact(
-                    f"{group} is graded {department_grade} for the year: "
-                    f"the quota of {band.name} is {show(quota)}",
+                    _(
+                        "{department} is graded {grade} for the year: the quota of {band} is {quota}",
+                        department=group,
+                        grade=department_grade,
+                        band=band.name,
+                        quota=show(quota),
+                    ),
                     cite.rule("annual", "grades", "bands", i, "quota_by_department_grade", department_grade),
                 )
             )
@@ -210,11 +236,12 @@ def steps(
             continue
         else:
             quota, key = band.quota, "quota"
-        where = f" in {group}" if group else ""
         items.append(
             QUOTA_PLACES.step(
                 quotas.get((band.name, group), 0),
-                label=f"quota places of {band.name}{where}",
+                label=_("quota places of {band} in {group}", band=band.name, group=group)
+                if group
+                else _("quota places of {band}", band=band.name),
                 formula=f"{rounding}(n × quota)",
                 expression=f"{rounding}({int(row['quota_n'])} × {num(quota)})",
                 sources=[
@@ -224,8 +251,11 @@ def steps(
             )
         )
     if row["grade_note"]:
-        items.append(fact(str(row["grade_note"])))
+        note = row["grade_note"]
+        items.append(fact(note if isinstance(note, str) else str(note)))
     if row["quota_place"] is not None:
-        items.append(fact(f"takes quota place {int(row['quota_place'])} of {row['grade']}"))
-    items.append(GRADE.step(row["grade"], note=f"factor {show(row['grade_factor'])}"))
+        items.append(
+            fact(_("takes quota place {place} of {grade}", place=int(row["quota_place"]), grade=row["grade"]))
+        )
+    items.append(GRADE.step(row["grade"], note=_("factor {factor}", factor=show(row["grade_factor"]))))
     return items

@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpi.audit.results_book import RUN_INFO_SHEET, ResultsError, Row, language, recorded_period, trim
 from kpi.errors import Collector, KpiError, Location, Problem, column_letter
+from kpi.i18n import Msg, _
 from kpi.io.xml_scan import Unreadable
 from kpi.numbers import from_float
 from kpi.periods import Period
@@ -122,21 +123,32 @@ def read_quarters(paths: Sequence[str | Path], year: int) -> tuple[list[Quarter]
         if quarter.period.quarter is None:
             problems.add(
                 where,
-                f"period {quarter.period} is a whole year: kpi annual rolls up the results of the "
-                f"quarters {year}Q1 … {year}Q4, each scored with kpi score --period {year}Qn",
+                _(
+                    "period {period} is a whole year: kpi annual rolls up the results of the "
+                    "quarters {year}Q1 … {year}Q4, each scored with kpi score --period {year}Qn",
+                    period=str(quarter.period),
+                    year=year,
+                ),
             )
         elif quarter.period.year != year:
             problems.add(
                 where,
-                f"these are the results of {quarter.period}, not of a quarter of --year {year}: "
-                f"give the results of {year}Q1 … {year}Q4",
+                _(
+                    "these are the results of {period}, not of a quarter of --year {year}: "
+                    "give the results of {year}Q1 … {year}Q4",
+                    period=str(quarter.period),
+                    year=year,
+                ),
             )
         elif any(q.period == quarter.period for q in quarters):
             first = next(q for q in quarters if q.period == quarter.period)
             problems.add(
                 where,
-                f"a second results workbook of {quarter.period} (the first is {first.path}): "
-                "give one file per quarter",
+                _(
+                    "a second results workbook of {period} (the first is {first}): give one file per quarter",
+                    period=str(quarter.period),
+                    first=first.path,
+                ),
             )
         else:
             quarters.append(quarter)
@@ -153,7 +165,11 @@ def _warnings(quarters: list[Quarter], year: int) -> list[Problem]:
         warnings.append(
             Problem.warning(
                 Location(),
-                f"no results for {', '.join(missing)}: the year is rolled up from {given} only",
+                _(
+                    "no results for {missing}: the year is rolled up from {given} only",
+                    missing=", ".join(missing),
+                    given=given,
+                ),
             )
         )
     versions: dict[str, list[str]] = {}
@@ -164,8 +180,11 @@ def _warnings(quarters: list[Quarter], year: int) -> list[Problem]:
         warnings.append(
             Problem.warning(
                 Location(),
-                f"the quarters were scored under different rules ({listed}): check that the "
-                "change was meant to apply from that quarter",
+                _(
+                    "the quarters were scored under different rules ({listed}): check that the "
+                    "change was meant to apply from that quarter",
+                    listed=listed,
+                ),
             )
         )
     return warnings
@@ -232,9 +251,11 @@ def _language(book: dict[str, list[Row]], name: str) -> str:
         return language(book, name)
     except ResultsError:
         raise ResultsError.single(
-            "not a results workbook of kpi score: expected its sheets 个人得分, 部门得分, 领导得分, "
-            "绩效奖金 and 运行信息 (or their English names); give the file kpi score --out wrote "
-            "for the quarter",
+            _(
+                "not a results workbook of kpi score: expected its sheets 个人得分, 部门得分, 领导得分, "
+                "绩效奖金 and 运行信息 (or their English names); give the file kpi score --out wrote "
+                "for the quarter"
+            ),
             Location(name),
         ) from None
 
@@ -256,8 +277,11 @@ def _run_info(
         if key not in found:
             problems.add(
                 Location(name, sheet),
-                f"no {run_info_label(key, lang)} row on sheet {sheet}: not a results workbook as kpi "
-                "score writes it",
+                _(
+                    "no {label} row on sheet {sheet}: not a results workbook as kpi score writes it",
+                    label=run_info_label(key, lang),
+                    sheet=sheet,
+                ),
             )
     return found, period_row
 
@@ -269,7 +293,9 @@ def _sheet(book: dict[str, list[Row]], key: str, lang: str, name: str, problems:
     empty = pd.DataFrame({c: pd.Series(dtype=object) for c in (*wanted, "row")})
     rows = book.get(title)
     if rows is None:
-        problems.add(Location(name), f"no sheet {title}: not a results workbook as kpi score writes it")
+        problems.add(
+            Location(name), _("no sheet {title}: not a results workbook as kpi score writes it", title=title)
+        )
         return empty
     header = rows[0] if rows else ()
     headers = {c.key: c.header(lang) for c in columns}
@@ -281,8 +307,12 @@ def _sheet(book: dict[str, list[Row]], key: str, lang: str, name: str, problems:
         else:
             problems.add(
                 Location(name, title, 1),
-                f"no column {text} in the header row of {title}: "
-                "not a results workbook as kpi score writes it",
+                _(
+                    "no column {header} in the header row of {title}: "
+                    "not a results workbook as kpi score writes it",
+                    header=text,
+                    title=title,
+                ),
             )
     if len(at) < len(wanted):
         return empty
@@ -301,7 +331,14 @@ def _sheet(book: dict[str, list[Row]], key: str, lang: str, name: str, problems:
             typed, problem = readers[k](value)
             if problem is not None:
                 where = Location(name, title, excel_row, column_letter(at[k] + 1))
-                problems.add(where, f"{headers[k]} {problem}: the cell no longer holds what kpi score wrote")
+                problems.add(
+                    where,
+                    _(
+                        "{header} {problem}: the cell no longer holds what kpi score wrote",
+                        header=headers[k],
+                        problem=problem,
+                    ),
+                )
                 bad = True
             records[k].append(typed)
         records["row"].append(excel_row)
@@ -309,7 +346,12 @@ def _sheet(book: dict[str, list[Row]], key: str, lang: str, name: str, problems:
         if not bad and member in seen:
             problems.add(
                 Location(name, title, excel_row, column_letter(at[first] + 1)),
-                f"{headers[first]} '{member}' is listed twice (also row {seen[member]})",
+                _(
+                    "{header} '{member}' is listed twice (also row {row})",
+                    header=headers[first],
+                    member=member,
+                    row=seen[member],
+                ),
             )
         elif not bad:
             seen[member] = excel_row
@@ -324,12 +366,20 @@ def _one_population(frames: dict[str, pd.DataFrame], lang: str, name: str, probl
         if person in leaders:
             problems.add(
                 Location(name, title, int(leaders[person]), "A"),
-                f"工号 '{person}' is listed both here and on {SHEET_TITLES['individuals'][lang == 'en']}: "
-                "a person is an individual or a leader in a quarter, not both",
+                _(
+                    "工号 '{person}' is listed both here and on {sheet}: "
+                    "a person is an individual or a leader in a quarter, not both",
+                    person=person,
+                    sheet=SHEET_TITLES["individuals"][lang == "en"],
+                ),
             )
 
 
 Reader = Callable[[Any], tuple[Any, str | None]]
+
+
+def _blank() -> Msg:
+    return _("is blank")
 
 
 def _reader(key: str, lang: str) -> Reader:
@@ -344,15 +394,17 @@ def _reader(key: str, lang: str) -> Reader:
 
 
 def _choice(choices: dict[str, Any]) -> Reader:
-    """One of a few published labels (是/否, 主要领导/分管领导)."""
-    listed = " or ".join(choices)
+    """One of two published labels (是/否, 主要领导/分管领导)."""
+    first, second = choices
 
     def read(value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str) and value in choices:
             return choices[value], None
         if isinstance(value, Unreadable):
             return None, value.reason
-        return None, "is blank" if value is None else f"'{value}' is not {listed}"
+        if value is None:
+            return None, _blank()
+        return None, _("'{value}' is not {first} or {second}", value=value, first=first, second=second)
 
     return read
 
@@ -361,16 +413,16 @@ def _number(value: Any) -> tuple[Decimal | None, str | None]:
     if isinstance(value, Unreadable):  # a formula never calculated, an error value
         return None, value.reason
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, "is blank" if value is None else f"'{value}' is not a number"
+        return None, _blank() if value is None else _("'{value}' is not a number", value=value)
     try:
         return from_float(float(value)), None
     except ValueError:
-        return None, f"{value!r} is not a finite number"
+        return None, _("{value} is not a finite number", value=repr(value))
 
 
 def _text(value: Any, optional: bool) -> tuple[str | None, str | None]:
     if value is None:
-        return None, None if optional else "is blank"
+        return None, None if optional else _blank()
     if isinstance(value, float) and value.is_integer():
         return str(int(value)), None
     return str(value), None

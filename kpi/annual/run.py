@@ -14,6 +14,7 @@ from kpi.annual.compute import compute_annual
 from kpi.annual.quarters import Quarter, read_quarters
 from kpi.annual.results import AnnualResults
 from kpi.errors import Collector, KpiError, Location, Problem, RulesError
+from kpi.i18n import KeyPath, _
 from kpi.periods import Period
 from kpi.rules.loader import RulesFile, load_rules
 
@@ -26,9 +27,12 @@ def needs_annual(rules_file: RulesFile) -> None:
     """Rules without an ``annual`` section cannot roll a year up."""
     if rules_file.rules.annual is None:
         raise RulesError.single(
-            "these rules have no annual section: kpi annual needs one (weights, min_quarters, "
-            "veto_any_quarter, grades; optional quarter_weights, veto_max_grade, bonus) — see "
-            "docs/method.md §10",
+            _(
+                "these rules have no {section} section: kpi annual needs one (weights, min_quarters, "
+                "veto_any_quarter, grades; optional quarter_weights, veto_max_grade, bonus) — see "
+                "docs/method.md §10",
+                section=KeyPath("annual"),
+            ),
             Location(rules_file.path, line=1),
         )
 
@@ -51,8 +55,11 @@ def run_annual(
     if evaluation is not None:
         if rules_file.rules.evaluation is None:
             raise RulesError.single(
-                "--evaluation gives a year-end 测评 workbook, but these rules have no evaluation "
-                "section to score it (groups, trim, min_raters): add one",
+                _(
+                    "--evaluation gives a year-end 测评 workbook, but these rules have no {section} "
+                    "section to score it (groups, trim, min_raters): add one",
+                    section=KeyPath("evaluation"),
+                ),
                 Location(rules_file.path, line=1),
             )
         year_end = read_year_end(evaluation, rules_file.rules, Period(year), members_of(quarters))
@@ -87,13 +94,21 @@ def check_quarters(
 
     if len(inputs) != len(paths):
         raise QuarterChanged.single(
-            f"--inputs names {len(inputs)} input workbook(s) for {len(paths)} quarter file(s): "
-            "give one per quarter file, in the same order"
+            _(
+                "--inputs names {inputs} input workbook(s) for {quarters} quarter file(s): "
+                "give one per quarter file, in the same order",
+                inputs=len(inputs),
+                quarters=len(paths),
+            )
         )
     if len(rules) not in (1, len(paths)):
         raise QuarterChanged.single(
-            f"--input-rules names {len(rules)} rules files for {len(paths)} quarter file(s): give one "
-            "for every quarter, or one per quarter file in the same order"
+            _(
+                "--input-rules names {rules} rules files for {quarters} quarter file(s): give one "
+                "for every quarter, or one per quarter file in the same order",
+                rules=len(rules),
+                quarters=len(paths),
+            )
         )
     problems = Collector()
     for i, (path, input_path) in enumerate(zip(paths, inputs, strict=True)):

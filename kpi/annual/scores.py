@@ -24,6 +24,7 @@ from kpi.annual.members import Member
 from kpi.engine.columns import records as frame_of
 from kpi.engine.steps import Cite, Item, fact, formulas, weighted_mean_expression
 from kpi.errors import ComputeError, Location
+from kpi.i18n import KeyPath, _
 from kpi.numbers import EXACT, ONE, r2_exact
 from kpi.rules.schema import Annual
 
@@ -68,15 +69,19 @@ def annual_scores(
     made: list[dict[str, Any]] = []
     for m in members:
         used = [(s.label, weights.get(s.label, ONE), s.score) for s in m.seen]
-        total = sum((Fraction(v) for _, v, _ in used), Fraction(0))
+        total = sum((Fraction(v) for __, v, ___ in used), Fraction(0))
         if total == 0:
             raise ComputeError.single(
-                f"{m.key} appears only in {', '.join(q for q, _, _ in used)}, whose "
-                "annual.quarter_weights are all 0: its quarter mean is undefined; give those "
-                "quarters a weight",
+                _(
+                    "{member} appears only in {quarters}, whose {key} are all 0: its quarter mean "
+                    "is undefined; give those quarters a weight",
+                    member=m.key,
+                    quarters=", ".join(q for q, __, ___ in used),
+                    key=KeyPath("annual.quarter_weights"),
+                ),
                 Location(rules_file.path, line=rules_file.line_of("annual", "quarter_weights")),
             )
-        mean_exact = sum((Fraction(v) * Fraction(s) for _, v, s in used), Fraction(0)) / total
+        mean_exact = sum((Fraction(v) * Fraction(s) for __, v, s in used), Fraction(0)) / total
         mean = r2_exact(mean_exact)
         evaluation = e_year.get(m.key)
         score_exact = Fraction(mean)
@@ -94,7 +99,7 @@ def annual_scores(
                 **{f"q{n}": by_quarter.get(n) for n in range(1, 5)},
                 "seen": m.seen,
                 "quarters": len(m.seen),
-                "weights": tuple((q, v) for q, v, _ in used),
+                "weights": tuple((q, v) for q, v, __ in used),
                 "mean_exact": mean_exact,
                 "quarters_mean": mean,
                 "evaluation": evaluation,
@@ -122,17 +127,23 @@ def quarter_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item]
     """Each quarter's published 综合得分 (with its sheet and row), then the quarter mean A."""
     items: list[Item] = []
     for seen in row["seen"]:
-        note = _POPULATION[seen.population] + ("，否决" if seen.vetoed else "")
+        sheet = _POPULATION[seen.population]
+        note = _("{sheet}, vetoed", sheet=sheet) if seen.vetoed else sheet
         items.append(QUARTER.step(seen.score, label=f"S {seen.label}", note=note, sources=[seen.source]))
     weights = annual.quarter_weights
-    pairs = [(w, s.score) for (_, w), s in zip(row["weights"], row["seen"], strict=True)]
+    pairs = [(w, s.score) for (__, w), s in zip(row["weights"], row["seen"], strict=True)]
     items.append(
         MEAN.step(
             row["quarters_mean"],
             expression=weighted_mean_expression(pairs),
             exact=decimal_of(row["mean_exact"]),
-            note=f"over the {row['quarters']} quarter(s) it appears in"
-            + ("" if weights else "; no annual.quarter_weights: v = 1 each"),
+            note=_("over the {n} quarter(s) it appears in", n=row["quarters"])
+            if weights
+            else _(
+                "over the {n} quarter(s) it appears in; no {key}: v = 1 each",
+                n=row["quarters"],
+                key=KeyPath("annual.quarter_weights"),
+            ),
             sources=[cite.rule("annual", "quarter_weights")] if weights else [],
         )
     )
@@ -142,7 +153,7 @@ def quarter_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item]
 def score_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item]:
     """The annual score Y from A and E_year (Y = A without a year-end evaluation score)."""
     if row["evaluation"] is None:
-        return [SCORE.step(row["score"], formula="A", note="no year-end evaluation score: Y = A")]
+        return [SCORE.step(row["score"], formula="A", note=_("no year-end evaluation score: Y = A"))]
     w = annual.weights
     return [
         SCORE.step(
@@ -161,11 +172,14 @@ def veto_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item] | 
     vetoed = [s for s in row["seen"] if s.vetoed]
     if not vetoed:
         return None
-    items: list[Item] = [fact(f"{s.label}: 否决 是", s.source) for s in vetoed]
+    items: list[Item] = [fact(_("{quarter}: 否决 是", quarter=s.label), s.source) for s in vetoed]
     if annual.veto_any_quarter:
         items.append(
             fact(
-                f"vetoed in the year: grade at most {annual.veto_max_grade}, never a quota place",
+                _(
+                    "vetoed in the year: grade at most {grade}, never a quota place",
+                    grade=annual.veto_max_grade,
+                ),
                 cite.rule("annual", "veto_any_quarter"),
                 cite.rule("annual", "veto_max_grade"),
             )
@@ -173,7 +187,10 @@ def veto_steps(row: dict[str, Any], annual: Annual, cite: Cite) -> list[Item] | 
     else:
         items.append(
             fact(
-                "annual.veto_any_quarter is false: the year itself is not vetoed",
+                _(
+                    "{key} is false: the year itself is not vetoed",
+                    key=KeyPath("annual.veto_any_quarter"),
+                ),
                 cite.rule("annual", "veto_any_quarter"),
             )
         )

@@ -19,6 +19,7 @@ from collections import Counter
 from typing import Any
 
 from kpi.annual.results import NOT_GRADED, AnnualResults
+from kpi.i18n import N_, _, current_language, tr
 from kpi.report.summary import (
     CHART_ROWS,
     SUMMARY_TITLE,
@@ -36,58 +37,35 @@ from kpi.report.xlsx_chart import Chart, Series, Span
 
 POPULATIONS = ("departments", "leaders", "individuals")
 
-LABELS: dict[str, dict[str, Any]] = {
-    "zh": {
-        "title": "{year}年度考核结果汇总",
-        "quarters": "季度",
-        "evaluation": "有年终测评得分",
-        "departments": "年度部门",
-        "department": "部门",
-        "score": "年度得分",
-        "rank": "排名",
-        "grade": "等次",
-        "vetoed_quarters": "否决季度",
-        "bonus_column": "年度奖金",
-        "grades": "年度等次分布（占比为参加定等者之比）",
-        "not_graded": NOT_GRADED["zh"],
-        "bonus": "年度奖金",
-        "pool": "年终奖金池",
-        "paid": "年度奖金合计",
-        "paid_members": "获奖人数",
-        "vetoed": "年内否决",
-        "counted": "计入年度",
-        "yes": "是",
-        "no": "否",
-        "chart_scores": "部门年度得分",
-        "chart_grades": "年度等次分布（占比）",
-        "chart_bonus": "部门年度奖金",
-    },
-    "en": {
-        "title": "Annual appraisal {year}",
-        "quarters": "quarters",
-        "evaluation": "with a year-end evaluation score",
-        "departments": "Departments",
-        "department": "department",
-        "score": "score",
-        "rank": "rank",
-        "grade": "grade",
-        "vetoed_quarters": "vetoed_quarters",
-        "bonus_column": "bonus",
-        "grades": "Annual grades (shares of the graded members)",
-        "not_graded": NOT_GRADED["en"],
-        "bonus": "Year-end bonus",
-        "pool": "year-end pool",
-        "paid": "annual bonus paid",
-        "paid_members": "members paid",
-        "vetoed": "Vetoed in a quarter",
-        "counted": "vetoes the year",
-        "yes": "yes",
-        "no": "no",
-        "chart_scores": "Department annual scores",
-        "chart_grades": "Annual grades (share)",
-        "chart_bonus": "Year-end bonus by department",
-    },
+#: The annual labels (English msgids, shown with :func:`~kpi.i18n.tr`), over the quarter's.
+LABELS: dict[str, str] = {
+    "quarters": N_("quarters"),
+    "evaluation": N_("with a year-end evaluation score"),
+    "departments": N_("Departments of the year"),
+    "department": N_("department"),
+    "score": N_("annual score"),
+    "rank": N_("rank"),
+    "grade": N_("grade"),
+    "vetoed_quarters": N_("vetoed quarters"),
+    "bonus_column": N_("annual bonus"),
+    "grades": N_("Annual grades (shares of the graded members)"),
+    "bonus": N_("Year-end bonus"),
+    "pool": N_("year-end pool"),
+    "paid": N_("annual bonus paid"),
+    "paid_members": N_("members paid"),
+    "vetoed": N_("Vetoed in a quarter"),
+    "counted": N_("vetoes the year"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "chart_scores": N_("Department annual scores"),
+    "chart_grades": N_("Annual grades (share)"),
+    "chart_bonus": N_("Year-end bonus by department"),
 }
+
+
+def labels(lang: str | None = None) -> dict[str, str]:
+    """The annual labels in ``lang`` (default :func:`~kpi.i18n.current_language`)."""
+    return {key: tr(text, lang) for key, text in LABELS.items()}
 
 
 def _departments(results: AnnualResults, grid: Grid, t: dict[str, Any], lang: str) -> Span:
@@ -177,12 +155,18 @@ def _vetoed(results: AnnualResults, grid: Grid, t: dict[str, Any]) -> None:
         grid.add(Cell(t["none"], role="cell"), blank, blank, blank, blank)
 
 
-def annual_summary_sheet(results: AnnualResults, lang: str = "zh") -> Summary:
-    """The 汇总 sheet of the annual workbook in ``lang``."""
-    t = {**QUARTER_LABELS[lang], **LABELS[lang], "sum": TOTAL_LABEL[lang]}
+def annual_summary_sheet(results: AnnualResults, lang: str | None = None) -> Summary:
+    """The 汇总 sheet of the annual workbook in ``lang`` (default :func:`~kpi.i18n.current_language`)."""
+    lang = lang or current_language()
+    t: dict[str, Any] = {
+        **QUARTER_LABELS[lang],
+        **labels(lang),
+        "not_graded": NOT_GRADED[lang],
+        "sum": TOTAL_LABEL[lang],
+    }
     grid = Grid()
     rules = results.rules
-    grid.add(Cell(t["title"].format(year=results.year), role="title"))
+    grid.add(Cell(_("Annual appraisal {year}", year=results.year).to(lang), role="title"))
     grid.add(Cell(t["rules"]), Cell(f"{rules.name} {rules.version}"))
     grid.add(Cell(t["quarters"]), Cell(", ".join(str(q.period) for q in results.quarters)))
     rated = sum(int(results.population(p)["evaluation"].notna().sum()) for p in POPULATIONS)

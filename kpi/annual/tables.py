@@ -166,7 +166,7 @@ def run_info_rows(results: AnnualResults, lang: str) -> list[list[Any]]:
         [label("evaluation_sha256", lang), year_end.sha256 if year_end else ""],
         [label("warning_count", lang), str(len(results.warnings))],
     ]
-    rows += [[label("warning", lang), w.text(with_file=False)] for w in results.warnings]
+    rows += [[label("warning", lang), w.text(with_file=False, lang=lang)] for w in results.warnings]
     return rows
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpi.errors import Problem
+from kpi.i18n import current_language
 from kpi.periods import Period
 
 #: Populations in method §7 order.
@@ -151,7 +152,9 @@ class Impact:
             for p in POPULATIONS
         }
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The ``--json`` form; warning messages in ``lang`` (default the current language)."""
+        lang = lang or current_language()
         return {
             "period": str(self.period),
             "old_rules": self.old_rules,
@@ -163,8 +166,8 @@ class Impact:
             "by_post_category": [_shift(s) for s in self.by_post_category],
             "winners": [_member(m) for m in self.winners],
             "losers": [_member(m) for m in self.losers],
-            "warnings_gone": [w.as_dict() for w in self.warnings_gone],
-            "warnings_new": [w.as_dict() for w in self.warnings_new],
+            "warnings_gone": [w.as_dict(lang=lang) for w in self.warnings_gone],
+            "warnings_new": [w.as_dict(lang=lang) for w in self.warnings_new],
             "people": [_member(m) for m in self.people],
             "departments": [_member(m) for m in self.departments],
         }

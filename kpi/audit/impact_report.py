@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.audit.impact_model import POPULATIONS, Impact, MemberImpact, Shift
+from kpi.i18n import N_, _, current_language, tr
 from kpi.report.tables import INDIVIDUALS, Sheet, column
 from kpi.report.workbook import save_workbook
 
@@ -29,34 +30,56 @@ def _moved(shift: Shift) -> str:
     return f"{shift.old} → {shift.new} ({_signed(shift.delta)})"
 
 
-def render(result: Impact) -> list[str]:
-    """The summary as lines of text, for the terminal (the CLI prints them)."""
+#: Labels of the terminal summary (English; shown with ``tr``).
+_POPULATION = {p: p for p in (N_("departments"), N_("leaders"), N_("individuals"))}
+_AMOUNT = {"bonus": N_("bonus"), "points_reward": N_("points rewards"), "total": N_("total")}
+
+
+def render(result: Impact, lang: str | None = None) -> list[str]:
+    """The summary as lines of text, for the terminal (the CLI prints them), in ``lang``
+    (default :func:`~kpi.i18n.current_language`)."""
+    lang = lang or current_language()
+    comma = "，" if lang == "zh" else ", "
+    changes = comma.join(
+        _(
+            "{population} {changed} of {members}", population=tr(_POPULATION[p], lang), changed=c, members=n
+        ).to(lang)
+        for p, (c, n) in result.grade_changes().items()
+    )
     out = [
-        f"impact on {result.period}: {result.old_rules} → {result.new_rules}",
-        "grade changes: " + ", ".join(f"{p} {c} of {n}" for p, (c, n) in result.grade_changes().items()),
+        _(
+            "impact on {period}: {old} → {new}",
+            period=str(result.period),
+            old=result.old_rules,
+            new=result.new_rules,
+        ).to(lang),
+        _("grade changes: {changes}", changes=changes).to(lang),
     ]
     out += [
-        f"  {t.population}: {t.old or '—'} → {t.new or '—'}: {t.count}"
+        f"  {tr(_POPULATION[t.population], lang)}: {t.old or '—'} → {t.new or '—'}: {t.count}"
         for t in result.transitions
         if t.old != t.new
     ]
-    names = {"bonus": "bonus", "points_reward": "points rewards", "total": "total"}
-    out.append("paid: " + ", ".join(f"{names[str(s.key)]} {_moved(s)}" for s in result.paid))
+    paid = comma.join(f"{tr(_AMOUNT[str(s.key)], lang)} {_moved(s)}" for s in result.paid)
+    out.append(_("paid: {amounts}", amounts=paid).to(lang))
     for title, shifts in (
-        ("by department", result.by_department),
-        ("by post category", result.by_post_category),
+        (_("total paid by department:"), result.by_department),
+        (_("total paid by post category:"), result.by_post_category),
     ):
-        out.append(f"total paid {title}:")
-        out += [f"  {s.key or '(none)'}: {_moved(s)}" for s in shifts]
-    for title, members in (("winners", result.winners), ("losers", result.losers)):
-        out.append(f"largest {title}:" if members else f"largest {title}: none")
+        out.append(title.to(lang))
+        out += [f"  {s.key or _('(none)').to(lang)}: {_moved(s)}" for s in shifts]
+    for heading, members in (
+        (_("largest winners:") if result.winners else _("largest winners: none"), result.winners),
+        (_("largest losers:") if result.losers else _("largest losers: none"), result.losers),
+    ):
+        out.append(heading.to(lang))
         out += [
             f"  {m.id} {m.name}: {m.old_total} → {m.new_total} ({_signed(m.total_delta or 0)})"
             + (f", {m.old_grade} → {m.new_grade}" if m.old_grade != m.new_grade else "")
             for m in members
         ]
-    out += [f"warning gone: {w}" for w in result.warnings_gone]
-    out += [f"warning new: {w}" for w in result.warnings_new]
+    out += [_("warning gone: {warning}", warning=w.text(lang=lang)).to(lang) for w in result.warnings_gone]
+    out += [_("warning new: {warning}", warning=w.text(lang=lang)).to(lang) for w in result.warnings_new]
     return out
 
 
@@ -164,14 +187,18 @@ def impact_sheets(result: Impact, lang: str = "zh") -> list[Sheet]:
         [sec["period"], "", None, str(result.period), None],
     ]
     summary += [[sec["paid"], _PAID[lang][str(s.key)], s.old, s.new, s.delta] for s in result.paid]
-    summary += [[sec["changed"], pop[p], None, None, c] for p, (c, _) in result.grade_changes().items()]
+    summary += [[sec["changed"], pop[p], None, None, c] for p, (c, __) in result.grade_changes().items()]
     summary += [[sec["matrix"], pop[t.population], t.old, t.new, t.count] for t in result.transitions]
     for name, shifts in (("department", result.by_department), ("post", result.by_post_category)):
         summary += [[sec[name], s.key or pop[None], s.old, s.new, s.delta] for s in shifts]
     for name, members in (("winners", result.winners), ("losers", result.losers)):
         summary += [[sec[name], f"{m.id} {m.name}", m.old_total, m.new_total, m.total_delta] for m in members]
-    summary += [[sec["gone"], w.text(with_file=False), None, None, None] for w in result.warnings_gone]
-    summary += [[sec["new"], w.text(with_file=False), None, None, None] for w in result.warnings_new]
+    summary += [
+        [sec["gone"], w.text(with_file=False, lang=lang), None, None, None] for w in result.warnings_gone
+    ]
+    summary += [
+        [sec["new"], w.text(with_file=False, lang=lang), None, None, None] for w in result.warnings_new
+    ]
     people = [
         [
             pop[m.population],

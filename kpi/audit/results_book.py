@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from kpi.errors import KpiError, Location
 from kpi.files import FileProblem, read_regular
+from kpi.i18n import Msg, _
 from kpi.io.safety import MAX_FILE_BYTES
 from kpi.numbers import from_float
 from kpi.periods import Period
@@ -56,13 +57,16 @@ def read_book(path: str | Path) -> dict[str, list[Row]]:
     try:
         data = read_regular(path, MAX_FILE_BYTES)
     except FileProblem as problem:
-        message = "results workbook not found" if problem.reason == "missing" else str(problem)
+        message = _("results workbook not found") if problem.reason == "missing" else problem.message
         raise ResultsError.single(message, Location(name)) from None
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise ResultsError.single(
-            f"cannot read the results workbook ({exc}): give the .xlsx that kpi score wrote",
+            _(
+                "cannot read the results workbook ({error}): give the .xlsx that kpi score wrote",
+                error=str(exc),
+            ),
             Location(name),
         ) from None
     try:
@@ -91,7 +95,7 @@ def language(book: dict[str, list[Row]], name: str) -> str:
     found = [lang for lang, sheet in FIRST_SHEET.items() if sheet in book]
     if len(found) != 1:
         raise ResultsError.single(
-            "not a kpi results workbook: expected a sheet 个人得分 (or individuals with --lang en)",
+            _("not a kpi results workbook: expected a sheet 个人得分 (or individuals with --lang en)"),
             Location(name),
         )
     return found[0]
@@ -107,9 +111,10 @@ def recorded_period(book: dict[str, list[Row]], lang: str, name: str) -> Period:
             try:
                 return Period.parse(str(value))
             except ValueError as exc:
-                raise ResultsError.single(str(exc), Location(name, sheet, excel_row, "B")) from None
+                reason = exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
+                raise ResultsError.single(reason, Location(name, sheet, excel_row, "B")) from None
     raise ResultsError.single(
-        f"no {key} row on sheet {sheet}: cannot tell which period to recompute",
+        _("no {label} row on sheet {sheet}: cannot tell which period to recompute", label=key, sheet=sheet),
         Location(name, sheet),
     )
 

@@ -31,6 +31,7 @@ through quarters scored again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -39,26 +40,28 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from kpi.rules.loader import KeyPath, RulesFile
+from kpi.i18n import N_, KeyPath, _, current_language, tr
+from kpi.i18n.glossary import describe
+from kpi.rules.loader import Keys, RulesFile
 from kpi.rules.schema import Band
 
 #: The parts of the computation, in pipeline order (method §6.1–§6.9; evaluations feed departments;
-#: then the annual appraisal of method §10).
+#: then the annual appraisal of method §10). Each is also its English label (shown with ``tr``).
 PARTS = (
-    "points",
-    "coefficients",
-    "indicators",
-    "city weighting",
-    "evaluations",
-    "departments",
-    "leaders",
-    "individuals",
-    "vetoes",
-    "grades",
-    "bonus",
-    "annual scores",
-    "annual grades",
-    "annual bonus",
+    N_("points"),
+    N_("coefficients"),
+    N_("indicators"),
+    N_("city weighting"),
+    N_("evaluations"),
+    N_("departments"),
+    N_("leaders"),
+    N_("individuals"),
+    N_("vetoes"),
+    N_("grades"),
+    N_("bonus"),
+    N_("annual scores"),
+    N_("annual grades"),
+    N_("annual bonus"),
 )
 
 #: The annual appraisal reads the quarters' published results; what it reads from the rules
@@ -143,16 +146,31 @@ class RuleChange:
     new_line: int | None
     touches: tuple[str, ...]
 
-    def line(self) -> str:
-        """``grades.bands[优秀].quota: 0.2 → 0.15  (touches: grades, bonus)``."""
-        if self.kind == "added":
-            what = f"added {show(self.new)}"
-        elif self.kind == "removed":
-            what = f"removed {show(self.old)}"
+    def line(self, lang: str | None = None) -> str:
+        """``grades.bands[优秀].quota: 0.2 → 0.15  (touches: grades, bonus)``, in ``lang``
+        (default :func:`~kpi.i18n.current_language`)."""
+        lang = lang or current_language()
+        if self.touches:
+            parts = _(
+                "touches: {parts}",
+                parts=("、" if lang == "zh" else ", ").join(tr(p, lang) for p in self.touches),
+            )
         else:
-            what = f"{show(self.old)} → {show(self.new)}"
-        parts = f"touches: {', '.join(self.touches)}" if self.touches else "metadata"
-        return f"{self.path}: {what}  ({parts})"
+            parts = _("metadata")
+        path = ChangePath(self.path)
+        if self.kind == "added":
+            line = _("{path}: added {value}  ({parts})", path=path, value=show(self.new), parts=parts)
+        elif self.kind == "removed":
+            line = _("{path}: removed {value}  ({parts})", path=path, value=show(self.old), parts=parts)
+        else:
+            line = _(
+                "{path}: {old} → {new}  ({parts})",
+                path=path,
+                old=show(self.old),
+                new=show(self.new),
+                parts=parts,
+            )
+        return line.to(lang)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -182,11 +200,33 @@ def diff_rules(old: RulesFile, new: RulesFile) -> list[RuleChange]:
     ]
 
 
-def lines(changes: list[RuleChange]) -> list[str]:
-    """The changes one per line, or a single line saying there are none."""
+def lines(changes: list[RuleChange], lang: str | None = None) -> list[str]:
+    """The changes one per line, or a single line saying there are none, in ``lang``
+    (default :func:`~kpi.i18n.current_language`)."""
     if not changes:
-        return ["no changes to the rules (comments, formatting and key order are ignored)"]
-    return [change.line() for change in changes]
+        return [_("no changes to the rules (comments, formatting and key order are ignored)").to(lang)]
+    return [change.line(lang) for change in changes]
+
+
+class ChangePath(KeyPath):
+    """The path of a change as shown, where a band is named in brackets
+    (``grades.bands[优秀].quota``): in Chinese, glossed with the band's name in
+    place of its position (``（等次列表 优秀 名额比例）``)."""
+
+    def to(self, lang: str | None = None) -> str:
+        text = str.__str__(self)
+        if (lang or current_language()) != "zh":
+            return text
+        names: list[str] = []
+
+        def index(match: re.Match[str]) -> str:
+            names.append(match.group(1))
+            return f"[{len(names) - 1}]"
+
+        words = describe(re.sub(r"\[([^\]]*)\]", index, text))
+        for i, name in enumerate(names):
+            words = words.replace(f"第{i + 1}项", name, 1)
+        return f"{text}（{words}）" if words else text
 
 
 # walking the two models ----------------------------------------------------------
@@ -199,8 +239,8 @@ class _At:
 
     text: str
     logical: tuple[str, ...]
-    old: KeyPath | None
-    new: KeyPath | None
+    old: Keys | None
+    new: Keys | None
 
     def key(self, key: Any, old: bool = True, new: bool = True) -> _At:
         return _At(

@@ -50,6 +50,7 @@ from kpi.audit.results_book import (
 )
 from kpi.engine.results import Results
 from kpi.errors import Location, Problem, column_letter
+from kpi.i18n import Msg, _, current_language
 from kpi.numbers import from_float
 from kpi.periods import Period
 from kpi.report.summary import Summary, summary_sheet
@@ -75,23 +76,43 @@ class VerifyReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def lines(self) -> list[str]:
-        """One located line per problem, then a one-line verdict."""
-        out = [str(p) for p in self.problems]
+    def lines(self, lang: str | None = None) -> list[str]:
+        """One located line per problem, then a one-line verdict, in ``lang`` (default
+        :func:`~kpi.i18n.current_language`)."""
+        lang = lang or current_language()
+        out = [p.text(lang=lang) for p in self.problems]
+        files = {
+            "results": self.results,
+            "input": self.input,
+            "rules": self.rules,
+            "period": str(self.period),
+        }
+        count = len(self.problems)
         if self.ok:
-            out.append(
-                f"{self.results}: ok — all {self.cells} cells match a fresh computation of "
-                f"{self.input} under {self.rules} for {self.period}"
+            verdict = _(
+                "{results}: ok — all {cells} cells match a fresh computation of "
+                "{input} under {rules} for {period}",
+                cells=self.cells,
+                **files,
+            )
+        elif count == 1:
+            verdict = _(
+                "{results}: 1 difference from a fresh computation of {input} under {rules} for {period}",
+                **files,
             )
         else:
-            count = len(self.problems)
-            out.append(
-                f"{self.results}: {count} difference{'s' if count != 1 else ''} from a fresh "
-                f"computation of {self.input} under {self.rules} for {self.period}"
+            verdict = _(
+                "{results}: {count} differences from a fresh computation of "
+                "{input} under {rules} for {period}",
+                count=count,
+                **files,
             )
+        out.append(verdict.to(lang))
         return out
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, lang: str | None = None) -> dict[str, Any]:
+        """The ``--json`` form; problem messages in ``lang`` (default the current language)."""
+        lang = lang or current_language()
         return {
             "ok": self.ok,
             "results": self.results,
@@ -100,7 +121,7 @@ class VerifyReport:
             "period": str(self.period),
             "lang": self.lang,
             "cells": self.cells,
-            "problems": [p.as_dict() for p in self.problems],
+            "problems": [p.as_dict(lang=lang) for p in self.problems],
         }
 
 
@@ -117,8 +138,12 @@ def verify_workbook(
         return verify_annual(results_path, inputs, rules_path, evaluation, book=book)
     if len(inputs) != 1:
         raise ResultsError.single(
-            f"{results_path} is a quarter's results workbook: give its one input workbook with --input "
-            f"(got {len(inputs)})",
+            _(
+                "{path} is a quarter's results workbook: give its one input workbook with --input "
+                "(got {count})",
+                path=str(results_path),
+                count=len(inputs),
+            ),
             Location(str(results_path)),
         )
     return verify(results_path, inputs[0], rules_path, book=book)
@@ -149,17 +174,21 @@ def verify(
     for sheet in sheets:
         problems += _compare_sheet(sheet, lang, book, name)
     expected = {summary.name(lang), *(s.name(lang) for s in sheets)}
-    problems += [
-        Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
-        for title in book
-        if title not in expected
-    ]
+    problems += _extra_sheets(book, expected, name)
     cells = sum(len(s.columns) * (len(s.rows) + len(s.totals) + 1) for s in sheets)
     cells += sum(v is not None for row in summary.values() for v in row)
     return VerifyReport(name, str(input_path), str(rules_path), lang, period, cells, problems)
 
 
 # comparing ----------------------------------------------------------------------------
+
+
+def _extra_sheets(book: dict[str, list[Row]], expected: set[str], name: str) -> list[Problem]:
+    return [
+        Problem(Location(name, title), _("extra sheet: kpi writes no such sheet"), "extra_sheet")
+        for title in book
+        if title not in expected
+    ]
 
 
 def _changed_files(
@@ -170,8 +199,8 @@ def _changed_files(
     sheet = RUN_INFO_SHEET[lang]
     recorded = {row[0]: (i, row) for i, row in enumerate(book.get(sheet, []), start=1) if row}
     checks = (
-        ("input_sha256", "input workbook", input_, results.inputs.sha256, "input_changed"),
-        ("rules_sha256", "rules file", rules, results.rules_file.sha256, "rules_changed"),
+        ("input_sha256", _("input workbook"), input_, results.inputs.sha256, "input_changed"),
+        ("rules_sha256", _("rules file"), rules, results.rules_file.sha256, "rules_changed"),
     )
     problems = []
     for key, what, path, now, kind in checks:
@@ -180,7 +209,11 @@ def _changed_files(
             problems.append(
                 Problem(
                     Location(name, sheet),
-                    f"no {label} row: cannot tell whether the {what} changed since the run",
+                    _(
+                        "no {label} row: cannot tell whether the {what} changed since the run",
+                        label=label,
+                        what=what,
+                    ),
                     kind,
                 )
             )
@@ -191,8 +224,14 @@ def _changed_files(
             problems.append(
                 Problem(
                     Location(name, sheet, excel_row, "B"),
-                    f"the {what} changed since the run: {label} recorded {_short(held)}, "
-                    f"{path} now has {_short(now)}",
+                    _(
+                        "the {what} changed since the run: {label} recorded {held}, {path} now has {now}",
+                        what=what,
+                        label=label,
+                        held=_short(held),
+                        path=path,
+                        now=_short(now),
+                    ),
                     kind,
                 )
             )
@@ -200,14 +239,14 @@ def _changed_files(
 
 
 def _short(sha: Any) -> str:
-    return "blank" if sha is None else f"{str(sha)[:16]}…"
+    return _("blank") if sha is None else f"{str(sha)[:16]}…"
 
 
 def _compare_summary(summary: Summary, lang: str, book: dict[str, list[Row]], name: str) -> list[Problem]:
     """The 汇总 sheet, cell by cell, against the grid a fresh computation gives."""
     title = summary.name(lang)
     if title not in book:
-        missing = "sheet missing: recomputing gives a summary sheet"
+        missing = _("sheet missing: recomputing gives a summary sheet")
         return [Problem(Location(name, title), missing, "missing_sheet")]
     expected = [(i, tuple(r)) for i, r in enumerate(summary.values(), start=1)]
     return _compare_rows(expected, list(enumerate(book[title], start=1)), Location(name, title))
@@ -225,7 +264,7 @@ def _compare_sheet(
         return [
             Problem(
                 Location(name, title),
-                f"sheet missing: recomputing gives a sheet of {len(sheet.rows)} rows",
+                _("sheet missing: recomputing gives a sheet of {count} rows", count=len(sheet.rows)),
                 "missing_sheet",
             )
         ]
@@ -243,8 +282,8 @@ def _compare_rows(
     expected: list[tuple[int, Row]], actual: list[tuple[int, Row]], where: Location
 ) -> list[Problem]:
     """Align the rows, then compare the cells of each aligned pair."""
-    want = [trim([as_cell(v) for v in row]) for _, row in expected]
-    have = [row for _, row in actual]
+    want = [trim([as_cell(v) for v in row]) for __, row in expected]
+    have = [row for __, row in actual]
     matcher = difflib.SequenceMatcher(None, want, have, autojunk=False)
     problems: list[Problem] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -254,11 +293,11 @@ def _compare_rows(
         for k in range(pairs):
             problems += _compare_cells(expected[i1 + k][1], actual[j1 + k], where)
         next_row = actual[j1 + pairs][0] if j1 + pairs < len(actual) else _after(actual)
-        for _, row in expected[i1 + pairs : i2]:
+        for __, row in expected[i1 + pairs : i2]:
             problems.append(
                 Problem(
                     _at(where, next_row),
-                    f"row missing: recomputing gives {_show_row(row)}",
+                    _("row missing: recomputing gives {row}", row=_show_row(row)),
                     "missing_row",
                 )
             )
@@ -266,7 +305,7 @@ def _compare_rows(
             problems.append(
                 Problem(
                     _at(where, excel_row),
-                    f"extra row: holds {_show_row(row)}; recomputing gives no such row",
+                    _("extra row: holds {row}; recomputing gives no such row", row=_show_row(row)),
                     "extra_row",
                 )
             )
@@ -291,7 +330,7 @@ def _compare_cells(expected: Row, actual: tuple[int, Row], where: Location) -> l
             problems.append(
                 Problem(
                     _at(where, excel_row, column_letter(c + 1)),
-                    f"cell holds {_show(have)}, recomputing gives {_show(want)}",
+                    _("cell holds {held}, recomputing gives {want}", held=_show(have), want=_show(want)),
                     "cell",
                 )
             )
@@ -300,7 +339,7 @@ def _compare_cells(expected: Row, actual: tuple[int, Row], where: Location) -> l
 
 def _show(value: Any) -> str:
     if value is None:
-        return "blank"
+        return _("blank")
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, float):
@@ -315,7 +354,13 @@ def _show(value: Any) -> str:
 
 
 def _show_row(row: Row) -> str:
-    return " | ".join(_show(v) for v in row) if row else "(blank)"
+    """The cells of a row, ``a | b | blank`` (a blank cell in words, so in any language)."""
+    if not row:
+        return _("(blank)")
+    shown = _show(row[-1])
+    for value in reversed(row[:-1]):
+        shown = _("{cell} | {rest}", cell=_show(value), rest=shown)
+    return shown
 
 
 # the annual workbook ---------------------------------------------------------------------------
@@ -365,11 +410,7 @@ def verify_annual(
     for sheet in sheets:
         problems += _compare_sheet(sheet, lang, book, name, skipped)
     expected = {summary.name(lang), *(s.name(lang) for s in sheets)}
-    problems += [
-        Problem(Location(name, title), "extra sheet: kpi writes no such sheet", "extra_sheet")
-        for title in book
-        if title not in expected
-    ]
+    problems += _extra_sheets(book, expected, name)
     cells = sum(len(s.columns) * (len(s.rows) + len(s.totals) + 1) for s in sheets)
     cells += sum(v is not None for row in summary.values() for v in row)
     given = ", ".join(str(q) for q in quarters)
@@ -406,8 +447,11 @@ def _annual_year(recorded: dict[str, list[str]], lang: str, name: str) -> int:
     if period is None or period.quarter is not None:
         label = _annual_label("year", lang)
         raise ResultsError.single(
-            f"no {label} row with a year on sheet {ANNUAL_TITLES['run_info'][lang == 'en']}: cannot tell "
-            "which year to recompute",
+            _(
+                "no {label} row with a year on sheet {sheet}: cannot tell which year to recompute",
+                label=label,
+                sheet=ANNUAL_TITLES["run_info"][lang == "en"],
+            ),
             Location(name, ANNUAL_TITLES["run_info"][lang == "en"]),
         )
     return period.year
@@ -436,17 +480,27 @@ def _changed_annual_files(
             recorded[period] = (excel_row, value)
         elif row[0] in (label["rules_sha256"], label["evaluation_sha256"]):
             recorded[row[0]] = (excel_row, value)
-    checks = [(label["rules_sha256"], "rules file", results.rules_file.path, results.rules_file.sha256)]
-    checks += [(str(q.period), f"results workbook of {q.period}", q.path, q.sha256) for q in results.quarters]
+    checks: list[tuple[str, Msg, Any, Any]] = [
+        (label["rules_sha256"], _("rules file"), results.rules_file.path, results.rules_file.sha256)
+    ]
+    checks += [
+        (str(q.period), _("results workbook of {period}", period=str(q.period)), q.path, q.sha256)
+        for q in results.quarters
+    ]
     if results.year_end is not None:
         year_end = results.year_end
-        checks.append((label["evaluation_sha256"], "year-end evaluation", year_end.path, year_end.sha256))
+        checks.append((label["evaluation_sha256"], _("year-end evaluation"), year_end.path, year_end.sha256))
     problems = []
     for key, what, path, now in checks:
         if key not in recorded:
             problems.append(
                 Problem(
-                    Location(name, sheet), f"no record of the {what} on {sheet}: it was not read by the run"
+                    Location(name, sheet),
+                    _(
+                        "no record of the {what} on {sheet}: it was not read by the run",
+                        what=what,
+                        sheet=sheet,
+                    ),
                 )
             )
             continue
@@ -455,8 +509,13 @@ def _changed_annual_files(
             problems.append(
                 Problem(
                     Location(name, sheet, excel_row, "B"),
-                    f"the {what} changed since the run: recorded {_short(held)}, "
-                    f"{path} now has {_short(now)}",
+                    _(
+                        "the {what} changed since the run: recorded {held}, {path} now has {now}",
+                        what=what,
+                        held=_short(held),
+                        path=path,
+                        now=_short(now),
+                    ),
                     "input_changed",
                 )
             )

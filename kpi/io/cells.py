@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi.i18n import Msg, _
 from kpi.io.xml_scan import Unreadable
 from kpi.numbers import from_float, plain
 from kpi.report.xlsx import MAX_CELL_CHARS, excel_length
@@ -41,11 +42,15 @@ _EPOCH_1900 = date(1899, 12, 30)
 _EPOCH_1904 = date(1904, 1, 1)
 #: Excel's largest date, 9999-12-31, as a 1900-system serial.
 _MAX_SERIAL = 2_958_465
-_DATE_FORMS = "2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日"
+_DATE_FORMS = _("2024-07-01, 2024/7/1, 2024.7.1 or 2024年7月1日")
 
 
 class CellError(ValueError):
-    """A cell value that its column cannot take; the message follows the column name."""
+    """A cell value that its column cannot take; the message (a :class:`~kpi.i18n.Msg`,
+    also ``str()``) follows the column name."""
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args and isinstance(self.args[0], str) else super().__str__()
 
 
 def is_blank(value: Any) -> bool:
@@ -71,14 +76,18 @@ def to_text(value: Any) -> str:
     if isinstance(value, str):
         if len(value) > MAX_CELL_CHARS // 2 and excel_length(value) > MAX_CELL_CHARS:
             raise CellError(
-                f"holds {excel_length(value):,} characters, more than the {MAX_CELL_CHARS:,} an "
-                "Excel cell can hold (the file was not saved by Excel or WPS): shorten it"
+                _(
+                    "holds {count:,} characters, more than the {limit:,} an Excel cell can hold "
+                    "(the file was not saved by Excel or WPS): shorten it",
+                    count=excel_length(value),
+                    limit=MAX_CELL_CHARS,
+                )
             )
         return value.strip()
     if isinstance(value, Unreadable):
         raise CellError(value.reason)
     if isinstance(value, timedelta):
-        raise CellError(f"'{value}' is a duration, not text")
+        raise CellError(_("'{value}' is a duration, not text", value=str(value)))
     return shown(value)
 
 
@@ -89,13 +98,15 @@ def to_number(value: Any, date1904: bool = False) -> Decimal:
     its number-format rendering), so a date comes back as its serial.
     """
     if isinstance(value, bool):
-        raise CellError(f"'{shown(value)}' is not a number")
+        raise CellError(_("'{value}' is not a number", value=shown(value)))
     if isinstance(value, (int, float)):
         return from_float(float(value)) if isinstance(value, float) else Decimal(value)
     if isinstance(value, str):
         parsed = number_from_text(value)
         if parsed is None:
-            raise CellError(f"'{value.strip()}' is not a number: write digits, e.g. 8000 or 0.35")
+            raise CellError(
+                _("'{value}' is not a number: write digits, e.g. 8000 or 0.35", value=value.strip())
+            )
         return parsed
     if isinstance(value, Unreadable):
         raise CellError(value.reason)
@@ -124,7 +135,7 @@ def to_integer(value: Any, date1904: bool = False) -> int:
     """A whole number: 2, 2.0 and '2' are 2; 2.5 is an error."""
     number = to_number(value, date1904)
     if number != number.to_integral_value():
-        raise CellError(f"'{plain(number)}' is not a whole number")
+        raise CellError(_("'{value}' is not a whole number", value=plain(number)))
     return int(number)
 
 
@@ -135,26 +146,46 @@ def to_date(value: Any, date1904: bool = False) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise CellError(f"'{shown(value)}' is not a date: write {_DATE_FORMS}")
+        raise CellError(_not_a_date(shown(value)))
     if isinstance(value, (int, float)):
         return _from_serial(float(value), date1904)
     if isinstance(value, str):
         return _date_from_text(value)
     if isinstance(value, Unreadable):
         raise CellError(value.reason)
-    raise CellError(f"'{shown(value)}' is a time, not a date: write {_DATE_FORMS}")
+    raise CellError(
+        _("'{value}' is a time, not a date: write {forms}", value=shown(value), forms=_DATE_FORMS)
+    )
+
+
+def _not_a_date(value: str) -> Msg:
+    return _("'{value}' is not a date: write {forms}", value=value, forms=_DATE_FORMS)
 
 
 def _date_from_text(text: str) -> date:
     t = unicodedata.normalize("NFKC", text).strip()
     m = _DATE_TEXT.match(t)
     if m is None or not (m.end() == len(t) or _TIME_TEXT.fullmatch(t, m.end())):
-        raise CellError(f"'{text.strip()}' is not a date: write {_DATE_FORMS}")
+        raise CellError(_not_a_date(text.strip()))
     y, mo, d = (m.group(g) or m.group(g + "2") for g in ("y", "m", "d"))
     try:
         return date(int(y), int(mo), int(d))
     except ValueError as exc:
-        raise CellError(f"'{text.strip()}' is not a valid date ({exc})") from exc
+        raise CellError(
+            _("'{value}' is not a valid date ({reason})", value=text.strip(), reason=_day_error(exc))
+        ) from exc
+
+
+def _day_error(exc: ValueError) -> str:
+    """Python's words for an impossible date, as a message."""
+    text = str(exc)
+    if text.startswith("day is out of range"):
+        return _("day is out of range for month")
+    if text.startswith("month must be"):
+        return _("month must be in 1..12")
+    if text.startswith("year"):
+        return _("the year is out of range")
+    return text
 
 
 def _from_serial(serial: float, date1904: bool) -> date:
@@ -162,11 +193,11 @@ def _from_serial(serial: float, date1904: bool) -> date:
     days = int(serial // 1)
     if date1904:
         if not 0 <= days <= _MAX_SERIAL - 1462:
-            raise CellError(f"'{shown(serial)}' is not a date: write {_DATE_FORMS}")
+            raise CellError(_not_a_date(shown(serial)))
         return _EPOCH_1904 + timedelta(days=days)
     if not 1 <= days <= _MAX_SERIAL or days == 60:
         # 60 is Excel's 1900-02-29, a day that never was (kept for Lotus 1-2-3).
-        raise CellError(f"'{shown(serial)}' is not a date: write {_DATE_FORMS}")
+        raise CellError(_not_a_date(shown(serial)))
     if days < 60:
         return date(1899, 12, 31) + timedelta(days=days)
     return _EPOCH_1900 + timedelta(days=days)

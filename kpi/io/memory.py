@@ -17,6 +17,7 @@ import resource
 from pathlib import Path
 
 from kpi.errors import InputError
+from kpi.i18n import _
 from kpi.io.safety import input_error
 
 #: Bytes of memory reading takes per byte of sheet XML: calamine's grid, then
@@ -45,7 +46,7 @@ def _meminfo() -> dict[str, int]:
     try:
         with open("/proc/meminfo", encoding="ascii") as info:
             for line in info:
-                name, _, rest = line.partition(":")
+                name, __, rest = line.partition(":")
                 parts = rest.split()
                 if parts and parts[0].isdigit():
                     values[name] = int(parts[0]) * 1024
@@ -71,7 +72,7 @@ def _cgroup_room() -> int | None:
 
 
 def _limit_room(limit: int, used_field: str) -> int | None:
-    soft, _ = resource.getrlimit(limit)
+    soft, __ = resource.getrlimit(limit)
     if soft == resource.RLIM_INFINITY:
         return None
     used = _status(used_field)
@@ -83,16 +84,18 @@ def available() -> tuple[int, str] | None:
     rooms: list[tuple[int, str]] = []
     room = _limit_room(resource.RLIMIT_AS, "VmSize")
     if room is not None:
-        rooms.append((room, "the address-space limit (ulimit -v)"))
+        rooms.append((room, _("the address-space limit (ulimit -v)")))
     room = _limit_room(resource.RLIMIT_DATA, "VmData")
     if room is not None:
-        rooms.append((room, "the data-size limit (ulimit -d)"))
+        rooms.append((room, _("the data-size limit (ulimit -d)")))
     room = _cgroup_room()
     if room is not None:
-        rooms.append((room, "the container's memory limit"))
+        rooms.append((room, _("the container's memory limit")))
     info = _meminfo()
     if "MemAvailable" in info:
-        rooms.append((info["MemAvailable"] + info.get("SwapFree", 0), "the memory available on this machine"))
+        rooms.append(
+            (info["MemAvailable"] + info.get("SwapFree", 0), _("the memory available on this machine"))
+        )
     return min(rooms) if rooms else None
 
 
@@ -109,18 +112,29 @@ def check_memory(path: str, xml_bytes: int) -> None:
 def _too_big(path: str, need: int, xml_bytes: int, left: int, what: str) -> InputError:
     return input_error(
         path,
-        f"reading this workbook needs about {need / _MIB:,.0f} MiB of memory (its sheets are "
-        f"{xml_bytes / _MIB:,.0f} MiB of XML), more than the {left / _MIB:,.0f} MiB left under {what}: "
-        "close other programs, raise the limit, or split the workbook",
+        _(
+            "reading this workbook needs about {need:,.0f} MiB of memory (its sheets are {xml:,.0f} MiB "
+            "of XML), more than the {left:,.0f} MiB left under {what}: close other programs, raise the "
+            "limit, or split the workbook",
+            need=need / _MIB,
+            xml=xml_bytes / _MIB,
+            left=left / _MIB,
+            what=what,
+        ),
     )
 
 
 def out_of_memory(path: str, sheet: str | None = None) -> InputError:
     """The error for a MemoryError raised while reading (where one is raised at all)."""
-    where = f"sheet {sheet}" if sheet else "the workbook"
-    return input_error(
-        path,
-        f"not enough memory to read {where}: close other programs, raise the memory limit, "
-        "or split the workbook",
-        sheet=sheet,
-    )
+    if sheet:
+        message = _(
+            "not enough memory to read sheet {sheet}: close other programs, raise the memory limit, "
+            "or split the workbook",
+            sheet=sheet,
+        )
+    else:
+        message = _(
+            "not enough memory to read the workbook: close other programs, raise the memory limit, "
+            "or split the workbook"
+        )
+    return input_error(path, message, sheet=sheet)

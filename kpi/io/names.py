@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from kpi.i18n import _
+
 SHEET_NAMES: dict[str, tuple[str, str]] = {
     "people": ("人员", "people"),
     "departments": ("部门", "departments"),
@@ -156,9 +158,10 @@ class Suggester:
         return self.by_norm[close[0]] if close else None
 
     def hint(self, value: str) -> str:
-        """``"; did you mean 'X'?"`` or nothing."""
+        """``"; did you mean 'X'?"`` (a :class:`~kpi.i18n.Msg` tail, Chinese
+        ``（是否应为“X”？）``) or ``""``."""
         guess = self(value)
-        return f"; did you mean '{guess}'?" if guess is not None and guess != value else ""
+        return _("; did you mean '{guess}'?", guess=guess) if guess is not None and guess != value else ""
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str | None:
@@ -170,4 +173,6 @@ def listing(choices: Iterable[str], limit: int = 12) -> str:
     """``'招商, 企业服务, 综合保障'`` for messages, shortened after ``limit`` items."""
     items = list(choices)
     text = ", ".join(items[:limit])
-    return text + (f", … ({len(items)} in all)" if len(items) > limit else "")
+    if len(items) > limit:
+        return _("{items}, … ({count} in all)", items=text, count=len(items))
+    return text

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from kpi.errors import Problem
+from kpi.i18n import _
 from kpi.io.cells import number_from_text, shown
 from kpi.io.tables import Table
 from kpi.numbers import EXACT, ZERO, div, plain, r6
@@ -122,24 +123,48 @@ def _percent_warnings(
             header = table.header(key)
             column = raw[key]
             typed = f"'{shown(column.uniques[column.codes[i]])}'" if how == "text" else plain(value)
-            what = (
-                f"{header} {typed} is percent text, read as {plain(value)}"
-                if how == "text"
-                else f"{header} {typed} is shown as a percent ({plain(value * 100)}%) by its number format"
-            )
+            if how == "text":
+                what = _(
+                    "{header} {typed} is percent text, read as {value}",
+                    header=header,
+                    typed=typed,
+                    value=plain(value),
+                )
+            else:
+                what = _(
+                    "{header} {typed} is shown as a percent ({percent}%) by its number format",
+                    header=header,
+                    typed=typed,
+                    percent=plain(value * 100),
+                )
             if row["direction"] == "评分":
-                message = (
-                    f"{what}, but a 评分 indicator's {header} is a score from 0 to 100: "
-                    f"write {plain(value * 100)} if that was meant"
+                message = _(
+                    "{what}, but a 评分 indicator's {header} is a score from 0 to 100: "
+                    "write {score} if that was meant",
+                    what=what,
+                    header=header,
+                    score=plain(value * 100),
                 )
             elif row["direction"] in _PAIRED and i not in percent[other]:
                 mate = row[other]
                 ratio = _ratio(row)
-                message = (
-                    f"{what}, while {table.header(other)} {plain(mate)} is a plain number"
-                    + (f", so ρ = {plain(r6(ratio))}" if ratio is not None else "")
-                    + ": write both as percents or both as plain numbers"
-                )
+                if ratio is not None:
+                    message = _(
+                        "{what}, while {other} {mate} is a plain number, so ρ = {ratio}: "
+                        "write both as percents or both as plain numbers",
+                        what=what,
+                        other=table.header(other),
+                        mate=plain(mate),
+                        ratio=plain(r6(ratio)),
+                    )
+                else:
+                    message = _(
+                        "{what}, while {other} {mate} is a plain number: "
+                        "write both as percents or both as plain numbers",
+                        what=what,
+                        other=table.header(other),
+                        mate=plain(mate),
+                    )
             else:
                 continue
             warnings.append(Problem.warning(table.location(file, key, i), message))
@@ -165,14 +190,25 @@ def _ratio_warnings(
         ratio = _ratio(row)
         if i in warned or ratio is None or RATIO_LOW <= ratio <= RATIO_HIGH:
             continue
-        formula = "完成值/目标值" if row["direction"] == "正向" else "目标值/完成值 (反向)"
+        formula = "完成值/目标值" if row["direction"] == "正向" else _("目标值/完成值 (反向)")
         warnings.append(
             Problem.warning(
                 table.location(file, "actual", i),
-                f"{table.header('actual')} {plain(row['actual'])} against {table.header('target')} "
-                f"{plain(row['target'])} gives ρ = {formula} = {plain(r6(ratio))}, outside "
-                f"{plain(RATIO_LOW)}–{plain(RATIO_HIGH)}: check that both are in the same unit "
-                "(万元 or 元, percent or number) and the decimal point",
+                _(
+                    "{actual_header} {actual} against {target_header} {target} gives ρ = {formula} = "
+                    "{ratio}, "
+                    "outside {low}–{high}: check that both are in the same unit (万元 or 元, percent or "
+                    "number) "
+                    "and the decimal point",
+                    actual_header=table.header("actual"),
+                    actual=plain(row["actual"]),
+                    target_header=table.header("target"),
+                    target=plain(row["target"]),
+                    formula=formula,
+                    ratio=plain(r6(ratio)),
+                    low=plain(RATIO_LOW),
+                    high=plain(RATIO_HIGH),
+                ),
             )
         )
 
@@ -189,17 +225,30 @@ def _base_warnings(table: Table, frame: pd.DataFrame, file: str, warnings: list[
         median = medians.get(department)
         if median is None or median <= 0 or base <= 0:
             continue
+        values = {
+            "header": header,
+            "base": plain(base),
+            "department": department,
+            "median": plain(median),
+            "count": len(by_department[department]),
+            "factor": plain(BASE_FACTOR),
+        }
         if base > BASE_FACTOR * median:
-            how = f"{_times(div(base, median))} times"
+            message = _(
+                "{header} {base} is {times} times the median {header} of 部门 {department} ({median} over "
+                "{count} people): check for a digit too many or too few (a warning beyond {factor}× "
+                "either way)",
+                times=_times(div(base, median)),
+                **values,
+            )
         elif base * BASE_FACTOR < median:
-            how = f"1/{_times(div(median, base))} of"
+            message = _(
+                "{header} {base} is 1/{times} of the median {header} of 部门 {department} ({median} over "
+                "{count} people): check for a digit too many or too few (a warning beyond {factor}× "
+                "either way)",
+                times=_times(div(median, base)),
+                **values,
+            )
         else:
             continue
-        warnings.append(
-            Problem.warning(
-                table.location(file, "bonus_base", i),
-                f"{header} {plain(base)} is {how} the median {header} of 部门 {department} "
-                f"({plain(median)} over {len(by_department[department])} people): check for a digit "
-                f"too many or too few (a warning beyond {plain(BASE_FACTOR)}× either way)",
-            )
-        )
+        warnings.append(Problem.warning(table.location(file, "bonus_base", i), message))

@@ -29,6 +29,7 @@ import zipfile
 from typing import Literal
 
 from kpi.errors import InputError, Location, Problem
+from kpi.i18n import Msg, _
 
 #: Largest input file read at all (a full 1,048,576-row sheet is ~30–150 MB).
 MAX_FILE_BYTES = 512 * 1024**2
@@ -47,19 +48,19 @@ MAX_COLUMNS = 16_384
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
-RESAVE = "open it in Excel or WPS and save it again as .xlsx"
-PASSWORD_FIX = (
-    "Remove the password in Excel/WPS (File ▸ Info ▸ Protect Workbook ▸ Encrypt with "
-    "Password, clear it) and save again"
+#: The advice closing a damaged-workbook message (its ``{fix}`` parameter).
+RESAVE = _("open it in Excel or WPS and save it again as .xlsx")
+PASSWORD = _(
+    "the workbook is password-protected (encrypted) and cannot be read. Remove the password in "
+    "Excel/WPS (File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) and save again"
 )
-PASSWORD = "the workbook is password-protected (encrypted) and cannot be read. " + PASSWORD_FIX
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def input_error(path: str, message: str, sheet: str | None = None) -> InputError:
+def input_error(path: str, message: Msg, sheet: str | None = None) -> InputError:
     """A problem with the file as a whole (or one sheet of it), raised alone."""
     return InputError([Problem(Location(file=path, sheet=sheet), message)])
 
@@ -70,25 +71,33 @@ def container(path: str, name: str, data: bytes) -> Literal["ole2", "zip"]:
         return "ole2"
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
         return "zip"
-    raise input_error(path, f"{name} is not an Excel workbook ({_looks_like(data)}): {RESAVE}")
+    raise input_error(
+        path,
+        _(
+            "{name} is not an Excel workbook ({looks_like}): {fix}",
+            name=name,
+            looks_like=_looks_like(data),
+            fix=RESAVE,
+        ),
+    )
 
 
-def _looks_like(data: bytes) -> str:
+def _looks_like(data: bytes) -> Msg:
     """A few words on what a non-workbook file seems to be, for the message."""
     if not data:
-        return "the file is empty"
+        return _("the file is empty")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
-        return "it is a web page (HTML) saved with an Excel extension"
+        return _("it is a web page (HTML) saved with an Excel extension")
     if head.startswith(b"<?xml"):
-        return "it is an XML file (perhaps Excel 2003 XML)"
+        return _("it is an XML file (perhaps Excel 2003 XML)")
     if head.startswith(b"%pdf"):
-        return "it is a PDF"
+        return _("it is a PDF")
     try:
         data[:4096].decode("utf-8")
     except UnicodeDecodeError:
-        return "its content is not a .xlsx or .xls workbook"
-    return "it is a text file, perhaps CSV, with an Excel extension"
+        return _("its content is not a .xlsx or .xls workbook")
+    return _("it is a text file, perhaps CSV, with an Excel extension")
 
 
 def check_ole2(path: str, data: bytes) -> None:
@@ -100,9 +109,12 @@ def check_ole2(path: str, data: bytes) -> None:
     if not _is_biff(data):
         raise input_error(
             path,
-            "the file is an OLE2 container without a workbook inside: most likely a "
-            "password-protected (encrypted) workbook, or another Office file with an Excel "
-            "name. " + PASSWORD_FIX,
+            _(
+                "the file is an OLE2 container without a workbook inside: most likely a "
+                "password-protected (encrypted) workbook, or another Office file with an Excel "
+                "name. Remove the password in Excel/WPS (File ▸ Info ▸ Protect Workbook ▸ Encrypt with "
+                "Password, clear it) and save again"
+            ),
         )
 
 
@@ -114,20 +126,34 @@ def _is_biff(data: bytes) -> bool:
 def check_declared_sizes(path: str, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb from the central directory alone, before inflating anything."""
     if len(infos) > MAX_MEMBERS:
-        raise input_error(path, f"the workbook has {len(infos)} parts, more than {MAX_MEMBERS}: refusing it")
+        raise input_error(
+            path,
+            _(
+                "the workbook has {count} parts, more than {limit}: refusing it",
+                count=len(infos),
+                limit=MAX_MEMBERS,
+            ),
+        )
     total = sum(i.file_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise input_error(
             path,
-            f"the workbook would inflate to {total / 1024**2:,.0f} MB, more than the "
-            f"{MAX_UNCOMPRESSED // 1024**2:,} MB limit (a zip bomb, or far more data than an "
-            "appraisal needs): refusing it",
+            _(
+                "the workbook would inflate to {size:,.0f} MB, more than the {limit:,} MB limit (a zip bomb, "
+                "or far more data than an appraisal needs): refusing it",
+                size=total / 1024**2,
+                limit=MAX_UNCOMPRESSED // 1024**2,
+            ),
         )
     for info in infos:
         if info.file_size > RATIO_CHECK_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise input_error(
                 path,
-                f"the workbook part {info.filename} would inflate "
-                f"{info.file_size / max(info.compress_size, 1):,.0f} times (limit {MAX_RATIO}): "
-                "it looks like a zip bomb, refusing it",
+                _(
+                    "the workbook part {part} would inflate {ratio:,.0f} times (limit {limit}): "
+                    "it looks like a zip bomb, refusing it",
+                    part=info.filename,
+                    ratio=info.file_size / max(info.compress_size, 1),
+                    limit=MAX_RATIO,
+                ),
             )

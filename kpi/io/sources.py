@@ -45,6 +45,7 @@ import python_calamine as calamine
 
 from kpi.errors import InputError, Location, Problem
 from kpi.files import FileProblem, read_regular
+from kpi.i18n import Msg, _
 from kpi.io.memory import check_memory, out_of_memory
 from kpi.io.names import SHEET_ALIASES, normalize_name
 from kpi.io.number_formats import percent_cells, percent_styles
@@ -108,26 +109,33 @@ def open_source(path: str | Path) -> Source:
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES and os.path.exists(file) and not os.path.isdir(file):
-        hint = (
-            " (a .csv file holds one sheet; the input needs the sheets 人员, 部门, 点数, 指标, "
-            "市级排名, 市级分工, 否决 in one workbook)"
-            if suffix in (".csv", ".txt", ".tsv")
-            else ""
-        )
-        raise input_error(
-            shown,
-            f"expected an Excel workbook (.xlsx, .xlsm or .xls), got '{file.name}'{hint}: "
-            "save the workbook as .xlsx",
-        )
+        if suffix in (".csv", ".txt", ".tsv"):
+            message = _(
+                "expected an Excel workbook (.xlsx, .xlsm or .xls), got '{name}' (a .csv file holds one "
+                "sheet; the input needs the sheets 人员, 部门, 点数, 指标, 市级排名, 市级分工, 否决 in one "
+                "workbook): save the workbook as .xlsx",
+                name=file.name,
+            )
+        else:
+            message = _(
+                "expected an Excel workbook (.xlsx, .xlsm or .xls), got '{name}': save the workbook as .xlsx",
+                name=file.name,
+            )
+        raise input_error(shown, message)
     try:
         data = read_regular(file, MAX_FILE_BYTES)
     except FileProblem as problem:
         if problem.reason == "missing":
-            raise input_error(shown, f"file not found: {shown}") from None
+            raise input_error(shown, _("file not found: {path}", path=shown)) from None
         if problem.reason == "folder":
-            raise input_error(shown, f"{shown} is a folder, not a workbook: give the .xlsx file") from None
-        hint = ": remove unused sheets, images or formatting" if problem.reason == "size" else ""
-        raise input_error(shown, f"{problem}{hint}") from None
+            raise input_error(
+                shown, _("{path} is a folder, not a workbook: give the .xlsx file", path=shown)
+            ) from None
+        if problem.reason == "size":
+            raise input_error(
+                shown, _("{reason}: remove unused sheets, images or formatting", reason=problem.message)
+            ) from None
+        raise input_error(shown, problem.message) from None
     sha = hashlib.sha256(data).hexdigest()
     if container(shown, file.name, data) == "ole2":
         return _open_ole2(shown, sha, data, suffix)
@@ -141,7 +149,10 @@ def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     warnings = []
     if suffix != ".xls":
         warnings.append(
-            Problem.warning(Location(path), f"a legacy .xls workbook with a {suffix} name; read it as .xls")
+            Problem.warning(
+                Location(path),
+                _("a legacy .xls workbook with a {suffix} name; read it as .xls", suffix=suffix),
+            )
         )
     book = _calamine_open(path, data)
     return Source(path, sha, book, _worksheet_names(book), warnings=warnings)
@@ -152,7 +163,7 @@ def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
         raise input_error(
-            path, f"the workbook is damaged or truncated (not a complete zip): {RESAVE}"
+            path, _("the workbook is damaged or truncated (not a complete zip): {fix}", fix=RESAVE)
         ) from exc
     with archive:
         infos = archive.infolist()
@@ -197,7 +208,9 @@ def _calamine_open(path: str, data: bytes) -> calamine.CalamineWorkbook:
     except MemoryError:
         raise out_of_memory(path) from None
     except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise input_error(path, f"the workbook cannot be read ({exc}): {RESAVE}") from exc
+        raise input_error(
+            path, _("the workbook cannot be read ({error}): {fix}", error=str(exc), fix=RESAVE)
+        ) from exc
 
 
 def _worksheet_names(book: calamine.CalamineWorkbook) -> list[str]:
@@ -228,11 +241,15 @@ def load_grid(source: Source, name: str) -> Grid:
     """The cells of sheet ``name`` (unreadable cells replaced by :class:`Unreadable`)."""
     scan = source.scans.get(name)
     if scan is not None and scan.rows > MAX_ROWS:
-        raise _too_big(source.path, name, f"more than {MAX_ROWS:,} rows")
+        raise _too_big(source.path, name, _("more than {rows:,} rows", rows=MAX_ROWS))
     try:
         sheet = source.book.get_sheet_by_name(name)
         if sheet.total_height > MAX_ROWS or sheet.total_width > MAX_COLUMNS:
-            raise _too_big(source.path, name, f"{sheet.total_height:,} rows × {sheet.total_width:,} columns")
+            raise _too_big(
+                source.path,
+                name,
+                _("{rows:,} rows × {columns:,} columns", rows=sheet.total_height, columns=sheet.total_width),
+            )
         with collector_paused():
             rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
         merged = [(a, b, c, d) for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
@@ -241,24 +258,37 @@ def load_grid(source: Source, name: str) -> Grid:
     except MemoryError:
         raise out_of_memory(source.path, name) from None
     except Exception as exc:
-        raise input_error(source.path, f"sheet {name} cannot be read ({exc}): {RESAVE}", sheet=name) from exc
+        raise input_error(
+            source.path,
+            _("sheet {sheet} cannot be read ({error}): {fix}", sheet=name, error=str(exc), fix=RESAVE),
+            sheet=name,
+        ) from exc
     if scan is not None:
         if scan.unlocated_formula:
             raise input_error(
                 source.path,
-                f"sheet {name} has formulas without cached values: open and save the file in "
-                "Excel/WPS so that the calculated values are stored",
+                _(
+                    "sheet {sheet} has formulas without cached values: open and save the file in "
+                    "Excel/WPS so that the calculated values are stored",
+                    sheet=name,
+                ),
                 sheet=name,
             )
         _place_unreadable(rows, scan)
     return Grid(name, rows, merged)
 
 
-def _too_big(path: str, name: str, what: str) -> InputError:
+def _too_big(path: str, name: str, what: Msg) -> InputError:
     return input_error(
         path,
-        f"sheet {name} has {what}; Excel allows at most {MAX_ROWS:,} rows and "
-        f"{MAX_COLUMNS:,} columns: refusing it",
+        _(
+            "sheet {sheet} has {what}; Excel allows at most {rows:,} rows and {columns:,} columns: "
+            "refusing it",
+            sheet=name,
+            what=what,
+            rows=MAX_ROWS,
+            columns=MAX_COLUMNS,
+        ),
         sheet=name,
     )
 
@@ -275,11 +305,11 @@ def _place_unreadable(rows: list[list[Any]], scan: SheetScan) -> None:
     grown = False
     for (row, col), what in scan.unreadable.items():
         if row > len(rows):
-            rows.extend([] for _ in range(row - len(rows)))
+            rows.extend([] for __ in range(row - len(rows)))
             grown = True
         cells = rows[row - 1]
         if col > len(cells):
-            cells.extend("" for _ in range(col - len(cells)))
+            cells.extend("" for __ in range(col - len(cells)))
             grown = True
             width = max(width, col)
         if cells[col - 1] in ("", None):
@@ -287,4 +317,4 @@ def _place_unreadable(rows: list[list[Any]], scan: SheetScan) -> None:
     if grown:
         for cells in rows:
             if len(cells) < width:
-                cells.extend("" for _ in range(width - len(cells)))
+                cells.extend("" for __ in range(width - len(cells)))

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from kpi.errors import Collector, Location, Problem, column_letter
+from kpi.i18n import Msg, _
 from kpi.io.cells import factorize, is_blank, shown
 from kpi.io.names import COLUMN_ALIASES, COLUMN_NAMES, accepted, did_you_mean, normalize_name
 from kpi.io.sources import Grid
@@ -114,14 +115,14 @@ def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: l
     required = REQUIRED_COLUMNS[key]
     aliases = COLUMN_ALIASES[key]
     headers = [_header_block(grid, h) for h in candidates]
-    found = [{aliases.get(normalize_name(t)) for t, _ in names.values()} - {None} for _, names in headers]
+    found = [{aliases.get(normalize_name(t)) for t, __ in names.values()} - {None} for __, names in headers]
     complete = [i for i, keys in enumerate(found) if set(required) <= keys]
     if len(candidates) == 1 and not found[0]:
         # Only a title, no header and no rows (an unused 否决 sheet): nothing to read.
         warnings.append(
             Problem.warning(
                 Location(file, grid.name, candidates[0] + 1),
-                "this row is the sheet's only content and no header: read as an empty sheet",
+                _("this row is the sheet's only content and no header: read as an empty sheet"),
             )
         )
         return None
@@ -136,8 +137,10 @@ def read_table(grid: Grid, key: str, file: str, problems: Collector, warnings: l
         warnings.append(
             Problem.warning(
                 Location(file, grid.name, first + 1),
-                f"header found in this row; row(s) "
-                f"{', '.join(str(c + 1) for c in candidates[:pick])} above it read as a title",
+                _(
+                    "header found in this row; row(s) {rows} above it read as a title",
+                    rows=", ".join(str(c + 1) for c in candidates[:pick]),
+                ),
             )
         )
     table = Table(key, grid.name, end + 1, np.empty(0, dtype=np.int64))
@@ -199,9 +202,15 @@ def _map_columns(
             first = positions[column]
             problems.add(
                 Location(file=file, sheet=table.sheet, row=r + 1, column=column_letter(j + 1)),
-                f"column {accepted(COLUMN_NAMES[table.key][column])} appears twice "
-                f"({column_letter(first + 1)} '{names[first][0]}' and {column_letter(j + 1)} "
-                f"'{text}'): keep one of them",
+                _(
+                    "column {column} appears twice ({first_cell} '{first}' and {second_cell} '{second}'): "
+                    "keep one of them",
+                    column=accepted(COLUMN_NAMES[table.key][column]),
+                    first_cell=column_letter(first + 1),
+                    first=names[first][0],
+                    second_cell=column_letter(j + 1),
+                    second=text,
+                ),
             )
             continue
         positions[column] = j
@@ -217,24 +226,38 @@ def _missing_message(
     aliases: dict[str, str],
     header: int,
     first_nonblank: int,
-) -> str:
+) -> Msg:
     """'missing column 工号 / id' with what the header row does hold and a likely misspelling."""
     wanted = COLUMN_NAMES[key][column]
     used = set(positions.values())
-    unknown = [text for j, (text, _) in sorted(names.items()) if j not in used]
-    message = f"missing column {accepted(wanted)} in the header row (row {header + 1})"
+    unknown = [text for j, (text, __) in sorted(names.items()) if j not in used]
+    column_name, row = accepted(wanted), header + 1
     guess = None
     for text in unknown:
         if aliases.get(normalize_name(text)) is None and did_you_mean(text, wanted):
             guess = text
             break
     if guess is not None:
-        message += f"; did you mean '{guess}'? Rename it to {wanted[0]}"
-    elif header == first_nonblank:
-        message += ": the header is the first non-blank row; add the column there"
-    else:
-        message += ": add the column to the header row"
-    return message
+        return _(
+            "missing column {column} in the header row (row {row}); did you mean '{guess}'? Rename "
+            "it to {name}",
+            column=column_name,
+            row=row,
+            guess=guess,
+            name=wanted[0],
+        )
+    if header == first_nonblank:
+        return _(
+            "missing column {column} in the header row (row {row}): the header is the first non-blank row; "
+            "add the column there",
+            column=column_name,
+            row=row,
+        )
+    return _(
+        "missing column {column} in the header row (row {row}): add the column to the header row",
+        column=column_name,
+        row=row,
+    )
 
 
 def _fill_merged_down(grid: Grid, header_end: int, used: Any) -> None:
@@ -274,7 +297,10 @@ def _cut_records(
         warnings.append(
             Problem.warning(
                 Location(file, table.sheet, int(skipped[0])),
-                f"row(s) {listed} skipped: they have values only in columns this tool does not read",
+                _(
+                    "row(s) {rows} skipped: they have values only in columns this tool does not read",
+                    rows=listed,
+                ),
             )
         )
     keep = np.flatnonzero(~blank)

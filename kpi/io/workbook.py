@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.errors import Collector, InputError, Location, Problem, sort_problems
+from kpi.i18n import _
 from kpi.io.checks import check_all, check_year_end
 from kpi.io.inputs import SHEET_KEYS, Inputs, empty_frame
 from kpi.io.names import (
@@ -49,9 +50,9 @@ from kpi.rules.schema import Rules
 NEEDS_ROWS = frozenset({"people", "departments", "city_rankings"})
 
 _WHAT_ROWS = {
-    "people": "one row per person, leaders included",
-    "departments": "one row per department with its 分管领导",
-    "city_rankings": "one row per city indicator with its rank",
+    "people": _("one row per person, leaders included"),
+    "departments": _("one row per department with its 分管领导"),
+    "city_rankings": _("one row per city indicator with its rank"),
 }
 
 
@@ -77,7 +78,11 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
         if key in NEEDS_ROWS and (table is None or len(table) == 0):
             problems.add(
                 Location(file=file, sheet=name, row=table.header_row if table is not None else None),
-                f"sheet {name} has no data rows: it needs {_WHAT_ROWS[key]}",
+                _(
+                    "sheet {sheet} has no data rows: it needs {what}",
+                    sheet=name,
+                    what=_WHAT_ROWS[key],
+                ),
             )
             continue
         if table is not None:
@@ -124,19 +129,24 @@ def year_hint(inputs: Inputs, period: Period) -> list[Problem]:
         for sheet in ("points", "vetoes")
         for day, row in zip(inputs.frame(sheet)["date"], inputs.frame(sheet)["row"], strict=True)
     ]
-    quarters = {(day.month - 1) // 3 + 1 for day, _, _ in dated}
+    quarters = {(day.month - 1) // 3 + 1 for day, __, ___ in dated}
     if len(quarters) != 1:
         return []
     quarter = Period(period.year, quarters.pop())
-    _, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
+    __, sheet, row = min(dated, key=lambda d: (d[1] != "points", d[2]))
     return [
         Problem.warning(
             inputs.location(sheet, row, "date"),
-            f"period {period} is a whole year, but every date in "
-            f"{inputs.sheet_name('points')} and {inputs.sheet_name('vetoes')} lies in {quarter}: "
-            f"if this is that quarter's workbook, score it with --period {quarter} (a year counts "
-            "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
-            "up with kpi annual",
+            _(
+                "period {period} is a whole year, but every date in {points} and {vetoes} lies in {quarter}: "
+                "if this is that quarter's workbook, score it with --period {quarter} (a year counts "
+                "在岗月数 out of 12); the annual appraisal (年度考核) rolls the four quarters' results "
+                "up with kpi annual",
+                period=str(period),
+                points=inputs.sheet_name("points"),
+                vetoes=inputs.sheet_name("vetoes"),
+                quarter=str(quarter),
+            ),
         )
     ]
 
@@ -152,8 +162,12 @@ def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, s
         elif key in found:
             problems.add(
                 Location(file=file, sheet=name),
-                f"sheet {accepted(SHEET_NAMES[key])} appears twice ('{found[key]}' and "
-                f"'{name}'): keep one of them",
+                _(
+                    "sheet {sheet} appears twice ('{first}' and '{second}'): keep one of them",
+                    sheet=accepted(SHEET_NAMES[key]),
+                    first=found[key],
+                    second=name,
+                ),
             )
         else:
             found[key] = name
@@ -162,12 +176,23 @@ def find_sheets(names: list[str], file: str, problems: Collector) -> dict[str, s
         if key in found or key in OPTIONAL_SHEETS:
             continue
         guess = next((g for n in SHEET_NAMES[key] if (g := suggest(n)) is not None), None)
-        hint = f"; did you mean '{guess}'? Rename it to {SHEET_NAMES[key][0]}" if guess else ""
-        listed = ", ".join(names) if names else "none"
-        problems.add(
-            Location(file=file),
-            f"missing sheet {accepted(SHEET_NAMES[key])} (the workbook has: {listed}){hint}",
-        )
+        listed = ", ".join(names) if names else _("none")
+        if guess:
+            message = _(
+                "missing sheet {sheet} (the workbook has: {listed}); did you mean '{guess}'? Rename "
+                "it to {name}",
+                sheet=accepted(SHEET_NAMES[key]),
+                listed=listed,
+                guess=guess,
+                name=SHEET_NAMES[key][0],
+            )
+        else:
+            message = _(
+                "missing sheet {sheet} (the workbook has: {listed})",
+                sheet=accepted(SHEET_NAMES[key]),
+                listed=listed,
+            )
+        problems.add(Location(file=file), message)
     return {key: found[key] for key in SHEET_KEYS if key in found}
 
 
@@ -196,16 +221,24 @@ def read_year_end(
     warnings = list(source.warnings)
     names = [n for n in source.sheet_names if SHEET_ALIASES.get(normalize_name(n)) == "evaluations"]
     if not names:
-        listed = ", ".join(source.sheet_names) or "none"
+        listed = ", ".join(source.sheet_names) or _("none")
         raise InputError.single(
-            f"no sheet {accepted(SHEET_NAMES['evaluations'])}: the year-end evaluation workbook holds "
-            f"its ballots there (the workbook has: {listed})",
+            _(
+                "no sheet {sheet}: the year-end evaluation workbook holds its ballots there "
+                "(the workbook has: {listed})",
+                sheet=accepted(SHEET_NAMES["evaluations"]),
+                listed=listed,
+            ),
             Location(file=file),
         )
     if len(names) > 1:
         raise InputError.single(
-            f"sheet {accepted(SHEET_NAMES['evaluations'])} appears twice ('{names[0]}' and "
-            f"'{names[1]}'): keep one of them",
+            _(
+                "sheet {sheet} appears twice ('{first}' and '{second}'): keep one of them",
+                sheet=accepted(SHEET_NAMES["evaluations"]),
+                first=names[0],
+                second=names[1],
+            ),
             Location(file=file, sheet=names[1]),
         )
     table = read_table(load_grid(source, names[0]), "evaluations", file, problems, warnings)

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 
+from kpi.i18n import _
 from kpi.io.safety import MAX_ROWS, RESAVE, input_error
 
 
@@ -32,8 +33,10 @@ class Unreadable:
 
 
 _NOT_CALCULATED = Unreadable(
-    "is a formula without a cached value: open and save the file in Excel/WPS "
-    "so that the calculated values are stored"
+    _(
+        "is a formula without a cached value: open and save the file in Excel/WPS "
+        "so that the calculated values are stored"
+    )
 )
 
 
@@ -67,13 +70,24 @@ def scan_members(path: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInf
         except ForbiddenXml as exc:
             raise input_error(
                 path,
-                f"the workbook part {info.filename} declares {exc.args[0]}: workbooks saved by "
-                "Excel or WPS never do, and such declarations can make a reader expand "
-                "entities without end; refusing the file. Copy the data into a new "
-                "workbook and save it as .xlsx",
+                _(
+                    "the workbook part {part} declares {what}: workbooks saved by Excel or WPS never do, "
+                    "and such declarations can make a reader expand entities without end; refusing the "
+                    "file. Copy the data into a new workbook and save it as .xlsx",
+                    part=info.filename,
+                    what=exc.args[0],
+                ),
             ) from exc
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
-            raise input_error(path, f"the workbook is damaged ({info.filename}: {exc}): {RESAVE}") from exc
+            raise input_error(
+                path,
+                _(
+                    "the workbook is damaged ({part}: {error}): {fix}",
+                    part=info.filename,
+                    error=str(exc),
+                    fix=RESAVE,
+                ),
+            ) from exc
         if is_sheet:
             scans_by_member[info.filename] = scan
     return scans_by_member
@@ -86,7 +100,7 @@ class ForbiddenXml(Exception):
 def _check_forbidden(part: bytes) -> None:
     for marker in _FORBIDDEN_XML:
         if marker in part:
-            raise ForbiddenXml("a DOCTYPE" if marker == b"<!DOCTYPE" else "an ENTITY")
+            raise ForbiddenXml(_("a DOCTYPE") if marker == b"<!DOCTYPE" else _("an ENTITY"))
 
 
 def scan_xml(stream: IO[bytes]) -> SheetScan:
@@ -140,7 +154,9 @@ def _scan_part(part: bytes, scan: SheetScan) -> None:
             _mark(
                 cell,
                 scan,
-                Unreadable(f"shows the Excel error {shown}: fix the formula or type the value"),
+                Unreadable(
+                    _("shows the Excel error {error}: fix the formula or type the value", error=shown)
+                ),
             )
         pos = part.find(b't="e"', pos + 5)
 

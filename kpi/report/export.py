@@ -38,6 +38,7 @@ from typing import Any
 from kpi import __version__
 from kpi.engine.results import Results
 from kpi.errors import Location, OutputError
+from kpi.i18n import _
 from kpi.numbers import EXACT, plain, r2, round0
 from kpi.report.output import check_output, write_atomically
 from kpi.report.tables import RUN_INFO_LABELS, SHEET_TITLES, Sheet, published_sheets
@@ -117,17 +118,18 @@ def check_target(out: Path, fmt: str, *, force: bool, inputs: list[Path]) -> Non
     where = Location(str(out))
     if out.exists() and not out.is_dir():
         raise OutputError.single(
-            "is a file: --format csv writes one file per sheet into a folder; give a folder for --out",
+            _("is a file: --format csv writes one file per sheet into a folder; give a folder for --out"),
             where,
         )
     if not out.exists():
         folder = out.parent
         if not folder.is_dir():
             raise OutputError.single(
-                f"folder {folder} does not exist: create it or choose another --out", where
+                _("folder {folder} does not exist: create it or choose another --out", folder=str(folder)),
+                where,
             )
         if not os.access(folder, os.W_OK):
-            raise OutputError.single(f"folder {folder} is not writable", where)
+            raise OutputError.single(_("folder {folder} is not writable", folder=str(folder)), where)
         return
     for _zh, en in SHEET_TITLES.values():
         check_output(out / f"{en}.csv", force=force, inputs=inputs, suffix=".csv")
@@ -151,7 +153,7 @@ def save_results(results: Results, out: Path, fmt: str, *, lang: str = "zh", for
         out.mkdir(exist_ok=True)
     except OSError as exc:
         raise OutputError.single(
-            f"cannot create the folder: {exc.strerror or exc}", Location(str(out))
+            _("cannot create the folder: {reason}", reason=exc.strerror or str(exc)), Location(str(out))
         ) from None
     for name, content in files.items():
         write_atomically(out / name, _writer(content), force=force)

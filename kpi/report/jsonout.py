@@ -28,8 +28,9 @@ def money_totals(results: Results) -> dict[str, int | None]:
     }
 
 
-def score_summary(results: Results, output: str) -> dict[str, Any]:
-    """Counts, grade distributions, money totals and warnings of one run."""
+def score_summary(results: Results, output: str, lang: str = "en") -> dict[str, Any]:
+    """Counts, grade distributions, money totals and warnings of one run; the warnings'
+    messages in ``lang`` (English by default: the document is for scripts, like its keys)."""
     populations = ("departments", "leaders", "individuals")
     return {
         "ok": True,
@@ -45,12 +46,13 @@ def score_summary(results: Results, output: str) -> dict[str, Any]:
         "counts": {p: len(results.population(p)) for p in populations},
         "grades": {p: grade_counts(results, p) for p in populations},
         "bonus": money_totals(results),
-        "warnings": [w.as_dict() for w in results.warnings],
+        "warnings": [w.as_dict(lang) for w in results.warnings],
     }
 
 
-def annual_json(results: AnnualResults, output: str | None) -> dict[str, Any]:
-    """The quarters, counts, annual grade distributions, the year-end pool and the warnings."""
+def annual_json(results: AnnualResults, output: str | None, lang: str = "en") -> dict[str, Any]:
+    """The quarters, counts, annual grade distributions, the year-end pool and the warnings
+    (their messages in ``lang``, English by default)."""
     from kpi.annual.tables import grade_counts as annual_grades
     from kpi.annual.tables import money
 
@@ -77,5 +79,5 @@ def annual_json(results: AnnualResults, output: str | None) -> dict[str, Any]:
             for p in populations
         },
         "bonus": money(results),
-        "warnings": [w.as_dict() for w in results.warnings],
+        "warnings": [w.as_dict(lang) for w in results.warnings],
     }

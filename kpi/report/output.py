@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kpi.errors import Location, OutputError
+from kpi.i18n import Msg, _
 from kpi.signals import Interrupted, held
 
 #: Test-only hook (see the module docstring).
@@ -71,28 +72,35 @@ def _temp_prefix(out: Path) -> str:
     return prefix
 
 
-def _os_message(exc: OSError, out: Path) -> str:
+def _os_message(exc: OSError, out: Path) -> Msg:
     """What an OS error means for writing ``out``, and what to do."""
-    folder = out.parent
+    folder = str(out.parent)
     code = exc.errno
     if code == errno.ENAMETOOLONG:
-        return "the file name or path is too long for this file system: choose a shorter --out"
+        return _("the file name or path is too long for this file system: choose a shorter --out")
     if code == errno.ENOSPC:
-        return (
-            f"no space left in folder {folder} (the disk or its inodes are full): free some space "
-            "or choose another --out"
+        return _(
+            "no space left in folder {folder} (the disk or its inodes are full): free some space "
+            "or choose another --out",
+            folder=folder,
         )
     if code == errno.EDQUOT:
-        return f"disk quota exceeded in folder {folder}: free some space or choose another --out"
+        return _(
+            "disk quota exceeded in folder {folder}: free some space or choose another --out", folder=folder
+        )
     if code == errno.EROFS:
-        return f"folder {folder} is on a read-only file system: choose another --out"
+        return _("folder {folder} is on a read-only file system: choose another --out", folder=folder)
     if code == errno.ENOTDIR:
-        return "a part of the path is a file, not a folder: choose another --out"
+        return _("a part of the path is a file, not a folder: choose another --out")
     if code in (errno.EACCES, errno.EPERM):
-        return f"cannot write: {exc.strerror} (is it open in Excel or WPS, or is folder {folder} read-only?)"
+        return _(
+            "cannot write: {reason} (is it open in Excel or WPS, or is folder {folder} read-only?)",
+            reason=exc.strerror,
+            folder=folder,
+        )
     if code == errno.ELOOP:
-        return "too many levels of symbolic links: choose another --out"
-    return f"cannot write: {exc.strerror or exc}"
+        return _("too many levels of symbolic links: choose another --out")
+    return _("cannot write: {reason}", reason=exc.strerror or str(exc))
 
 
 def check_output(out: Path, *, force: bool, inputs: Iterable[Path], suffix: str = ".xlsx") -> None:
@@ -103,46 +111,61 @@ def check_output(out: Path, *, force: bool, inputs: Iterable[Path], suffix: str 
     except OSError as exc:
         raise OutputError.single(_os_message(exc, out), where) from None
     except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
-        raise OutputError.single("too many levels of symbolic links: choose another --out", where) from None
+        raise OutputError.single(
+            _("too many levels of symbolic links: choose another --out"), where
+        ) from None
 
 
 def _check_output(out: Path, force: bool, inputs: Iterable[Path], suffix: str, where: Location) -> None:
     for source in inputs:
         if _same_file(out, source) or out.resolve() == source.resolve():
             raise OutputError.single(
-                f"refusing to write the results over the input {source}: choose another --out",
+                _(
+                    "refusing to write the results over the input {input}: choose another --out",
+                    input=str(source),
+                ),
                 where,
             )
     if out.suffix.lower() != suffix:
-        raise OutputError.single(f"the output file must end in {suffix}", where)
+        raise OutputError.single(_("the output file must end in {suffix}", suffix=suffix), where)
     folder = out.parent
     if not folder.exists():
-        raise OutputError.single(f"folder {folder} does not exist: create it or choose another --out", where)
+        raise OutputError.single(
+            _("folder {folder} does not exist: create it or choose another --out", folder=str(folder)), where
+        )
     if not folder.is_dir():
-        raise OutputError.single(f"{folder} is a file, not a folder: choose another --out", where)
+        raise OutputError.single(
+            _("{folder} is a file, not a folder: choose another --out", folder=str(folder)), where
+        )
     name_max = _name_max(folder)
     if len(os.fsencode(out.name)) > name_max:
         raise OutputError.single(
-            f"the file name is {len(os.fsencode(out.name))} bytes long, more than the {name_max} "
-            "this folder allows: choose a shorter --out",
+            _(
+                "the file name is {length} bytes long, more than the {limit} this folder allows: "
+                "choose a shorter --out",
+                length=len(os.fsencode(out.name)),
+                limit=name_max,
+            ),
             where,
         )
     if out.is_dir():
-        raise OutputError.single("is a folder, not a file: give a file name for --out", where)
+        raise OutputError.single(_("is a folder, not a file: give a file name for --out"), where)
     if out.exists() and not force:
         raise OutputError.single(
-            "already exists: add --force to overwrite it, or choose another --out", where
+            _("already exists: add --force to overwrite it, or choose another --out"), where
         )
     if out.exists() and not out.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise OutputError.single(
-            "is read-only: make it writable or choose another --out (even --force never "
-            "replaces a file marked read-only)",
+            _(
+                "is read-only: make it writable or choose another --out (even --force never "
+                "replaces a file marked read-only)"
+            ),
             where,
         )
     if not os.access(folder, os.W_OK):
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(folder))
-        raise OutputError.single(f"folder {folder} is not writable", where)
+        raise OutputError.single(_("folder {folder} is not writable", folder=str(folder)), where)
     # The only sure test of a folder: create a file there (read-only mounts, full
     # inode tables, quotas and name limits all show up here, before the run).
     with held():  # a signal between create and remove would leave the probe behind
@@ -246,8 +269,10 @@ def _place(temp: Path, out: Path, force: bool) -> None:
         _place_new(temp, out)
     except FileExistsError:
         raise OutputError.single(
-            "appeared while kpi was running (another run or program wrote it) and was left as it "
-            "is; nothing written: add --force to replace it, or choose another --out",
+            _(
+                "appeared while kpi was running (another run or program wrote it) and was left as it "
+                "is; nothing written: add --force to replace it, or choose another --out"
+            ),
             Location(str(out)),
         ) from None
 

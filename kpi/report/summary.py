@@ -24,7 +24,9 @@ from typing import Any
 
 from kpi.engine.results import Results
 from kpi.engine.veto import VetoCause
+from kpi.i18n import N_, Msg, _
 from kpi.report.jsonout import grade_counts, money_totals
+from kpi.report.labels import Labels
 from kpi.report.tables import BONUS, DEPARTMENTS, KIND_LABELS, TOTAL_LABEL, Column
 from kpi.report.xlsx_chart import Chart, Series, Span
 
@@ -34,72 +36,45 @@ SHARE_PLACES = Decimal("0.0001")  # 0.00% shows a share to 4 decimals
 CHART_ROWS = 15
 WIDTH = 10
 
-LABELS: dict[str, dict[str, Any]] = {
-    "zh": {
-        "title": "{period} 绩效考核结果汇总",
-        "rules": "考核办法",
-        "zone": "全区市级得分",
-        "warnings": "警告数",
-        "departments": "部门得分",
-        "people": "人数",
-        "no_department": "（无部门）",
-        "grades": "等次分布",
-        "population": "对象",
-        "count": "人数",
-        "share": "占比",
-        "quota": "名额",
-        "populations": {"departments": "部门", "leaders": "领导", "individuals": "个人"},
-        "bonus": "绩效奖金",
-        "pool": "奖金池",
-        "paid": "绩效奖金合计",
-        "reward": "点数奖励合计",
-        "total": "实发合计",
-        "vetoed": "一票否决",
-        "who": "工号/部门",
-        "name": "姓名",
-        "causes": "原因",
-        "none": "无",
-        "sign": ("制表：", "审核：", "批准："),
-        "date": "日期：",
-        "charts": "图表",
-        "chart_scores": "部门综合得分",
-        "chart_grades": "等次分布（占比）",
-        "chart_bonus": "部门绩效奖金与点数奖励",
-    },
-    "en": {
-        "title": "Appraisal results {period}",
-        "rules": "rules",
-        "zone": "zone city score",
-        "warnings": "warnings",
-        "departments": "Departments",
-        "people": "people",
-        "no_department": "(no department)",
-        "grades": "Grade distribution",
-        "population": "population",
-        "count": "count",
-        "share": "share",
-        "quota": "quota",
-        "populations": {"departments": "departments", "leaders": "leaders", "individuals": "individuals"},
-        "bonus": "Bonus",
-        "pool": "pool",
-        "paid": "bonus paid",
-        "reward": "points rewards",
-        "total": "total paid",
-        "vetoed": "Vetoed",
-        "who": "id/department",
-        "name": "name",
-        "causes": "causes",
-        "none": "none",
-        "sign": ("Prepared by:", "Reviewed by:", "Approved by:"),
-        "date": "Date:",
-        "charts": "Charts",
-        "chart_scores": "Department scores",
-        "chart_grades": "Grade distribution (share)",
-        "chart_bonus": "Bonus and points rewards by department",
-    },
-}
-
-_VIA_ZH = {"department_head": "部门负责人", "leader_in_charge": "分管领导", "members": "部门成员"}
+#: The sheet's labels; ``LABELS[lang]`` gives them in ``lang`` (the Chinese is in the
+#: catalogue). ``title`` is filled in with ``.format(period=...)``.
+LABELS = Labels(
+    {
+        "title": N_("Appraisal results {period}"),
+        "rules": N_("rules"),
+        "zone": N_("zone city score"),
+        "warnings": N_("warnings"),
+        "departments": N_("Departments"),
+        "people": N_("people"),
+        "no_department": N_("(no department)"),
+        "grades": N_("Grade distribution"),
+        "population": N_("population"),
+        "count": N_("count"),
+        "share": N_("share"),
+        "quota": N_("quota"),
+        "populations": {
+            "departments": N_("departments"),
+            "leaders": N_("leaders"),
+            "individuals": N_("individuals"),
+        },
+        "bonus": N_("Bonus"),
+        "pool": N_("pool"),
+        "paid": N_("bonus paid"),
+        "reward": N_("points rewards"),
+        "total": N_("total paid"),
+        "vetoed": N_("Vetoed"),
+        "who": N_("id/department"),
+        "name": N_("name"),
+        "causes": N_("causes"),
+        "none": N_("none"),
+        "sign": (N_("Prepared by:"), N_("Reviewed by:"), N_("Approved by:")),
+        "date": N_("Date:"),
+        "charts": N_("Charts"),
+        "chart_scores": N_("Department scores"),
+        "chart_grades": N_("Grade distribution (share)"),
+        "chart_bonus": N_("Bonus and points rewards by department"),
+    }
+)
 
 _DEPARTMENT = {c.key: c for c in DEPARTMENTS}
 _BONUS = {c.key: c for c in BONUS}
@@ -144,13 +119,25 @@ class Summary:
 SUMMARY_TITLE = ("汇总", "summary")
 
 
+def cause_message(cause: VetoCause) -> Msg:
+    """A veto cause as a message (its English is :meth:`VetoCause.describe`'s)."""
+    item, target, row = cause.item, cause.target, cause.row
+    if cause.via == "direct":
+        return _("{item} (否决 row {row})", item=item, row=row)
+    if cause.via == "department_head":
+        return _("{item}: head of vetoed {target} (否决 row {row})", item=item, target=target, row=row)
+    if cause.via == "leader_in_charge":
+        return _(
+            "{item}: leader in charge of vetoed {target} (否决 row {row})", item=item, target=target, row=row
+        )
+    return _("{item}: member of vetoed {target} (否决 row {row})", item=item, target=target, row=row)
+
+
 def cause_text(cause: VetoCause, lang: str) -> str:
     """A veto cause in the sheet's language."""
     if lang == "en":
         return cause.describe()
-    if cause.via == "direct":
-        return f"{cause.item}（否决表第{cause.row}行）"
-    return f"{cause.item}（{_VIA_ZH[cause.via]}连带：{cause.target}，否决表第{cause.row}行）"
+    return cause_message(cause).to(lang)
 
 
 def heads(*labels: str) -> list[Cell]:
@@ -213,14 +200,14 @@ def _departments(results: Results, grid: Grid, t: dict[str, Any], lang: str) -> 
     if "" in paid:  # leaders in the bonus (include_leaders) belong to no department
         grid.add(
             Cell(t["no_department"], role="cell"),
-            *(Cell(role="cell") for _ in range(5)),
+            *(Cell(role="cell") for __ in range(5)),
             *(Cell(v, "money", "cell") for v in paid[""]),
         )
     last_bonus = grid.next - 1
     totals = money_totals(results)
     grid.add(
         Cell(TOTAL_LABEL[lang], role="total"),
-        *(Cell(role="total") for _ in range(4)),
+        *(Cell(role="total") for __ in range(4)),
         Cell(len(results.individuals), "int", "total"),
         *(Cell(totals[k], "money", "total") for k in ("paid", "points_rewards", "total")),
     )

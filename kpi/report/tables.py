@@ -243,7 +243,7 @@ def _info(results: Results, lang: str) -> list[list[Any]]:
         "warning_count": str(len(results.warnings)),
     }
     rows: list[list[Any]] = [[run_info_label(k, lang), v] for k, v in values.items()]
-    rows += [[run_info_label("warning", lang), w.text(with_file=False)] for w in results.warnings]
+    rows += [[run_info_label("warning", lang), w.text(with_file=False, lang=lang)] for w in results.warnings]
     return rows
 
 

@@ -16,69 +16,43 @@ from rich.text import Text
 
 from kpi.engine.results import Results
 from kpi.errors import Problem
+from kpi.i18n import N_, _, current_language
 from kpi.report.jsonout import grade_counts, money_totals
+from kpi.report.labels import Labels
 
 if TYPE_CHECKING:
     from kpi.annual.results import AnnualResults
 
-LABELS = {
-    "zh": {
-        "departments": "部门得分",
-        "department": "部门",
-        "indicator": "指标得分",
-        "city": "市级得分",
-        "points": "点数",
-        "score": "综合得分",
-        "vetoed": "否决",
-        "rank": "排名",
-        "grade": "等次",
-        "grades": "等次分布",
-        "population": "对象",
-        "bonus": "绩效奖金",
-        "pool": "奖金池",
-        "paid": "绩效奖金合计",
-        "reward": "点数奖励合计",
-        "total": "实发合计",
-        "warnings": "警告",
-        "all_warnings": "全部警告见结果工作簿的运行信息表",
-        "zone": "全区市级得分",
-        "people": {"departments": "部门", "leaders": "领导", "individuals": "个人"},
-        "yes": "是",
-        "no": "否",
-        "fixed": "固定",
-        "pool_mode": "奖金池",
-    },
-    "en": {
-        "departments": "Departments",
-        "department": "department",
-        "indicator": "indicators",
-        "city": "city",
-        "points": "points",
-        "score": "score",
-        "vetoed": "vetoed",
-        "rank": "rank",
-        "grade": "grade",
-        "grades": "Grade distribution",
-        "population": "population",
-        "bonus": "Bonus",
-        "pool": "pool",
-        "paid": "bonus paid",
-        "reward": "points rewards",
-        "total": "total paid",
-        "warnings": "Warnings",
-        "all_warnings": "every warning is on the run_info sheet of the results workbook",
-        "zone": "zone city score",
+#: The summary's labels; ``LABELS[lang]`` gives them in ``lang`` (the Chinese is in the catalogue).
+LABELS = Labels(
+    {
+        "departments": N_("Departments"),
+        "department": N_("department"),
+        "indicator": N_("indicators"),
+        "city": N_("city"),
+        "points": N_("points"),
+        "score": N_("score"),
+        "vetoed": N_("vetoed"),
+        "rank": N_("rank"),
+        "grade": N_("grade"),
+        "grades": N_("Grade distribution"),
+        "population": N_("population"),
+        "bonus": N_("Bonus"),
+        "pool": N_("pool"),
+        "paid": N_("bonus paid"),
+        "reward": N_("points rewards"),
+        "total": N_("total paid"),
+        "warnings": N_("Warnings"),
+        "zone": N_("zone city score"),
         "people": {
-            "departments": "departments",
-            "leaders": "leaders",
-            "individuals": "individuals",
+            "departments": N_("departments"),
+            "leaders": N_("leaders"),
+            "individuals": N_("individuals"),
         },
-        "yes": "yes",
-        "no": "no",
-        "fixed": "fixed",
-        "pool_mode": "pool",
-    },
-}
+        "yes": N_("yes"),
+        "no": N_("no"),
+    }
+)
 
 
 #: Warnings printed in the terminal; all of them are in 运行信息.
@@ -89,9 +63,11 @@ def _num(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def department_table(results: Results, lang: str) -> Table:
+def department_table(results: Results, lang: str | None = None) -> Table:
+    lang = lang or current_language()
     t: dict[str, Any] = LABELS[lang]
-    table = Table(title=f"{t['departments']}  ({t['zone']} {_num(results.zone_score)})")
+    title = _("Departments (zone city score {score})", score=_num(results.zone_score))
+    table = Table(title=title.to(lang))
     for key in ("department", "indicator", "city", "points", "score", "vetoed", "rank", "grade"):
         table.add_column(t[key], justify="left" if key in ("department", "grade") else "right")
     for row in results.departments.to_dict("records"):
@@ -108,7 +84,7 @@ def department_table(results: Results, lang: str) -> Table:
     return table
 
 
-def grade_table(results: Results, lang: str) -> Table:
+def grade_table(results: Results, lang: str | None = None) -> Table:
     t: dict[str, Any] = LABELS[lang]
     table = Table(title=t["grades"])
     table.add_column(t["population"])
@@ -120,7 +96,7 @@ def grade_table(results: Results, lang: str) -> Table:
     return table
 
 
-def bonus_table(results: Results, lang: str) -> Table:
+def bonus_table(results: Results, lang: str | None = None) -> Table:
     t: dict[str, Any] = LABELS[lang]
     totals = money_totals(results)
     table = Table(title=t["bonus"], show_header=False)
@@ -134,63 +110,64 @@ def bonus_table(results: Results, lang: str) -> Table:
     return table
 
 
-def summary(results: Results, lang: str = "zh") -> Group:
+def summary(results: Results, lang: str | None = None) -> Group:
     """Departments, grade distribution, bonus vs pool, and the number of warnings
-    (the warnings themselves go to stderr: :func:`warning_lines`)."""
+    (the warnings themselves go to stderr: :func:`warning_lines`), in ``lang``
+    (default: the current language)."""
+    lang = lang or current_language()
     parts: list[Any] = [
         department_table(results, lang),
         grade_table(results, lang),
         bonus_table(results, lang),
     ]
     if results.warnings:
-        parts.append(Text(f"{LABELS[lang]['warnings']}: {len(results.warnings)}", style="bold yellow"))
+        parts.append(Text(_("Warnings: {n}", n=len(results.warnings)).to(lang), style="bold yellow"))
     return Group(*parts)
 
 
-def warning_lines(warnings: list[Problem], lang: str = "zh", *, in_workbook: bool = True) -> list[str]:
-    """One ``warning: place: message`` line per warning, at most :data:`MAX_WARNINGS`
-    of them, then how many more there are (and, after a scoring run, where they are)."""
-    lines = [f"warning: {w}" for w in warnings[:MAX_WARNINGS]]
+def warning_lines(warnings: list[Problem], lang: str | None = None, *, in_workbook: bool = True) -> list[str]:
+    """One ``warning: place: message`` line per warning (``警告：place: message`` in
+    Chinese), at most :data:`MAX_WARNINGS` of them, then how many more there are (and,
+    after a scoring run, where they are); in ``lang`` (default: the current language)."""
+    lang = lang or current_language()
+    lines = [_("warning: {problem}", problem=w.text(lang=lang)).to(lang) for w in warnings[:MAX_WARNINGS]]
     hidden = len(warnings) - MAX_WARNINGS
     if hidden > 0:
-        where = f": {LABELS[lang]['all_warnings']}" if in_workbook else ""
-        lines.append(f"warning: … {hidden} more{where}")
+        if in_workbook:
+            more = _(
+                "warning: … {n} more: every warning is on the run_info sheet of the results workbook",
+                n=hidden,
+            )
+        else:
+            more = _("warning: … {n} more", n=hidden)
+        lines.append(more.to(lang))
     return lines
 
 
-ANNUAL_LABELS = {
-    "zh": {
-        "title": "{year}年度考核",
-        "annual_bonus": "年度奖金",
-        "quarters": "季度",
-        "members": "人数",
-        "not_graded": "不定等次",
-        "pool": "年终奖金池",
-        "paid": "年度奖金合计",
-    },
-    "en": {
-        "title": "Annual appraisal {year}",
-        "annual_bonus": "Annual bonus",
-        "quarters": "quarters",
-        "members": "members",
-        "not_graded": "not_graded",
-        "pool": "year-end pool",
-        "paid": "annual bonus paid",
-    },
-}
+ANNUAL_LABELS = Labels(
+    {
+        "annual_bonus": N_("Annual bonus"),
+        "members": N_("members"),
+        "not_graded": N_("not_graded"),
+        "pool": N_("year-end pool"),
+        "paid": N_("annual bonus paid"),
+    }
+)
 
 
-def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
+def annual_summary(results: AnnualResults, lang: str | None = None) -> Group:
     """The quarters rolled up, the annual grade distribution of each population (with the
-    members not graded), the year-end pool against what is paid, the number of warnings."""
+    members not graded), the year-end pool against what is paid, the number of warnings;
+    in ``lang`` (default: the current language)."""
     from kpi.annual.tables import grade_counts, money
 
+    lang = lang or current_language()
     t: dict[str, Any] = {**LABELS[lang], **ANNUAL_LABELS[lang]}
     rules: dict[str, list[str]] = {}
     for q in results.quarters:
         rules.setdefault(q.rules, []).append(str(q.period))
     quarters = "; ".join(f"{', '.join(periods)} — {name}" for name, periods in rules.items())
-    grades = Table(title=f"{t['title'].format(year=results.year)} — {t['grades']}")
+    grades = Table(title=_("Annual appraisal {year} — Grade distribution", year=results.year).to(lang))
     grades.add_column(t["population"])
     grades.add_column(t["members"], justify="right")
     for band in results.annual.grades.bands:
@@ -203,7 +180,7 @@ def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
             str(len(results.population(population))),
             *(str(n) for n in counts.values()),
         )
-    parts: list[Any] = [Text(f"{t['quarters']}: {quarters}"), grades]
+    parts: list[Any] = [Text(_("quarters: {quarters}", quarters=quarters).to(lang)), grades]
     totals = money(results)
     if totals["pool"] is not None:
         table = Table(title=t["annual_bonus"], show_header=False)
@@ -213,5 +190,5 @@ def annual_summary(results: AnnualResults, lang: str = "zh") -> Group:
         table.add_row(t["paid"], str(totals["paid"]))
         parts.append(table)
     if results.warnings:
-        parts.append(Text(f"{t['warnings']}: {len(results.warnings)}", style="bold yellow"))
+        parts.append(Text(_("Warnings: {n}", n=len(results.warnings)).to(lang), style="bold yellow"))
     return Group(*parts)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import Location, OutputError
+from kpi.i18n import _
 from kpi.periods import Period
 from kpi.report.output import check_output, write_atomically
 from kpi.report.summary import Summary
@@ -52,11 +53,6 @@ MAX_WIDTH = 60.0
 #: Values sampled per column to size it: evenly spread, so widths cost nothing per cell.
 SAMPLE_ROWS = 200
 _FILTER_BUTTON = 2  # the autofilter's drop-down covers the end of a header cell
-
-FOOTER = {
-    "zh": "&L考核期间：{period}&C&A&R第 &P 页，共 &N 页",
-    "en": "&LPeriod: {period}&C&A&RPage &P of &N",
-}
 
 
 def display_width(text: str) -> int:
@@ -110,7 +106,9 @@ def column_widths(sheet: Sheet, lang: str) -> list[float]:
 
 def footer(period: str, lang: str) -> str:
     """The printed footer: the period, the sheet's name, page n of m (``&`` doubled in text)."""
-    return FOOTER["en" if lang == "en" else "zh"].format(period=period.replace("&", "&&"))
+    # &L, &C, &R: left, centre, right part; &A the sheet's name; &P the page, &N the pages.
+    text = _("&LPeriod: {period}&C&A&RPage &P of &N", period=period.replace("&", "&&"))
+    return text.to("en" if lang == "en" else "zh")
 
 
 def _spec(sheet: Sheet, lang: str) -> SheetSpec:
@@ -142,7 +140,7 @@ def _form(summary: Summary, lang: str) -> FormSpec:
     ]
     # Widths from the tables only: titles, headings and labels may run on into empty cells.
     columns = max(len(row) for row in summary.grid)
-    measured: list[list[int]] = [[] for _ in range(columns)]
+    measured: list[list[int]] = [[] for __ in range(columns)]
     merges = []
     for number, row in enumerate(summary.grid, start=1):
         for i, cell in enumerate(row):
@@ -191,8 +189,12 @@ def save_workbook(
             write_workbook(temp, dated, lang, created)
         except CellTooLong as exc:
             raise OutputError.single(
-                f"a text of {exc.length:,} characters, more than the {MAX_CELL_CHARS:,} an Excel "
-                "cell can hold: shorten it where it comes from",
+                _(
+                    "a text of {length:,} characters, more than the {limit:,} an Excel cell can hold: "
+                    "shorten it where it comes from",
+                    length=exc.length,
+                    limit=MAX_CELL_CHARS,
+                ),
                 Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
             ) from None
 

@@ -36,7 +36,9 @@ cell names its own style (the summary sheet), with charts.
 from __future__ import annotations
 
 import math
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +64,7 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EXCEL_EPOCH = date(1899, 12, 30)
+_EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 #: Number formats by style name → numFmtId (built in: 1 "0", 2 "0.00", 3 "#,##0",
@@ -285,21 +288,57 @@ def _other(ref: str, value: Any, style: int) -> str:
     return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
 
 
-def _row(number: int, row: Sequence[Any], letters: list[str], styles: list[int]) -> str:
-    """One ``<row>``: the hot loop of a large workbook, so types are tested exactly."""
-    out = [f'<row r="{number}">']
-    for letter, style, value in zip(letters, styles, row, strict=True):
+#: Rendered text cells (everything after ``<c r="A2``) by text, per sheet: a results
+#: column holds few distinct texts (departments, grades, codes, names), so each is
+#: escaped once. Bounded, so that a column of distinct texts cannot grow it without end.
+TEXT_CACHE_SIZE = 1 << 16
+_TEXT_TAIL = '" t="inlineStr">'
+
+
+def _text_cell(value: str, cache: dict[str, str]) -> str:
+    """``" t="inlineStr"><is>…</is></c>`` of a text cell, from ``cache`` when seen before."""
+    tail = f"{_TEXT_TAIL}{_text(value)}</c>"
+    if len(cache) < TEXT_CACHE_SIZE:
+        cache[value] = tail
+    return tail
+
+
+def _row(
+    number: int,
+    row: Sequence[Any],
+    letters: list[str],
+    styles: list[int],
+    heads: list[str],
+    texts: dict[str, str],
+) -> str:
+    """One ``<row>``: the hot loop of a large workbook, so types are tested exactly.
+
+    ``heads[j]`` is column j's ``" s="…"><v>`` and ``texts`` the sheet's
+    :func:`_text_cell` cache. A Decimal's ``str`` is its ``:f`` text unless it
+    is in exponent form (``1E+2``), which is then formatted with ``:f``.
+    """
+    n = str(number)
+    out = [f'<row r="{n}">']
+    for letter, head, style, value in zip(letters, heads, styles, row, strict=True):
         if value is None:
             continue
         kind = type(value)
         if kind is str:
-            out.append(f'<c r="{letter}{number}" t="inlineStr">{_text(value)}</c>')
+            tail = texts.get(value)
+            if tail is None:
+                tail = _text_cell(value, texts)
+            out.append(f'<c r="{letter}{n}{tail}')
         elif kind is Decimal and value.is_finite():
-            out.append(f'<c r="{letter}{number}" s="{style}"><v>{value:f}</v></c>')
+            digits = str(value)
+            if "E" in digits or "e" in digits:
+                digits = f"{value:f}"
+            out.append(f'<c r="{letter}{n}{head}{digits}</v></c>')
         elif kind is int:
-            out.append(f'<c r="{letter}{number}" s="{style}"><v>{value}</v></c>')
+            out.append(f'<c r="{letter}{n}{head}{value}</v></c>')
+        elif kind is date:
+            out.append(f'<c r="{letter}{n}{head}{value.toordinal() - _EPOCH_ORDINAL}</v></c>')
         else:
-            out.append(_other(f"{letter}{number}", value, style))
+            out.append(_other(f"{letter}{n}", value, style))
     out.append("</row>")
     return "".join(out)
 
@@ -369,12 +408,14 @@ def _conditional(sheet: SheetSpec, letters: list[str]) -> str:
     return "".join(parts)
 
 
-def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
+def _write_sheet(stream: _Deflating, sheet: SheetSpec, selected: bool) -> None:
     columns = len(sheet.headers)
     letters = [_letter(i) for i in range(columns)]
     body_end = sheet.row_count + 1
     last_row = body_end + len(sheet.totals)
     styles = [STYLE[s] for s in sheet.styles]
+    heads = [f'" s="{style}"><v>' for style in styles]
+    texts: dict[str, str] = {}
     parts = [
         *_sheet_start(f"A1:{letters[-1]}{last_row}", selected, True, sheet.widths),
         '<row r="1">',
@@ -388,7 +429,7 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
     buffer: list[str] = []
     for number, row in enumerate(sheet.rows, start=2):
         try:
-            buffer.append(_row(number, row, letters, styles))
+            buffer.append(_row(number, row, letters, styles, heads, texts))
         except CellTooLong as exc:
             exc.sheet, exc.row = sheet.title, number
             exc.column = next(
@@ -421,7 +462,7 @@ def _write_sheet(stream: IO[bytes], sheet: SheetSpec, selected: bool) -> None:
     stream.write(tail.encode())
 
 
-def _write_form(stream: IO[bytes], form: FormSpec, selected: bool) -> None:
+def _write_form(stream: _Deflating, form: FormSpec, selected: bool) -> None:
     width = max([len(form.widths), *(len(r) for r in form.cells)])
     dimension = f"A1:{_letter(max(width, 1) - 1)}{max(len(form.cells), 1)}"
     stream.write("".join(_sheet_start(dimension, selected, False, form.widths)).encode())
@@ -569,6 +610,47 @@ def _check_titles(titles: list[str]) -> None:
         seen.add(title.casefold())
 
 
+class _Deflating:
+    """A zip member written by a worker thread: deflating and checksumming a large
+    results sheet costs about as much as rendering its XML, and zlib and crc32
+    release the GIL, so the two run side by side. The chunks reach the member in
+    the order written, so the bytes are those of writing them directly. At most
+    :attr:`DEPTH` chunks wait, so memory stays flat; a write error of the worker
+    is raised on the next write or on leaving the block.
+    """
+
+    DEPTH = 4
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(self.DEPTH)
+        self._error: BaseException | None = None
+        self._worker = threading.Thread(target=self._drain, name="kpi-xlsx-deflate", daemon=True)
+        self._worker.start()
+
+    def _drain(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._stream.write(chunk)
+                except BaseException as exc:  # re-raised in the writing thread
+                    self._error = exc
+
+    def write(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._chunks.put(chunk)
+
+    def __enter__(self) -> _Deflating:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._chunks.put(None)
+        self._worker.join()
+        if kind is None and self._error is not None:
+            raise self._error
+
+
 def write_xlsx(
     path: Path, sheets: Sequence[SheetSpec | FormSpec], created: datetime, title: str = ""
 ) -> None:
@@ -589,7 +671,7 @@ def write_xlsx(
         for index, sheet in enumerate(sheets, start=1):
             info = zipfile.ZipInfo(f"xl/worksheets/sheet{index}.xml", ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            with book.open(info, "w") as stream:
+            with book.open(info, "w") as member, _Deflating(member) as stream:
                 try:
                     if isinstance(sheet, FormSpec):
                         _write_form(stream, sheet, selected=index == 1)

@@ -52,7 +52,8 @@ from ruamel.yaml.reader import ReaderError
 
 from kpi.errors import Collector, Location, RulesError
 from kpi.files import FileProblem, read_regular
-from kpi.rules.messages import KeyPath, _explain, _in, _line_of, _quote, _where
+from kpi.i18n import Msg, _
+from kpi.rules.messages import Keys, _explain, _in, _line_of, _quote, _where
 from kpi.rules.schema import Rules
 
 #: Deeper nesting than any rules file needs; refusing it keeps the recursive
@@ -82,7 +83,7 @@ class RulesFile:
     rules: Rules
     path: str
     sha256: str
-    lines: Mapping[KeyPath, int]
+    lines: Mapping[Keys, int]
 
     def line_of(self, *path: str | int) -> int | None:
         """Line of a key or list item; for one not written in the file, its nearest parent's."""
@@ -96,20 +97,20 @@ def load_rules(path: str | Path) -> RulesFile:
         data = read_regular(path, MAX_RULES_BYTES)
     except FileProblem as problem:
         if problem.reason == "missing":
-            message = f"rules file not found: {name}"
+            message = _("rules file not found: {name}", name=name)
         elif problem.reason == "folder":
-            message = f"{name} is a directory; give the path of a rules .yaml file"
+            message = _("{name} is a directory; give the path of a rules .yaml file", name=name)
         elif problem.reason == "size":
-            message = f"{problem} as a rules file (a real one is a few KB)"
+            message = _("{problem} as a rules file (a real one is a few KB)", problem=problem.message)
         else:
-            message = str(problem)
+            message = problem.message
         raise RulesError.single(message, Location(file=name)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise RulesError.single(
-            "rules file is not UTF-8 text; save it as UTF-8", Location(file=name, line=line)
+            _("rules file is not UTF-8 text; save it as UTF-8"), Location(file=name, line=line)
         ) from None
     return _parse(text, name, hashlib.sha256(data).hexdigest())
 
@@ -152,51 +153,70 @@ def _compose(text: str, path: str) -> MappingNode:
                 nodes += 1
                 if nodes > MAX_NODES:
                     raise RulesError.single(
-                        f"more than {MAX_NODES:,} YAML values: a rules file has a few hundred; "
-                        "is this the rules file?",
+                        _(
+                            "more than {limit:,} YAML values: a rules file has a few hundred; "
+                            "is this the rules file?",
+                            limit=MAX_NODES,
+                        ),
                         Location(file=path, line=line),
                     )
             if isinstance(event, ScalarEvent) and len(event.value) > MAX_SCALAR_CHARS:
                 raise RulesError.single(
-                    f"a value of {len(event.value):,} characters, more than the {MAX_SCALAR_CHARS:,} "
-                    "a rules file allows in one value: shorten it",
+                    _(
+                        "a value of {size:,} characters, more than the {limit:,} "
+                        "a rules file allows in one value: shorten it",
+                        size=len(event.value),
+                        limit=MAX_SCALAR_CHARS,
+                    ),
                     Location(file=path, line=line),
                 )
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor is not None):
-                kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
+                if isinstance(event, AliasEvent):
+                    found = _(
+                        "alias *{name} found: anchors and aliases are not allowed in a "
+                        "rules file; write each value out in full",
+                        name=event.anchor,
+                    )
+                else:
+                    found = _(
+                        "anchor &{name} found: anchors and aliases are not allowed in a "
+                        "rules file; write each value out in full",
+                        name=event.anchor,
+                    )
                 raise RulesError.single(
-                    f"{kind}{event.anchor} found: anchors and aliases are not allowed in a "
-                    f"rules file; write each value out in full",
+                    found,
                     Location(file=path, line=line),
                 )
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise RulesError.single(
-                        f"nested more than {MAX_DEPTH} levels deep", Location(file=path, line=line)
+                        _("nested more than {limit} levels deep", limit=MAX_DEPTH),
+                        Location(file=path, line=line),
                     )
             elif isinstance(event, CollectionEndEvent):
                 depth -= 1
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
-        raise RulesError.single(
-            f"YAML syntax error: {_syntax(exc)}", Location(file=path, line=_mark_line(exc))
-        ) from None
+        raise RulesError.single(_syntax(exc), Location(file=path, line=_mark_line(exc))) from None
     except ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        code = f"U+{ord(char[:1] or chr(0)):04X}"
         raise RulesError.single(
-            f"character U+{ord(char[:1] or chr(0)):04X} is not allowed in a YAML file",
+            _("character {code} is not allowed in a YAML file", code=code),
             Location(file=path, line=line),
         ) from None
     except YAMLError as exc:
-        raise RulesError.single(f"YAML error: {exc}", Location(file=path)) from None
+        raise RulesError.single(_("YAML error: {error}", error=str(exc)), Location(file=path)) from None
     if root is None or (isinstance(root, ScalarNode) and root.tag == _CORE + "null"):
-        raise RulesError.single("rules file is empty", Location(file=path, line=1))
+        raise RulesError.single(_("rules file is empty"), Location(file=path, line=1))
     if not isinstance(root, MappingNode):
         raise RulesError.single(
-            f"the top level of a rules file must be a mapping of keys (name: …, version: …), "
-            f"got {_node_kind(root)}",
+            _(
+                "the top level of a rules file must be a mapping of keys (name: …, version: …), got {kind}",
+                kind=_node_kind(root),
+            ),
             Location(file=path, line=root.start_mark.line + 1),
         )
     return root
@@ -207,23 +227,32 @@ def _mark_line(exc: MarkedYAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
-def _syntax(exc: MarkedYAMLError) -> str:
-    """ruamel's problem, with where the unfinished construct began when that is elsewhere."""
-    text = str(exc.problem or exc.context or "unreadable YAML")
+def _syntax(exc: MarkedYAMLError) -> Msg:
+    """ruamel's problem (its own English words), with where the unfinished construct began
+    when that is elsewhere."""
     context = exc.context_mark
     if exc.problem and exc.context and context is not None and context.line + 1 != _mark_line(exc):
-        text += f" ({exc.context} started at line {context.line + 1})"
-    elif exc.problem and exc.context:
-        text += f" ({exc.context})"
-    return text
+        return _(
+            "YAML syntax error: {problem} ({context} started at line {line})",
+            problem=str(exc.problem),
+            context=str(exc.context),
+            line=context.line + 1,
+        )
+    if exc.problem and exc.context:
+        return _(
+            "YAML syntax error: {problem} ({context})", problem=str(exc.problem), context=str(exc.context)
+        )
+    if exc.problem or exc.context:
+        return _("YAML syntax error: {problem}", problem=str(exc.problem or exc.context))
+    return _("YAML syntax error: unreadable YAML")
 
 
-def _node_kind(node: Node) -> str:
+def _node_kind(node: Node) -> Msg:
     if isinstance(node, SequenceNode):
-        return "a list"
+        return _("a list")
     if isinstance(node, MappingNode):
-        return "a mapping"
-    return f"the value {node.value!r}"
+        return _("a mapping")
+    return _("the value {value}", value=repr(node.value))
 
 
 # nodes → Python values with lines --------------------------------------------------
@@ -239,26 +268,29 @@ class _Builder:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.lines: dict[KeyPath, int] = {}
+        self.lines: dict[Keys, int] = {}
         self.problems = Collector()
-        self.broken: list[KeyPath] = []
+        self.broken: list[Keys] = []
 
     def build(self, root: MappingNode) -> Any:
         self.lines[()] = root.start_mark.line + 1
         return self._node(root, ())
 
-    def _fail(self, key_path: KeyPath, node: Node, message: str) -> None:
+    def _fail(self, key_path: Keys, node: Node, message: Msg) -> None:
         self.problems.add(Location(file=self.path, line=node.start_mark.line + 1), message)
         self.broken.append(key_path)
 
-    def _node(self, node: Node, key_path: KeyPath) -> Any:
+    def _node(self, node: Node, key_path: Keys) -> Any:
         tag = str(node.tag)
         if tag not in _PLAIN_TAGS:
             shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
             self._fail(
                 key_path,
                 node,
-                f"tag {shown} is not allowed in a rules file (only plain values, lists and mappings)",
+                _(
+                    "tag {tag} is not allowed in a rules file (only plain values, lists and mappings)",
+                    tag=shown,
+                ),
             )
             return None
         if isinstance(node, MappingNode):
@@ -274,10 +306,10 @@ class _Builder:
         try:
             return _scalar(tag, node.value)
         except ValueError as exc:
-            self._fail(key_path, node, f"{_where(key_path)}: {exc}")
+            self._fail(key_path, node, _("{path}: {message}", path=_where(key_path), message=_reason(exc)))
             return None
 
-    def _mapping(self, node: MappingNode, key_path: KeyPath) -> dict[Any, Any]:
+    def _mapping(self, node: MappingNode, key_path: Keys) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
@@ -288,29 +320,39 @@ class _Builder:
                 first = self.lines[(*key_path, key)]
                 self.problems.add(
                     Location(file=self.path, line=line),
-                    f"duplicate key {_quote(key_node.value)} {_in(key_path)} (first at line {first})",
+                    _(
+                        "duplicate key {key} {where} (first at line {first})",
+                        key=_quote(key_node.value),
+                        where=_in(key_path),
+                        first=first,
+                    ),
                 )
                 continue
             self.lines[(*key_path, key)] = line
             result[key] = self._node(value_node, (*key_path, key))
         return result
 
-    def _key(self, node: Node, key_path: KeyPath) -> Any:
+    def _key(self, node: Node, key_path: Keys) -> Any:
         tag = str(node.tag)
         if tag == _CORE + "merge":
-            self._fail(key_path, node, "merge keys (<<) are not allowed in a rules file")
+            self._fail(key_path, node, _("merge keys (<<) are not allowed in a rules file"))
             return None
         if not isinstance(node, ScalarNode) or tag not in _PLAIN_TAGS:
-            self._fail(key_path, node, f"keys {_in(key_path)} must be plain text or numbers")
+            self._fail(key_path, node, _("keys {where} must be plain text or numbers", where=_in(key_path)))
             return None
         try:
             key = _scalar(tag, node.value)
         except ValueError as exc:
-            self._fail(key_path, node, f"key {_in(key_path)}: {exc}")
+            self._fail(key_path, node, _("key {where}: {message}", where=_in(key_path), message=_reason(exc)))
             return None
         if key is None:
-            self._fail(key_path, node, f"empty key {_in(key_path)}")
+            self._fail(key_path, node, _("empty key {where}", where=_in(key_path)))
         return key
+
+
+def _reason(exc: ValueError) -> str:
+    """The message of a ValueError raised by :func:`_scalar` (a :class:`Msg`)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)
 
 
 def _scalar(tag: str, text: str) -> Any:
@@ -321,7 +363,7 @@ def _scalar(tag: str, text: str) -> Any:
     if kind == "bool":
         if text.lower() in _TRUE | _FALSE:
             return text.lower() in _TRUE
-        raise ValueError(f"cannot read {text!r} as true or false")
+        raise ValueError(_("cannot read {text} as true or false", text=repr(text)))
     if kind == "int":
         digits = text.replace("_", "")
         for base in (0, 10):
@@ -329,18 +371,18 @@ def _scalar(tag: str, text: str) -> Any:
                 return int(digits, base)
             except ValueError:
                 pass
-        raise ValueError(f"cannot read {text!r} as a whole number")
+        raise ValueError(_("cannot read {text} as a whole number", text=repr(text)))
     if kind == "float":
         special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
         try:
             return Decimal(special.get(text.lower(), text.replace("_", "")))
         except InvalidOperation:
-            raise ValueError(f"cannot read {text!r} as a number") from None
+            raise ValueError(_("cannot read {text} as a number", text=repr(text))) from None
     if kind == "timestamp":
         try:
             if _DATE.fullmatch(text):
                 return date.fromisoformat(text)
             return datetime.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"cannot read {text!r} as a date (write YYYY-MM-DD)") from None
+            raise ValueError(_("cannot read {text} as a date (write YYYY-MM-DD)", text=repr(text))) from None
     return text

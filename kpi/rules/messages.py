@@ -26,13 +26,15 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from kpi.errors import Location, Problem
+from kpi.i18n import KeyPath, Msg, _
 from kpi.rules.schema import Band, Rules
 
-#: A key path in a rules file: mapping keys as written and list indexes.
-KeyPath = tuple[Any, ...]
+#: A key path in a rules file as a tuple: mapping keys as written and list indexes
+#: (shown in messages as a :class:`~kpi.i18n.KeyPath`, ``grades.bands[0].min``).
+Keys = tuple[Any, ...]
 
 
-def _line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
+def _line_of(lines: Mapping[Keys, int], path: Keys) -> int | None:
     for end in range(len(path), -1, -1):
         line = lines.get(tuple(path[:end]))
         if line is not None:
@@ -43,9 +45,9 @@ def _line_of(lines: Mapping[KeyPath, int], path: KeyPath) -> int | None:
 def _explain(
     error: Mapping[str, Any],
     data: Any,
-    lines: Mapping[KeyPath, int],
+    lines: Mapping[Keys, int],
     path: str,
-    broken: list[KeyPath],
+    broken: list[Keys],
 ) -> Problem | None:
     """Turn one pydantic error into a located, human message (None if already reported)."""
     target = _Target.resolve(tuple(error["loc"]), data)
@@ -56,7 +58,13 @@ def _explain(
     if any(key_path[: len(b)] == b for b in broken):
         return None
     location = Location(file=path, line=_line_of(lines, key_path))
-    message = str(error["msg"]) if "at" in ctx else _message(error, target, data)
+    raised = _raised(error) if "at" in ctx else None
+    if raised is not None:
+        message: str = raised
+    elif "at" in ctx:
+        message = str(error["msg"])
+    else:
+        message = _message(error, target, data)
     return Problem(location, message)
 
 
@@ -70,14 +78,14 @@ class _Target:
     when the container is one of its models, ``annotation`` the expected type.
     """
 
-    path: KeyPath
+    path: Keys
     parent: Any
     annotation: Any
     variant: str | None
     is_key: bool
 
     @classmethod
-    def resolve(cls, loc: KeyPath, data: Any) -> _Target:
+    def resolve(cls, loc: Keys, data: Any) -> _Target:
         annotation: Any = Rules
         parent: Any = None
         tag: tuple[str, Any] | None = None  # the last union tag met, with its model
@@ -143,7 +151,7 @@ def _child(annotation: Any, part: Any) -> Any:
     return None
 
 
-def _real_path(data: Any, loc: KeyPath) -> KeyPath:
+def _real_path(data: Any, loc: Keys) -> Keys:
     """Map pydantic's loc parts to the file's own keys.
 
     Pydantic reports a key it could not use by its repr (``"Decimal('1.5')"``).
@@ -166,25 +174,26 @@ def _get(node: Any, part: Any) -> Any:
     return None
 
 
-def _value_at(data: Any, path: KeyPath) -> Any:
+def _value_at(data: Any, path: Keys) -> Any:
     for part in path:
         data = _get(data, part)
     return data
 
 
-def _where(path: KeyPath) -> str:
-    """``("grades", "bands", 0, "min")`` → ``grades.bands[0].min``."""
+def _where(path: Keys) -> KeyPath:
+    """``("grades", "bands", 0, "min")`` → ``grades.bands[0].min`` (glossed in Chinese)."""
     text = ""
     for part in path:
         if isinstance(part, int) and not isinstance(part, bool):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
-    return text
+    return KeyPath(text)
 
 
-def _in(path: KeyPath) -> str:
-    return f"in {_where(path)}" if path else "at the top level"
+def _in(path: Keys) -> Msg:
+    """``in grades.bands[0]``, or ``at the top level``."""
+    return _("in {path}", path=_where(path)) if path else _("at the top level")
 
 
 def _quote(value: Any) -> str:
@@ -192,7 +201,7 @@ def _quote(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    """A value as the user wrote it in YAML."""
+    """A value as the user wrote it in YAML (a mapping or list described in words)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -200,9 +209,9 @@ def _show(value: Any) -> str:
     if isinstance(value, str):
         return _quote(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal) and not value.is_finite():
@@ -211,11 +220,12 @@ def _show(value: Any) -> str:
 
 
 def _suggest(word: Any, choices: list[str]) -> str:
+    """`` — did you mean 'x'?`` for the closest choice, else nothing."""
     close = difflib.get_close_matches(str(word), choices, n=1)
-    return f" — did you mean {_quote(close[0])}?" if close else ""
+    return _(" — did you mean {choice}?", choice=_quote(close[0])) if close else ""
 
 
-def _allowed_here(model: type[BaseModel], key: str, data: Any, at: KeyPath) -> bool:
+def _allowed_here(model: type[BaseModel], key: str, data: Any, at: Keys) -> bool:
     """Whether ``key`` of ``model`` at ``at`` would be accepted in this file (for "allowed: …" lists).
 
     A band's ``quota_by_department_grade`` is accepted with ``quota_scope: department`` only
@@ -227,21 +237,34 @@ def _allowed_here(model: type[BaseModel], key: str, data: Any, at: KeyPath) -> b
 
 
 _KINDS = {
-    "decimal": "a number",
-    "float": "a number",
-    "finite_number": "a finite number",
-    "int": "a whole number",
-    "string": "text",
-    "bool": "true or false",
-    "model": "a mapping (key: value)",
-    "dict": "a mapping (key: value)",
-    "list": "a list",
-    "date": "a date (YYYY-MM-DD)",
+    "decimal": _("a number"),
+    "float": _("a number"),
+    "finite_number": _("a finite number"),
+    "int": _("a whole number"),
+    "string": _("text"),
+    "bool": _("true or false"),
+    "model": _("a mapping (key: value)"),
+    "dict": _("a mapping (key: value)"),
+    "list": _("a list"),
+    "date": _("a date (YYYY-MM-DD)"),
 }
 _BOUNDS = {"gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
 
 
-def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
+def _raised(error: Mapping[str, Any]) -> Msg | None:
+    """The message a check of the schema raised: carried in ``ctx`` as ``message`` (a
+    ``PydanticCustomError``) or as the ``ValueError`` itself."""
+    ctx = error.get("ctx") or {}
+    message = ctx.get("message")
+    if isinstance(message, Msg):
+        return message
+    raised = ctx.get("error")
+    if isinstance(raised, ValueError) and raised.args and isinstance(raised.args[0], Msg):
+        return raised.args[0]
+    return None
+
+
+def _message(error: Mapping[str, Any], target: _Target, data: Any) -> Msg:
     kind = str(error["type"])
     ctx = error.get("ctx") or {}
     path = target.path
@@ -255,55 +278,112 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> str:
         and path[-1] in parent.model_fields
     )
     if kind == "missing" or (value is None and field_of_model and not target.is_key):
-        return f"missing required key {_quote(path[-1])} {_in(path[:-1])}" + (
-            " (null counts as missing)" if kind != "missing" else ""
-        )
+        key, within = _quote(path[-1]), _in(path[:-1])
+        if kind == "missing":
+            return _("missing required key {key} {where}", key=key, where=within)
+        return _("missing required key {key} {where} (null counts as missing)", key=key, where=within)
     if kind == "extra_forbidden":
         is_model = isinstance(parent, type) and issubclass(parent, BaseModel)
         allowed = (
             [k for k in parent.model_fields if _allowed_here(parent, k, data, path[:-1])] if is_model else []
         )
-        method = f" for method {target.variant}" if target.variant else ""
-        return (
-            f"unknown key {_quote(path[-1])} {_in(path[:-1])}{method} "
-            f"(allowed: {', '.join(allowed)}){_suggest(path[-1], allowed)}"
+        key, within, hint = _quote(path[-1]), _in(path[:-1]), _suggest(path[-1], allowed)
+        if target.variant:
+            return _(
+                "unknown key {key} {where} for method {method} (allowed: {allowed}){hint}",
+                key=key,
+                where=within,
+                method=target.variant,
+                allowed=", ".join(allowed),
+                hint=hint,
+            )
+        return _(
+            "unknown key {key} {where} (allowed: {allowed}){hint}",
+            key=key,
+            where=within,
+            allowed=", ".join(allowed),
+            hint=hint,
         )
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tags = list(_variants(_unwrap(target.annotation)))
         tag = _value_at(data, (*path, "method"))
         if tag is None:
-            return f"missing required key 'method' in {where} (one of: {', '.join(tags)})"
-        return f"{where}.method must be one of {', '.join(tags)}, got {_show(tag)}{_suggest(tag, tags)}"
+            return _(
+                "missing required key 'method' in {path} (one of: {choices})",
+                path=where,
+                choices=", ".join(tags),
+            )
+        return _(
+            "{path} must be one of {choices}, got {value}{hint}",
+            path=_where((*path, "method")),
+            choices=", ".join(tags),
+            value=_show(tag),
+            hint=_suggest(tag, tags),
+        )
     if kind == "literal_error" and target.is_key:  # a key of a mapping with fixed keys (Q1–Q4)
         choices = [str(c) for c in get_args(_unwrap(get_args(parent)[0]))]
-        return f"unknown key {_show(value)} in {_where(path[:-1])} (one of: {', '.join(choices)})" + (
-            _suggest(value, choices) if isinstance(value, str) else ""
+        return _(
+            "unknown key {key} in {path} (one of: {choices}){hint}",
+            key=_show(value),
+            path=_where(path[:-1]),
+            choices=", ".join(choices),
+            hint=_suggest(value, choices) if isinstance(value, str) else "",
         )
     if kind == "literal_error":
         choices = [str(c) for c in get_args(_unwrap(target.annotation))]
-        return f"{where} must be one of {', '.join(choices)}, got {_show(value)}" + (
-            _suggest(value, choices) if isinstance(value, str) else ""
+        return _(
+            "{path} must be one of {choices}, got {value}{hint}",
+            path=where,
+            choices=", ".join(choices),
+            value=_show(value),
+            hint=_suggest(value, choices) if isinstance(value, str) else "",
         )
     if kind in ("too_short", "string_too_short"):
-        need = "must not be empty" if kind == "string_too_short" else "must list at least one item"
+        need = _("must not be empty") if kind == "string_too_short" else _("must list at least one item")
         if kind == "too_short" and ctx.get("min_length", 1) != 1:
-            need = f"must list {ctx['min_length']} items or more, got {ctx.get('actual_length')}"
-        return f"a key of {_where(path[:-1])} {need}" if target.is_key else f"{where} {need}"
+            need = _(
+                "must list {n} items or more, got {actual}",
+                n=ctx["min_length"],
+                actual=ctx.get("actual_length"),
+            )
+        if target.is_key:
+            return _("a key of {path} {need}", path=_where(path[:-1]), need=need)
+        return _("{path} {need}", path=where, need=need)
     if kind == "too_long":
-        return f"{where} must list at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
+        return _(
+            "{path} must list at most {n} items, got {actual}",
+            path=where,
+            n=ctx.get("max_length"),
+            actual=ctx.get("actual_length"),
+        )
     if kind == "decimal_max_places":
-        places = ctx.get("decimal_places")
-        return f"{where} must have at most {places} decimal places (a published score), got {_show(value)}"
+        return _(
+            "{path} must have at most {places} decimal places (a published score), got {value}",
+            path=where,
+            places=ctx.get("decimal_places"),
+            value=_show(value),
+        )
     bound = next((b for b in _BOUNDS if b in ctx and kind.startswith(("greater", "less"))), None)
     if bound is not None:
-        rule = f"must be {_BOUNDS[bound]} {ctx[bound]}"
+        rule = _("must be {op} {bound}", op=_BOUNDS[bound], bound=ctx[bound])
     else:
         expected = next((v for k, v in _KINDS.items() if kind.startswith(k)), None)
         if expected is None:
-            return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
-        rule = f"must be {expected}"
+            raised = _raised(error)
+            if raised is not None:
+                return _("{path}: {message}", path=where, message=raised)
+            # pydantic's own words (English): a check this module does not know
+            return _("{path}: {message}", path=where, message=str(error["msg"]).removeprefix("Value error, "))
+        rule = _("must be {kind}", kind=expected)
     if target.is_key:
         key = error["input"]
-        hint = f" (quote it: '{key}')" if kind == "string_type" and key is not None else ""
-        return f"key {_show(key)} of {_where(path[:-1])} {rule}{hint}"
-    return f"{where} {rule}, got {_show(value)}"
+        if kind == "string_type" and key is not None:
+            return _(
+                "key {key} of {path} {rule} (quote it: {quoted})",
+                key=_show(key),
+                path=_where(path[:-1]),
+                rule=rule,
+                quoted=_quote(key),
+            )
+        return _("key {key} of {path} {rule}", key=_show(key), path=_where(path[:-1]), rule=rule)
+    return _("{path} {rule}, got {value}", path=where, rule=rule, value=_show(value))

@@ -31,6 +31,16 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from kpi.i18n import KeyPath, Msg, _
+
+
+def _error(kind: str, message: Msg, at: tuple[object, ...]) -> PydanticCustomError:
+    """A cross-key check's error: pydantic shows the English; ``ctx`` carries the message
+    itself (``message``, rendered in any language by :mod:`kpi.rules.messages`) and
+    ``at``, the key path of the value to blame."""
+    return PydanticCustomError(kind, message, {"at": at, "message": message})
+
+
 NonNeg = Annotated[Decimal, Field(ge=0)]
 Positive = Annotated[Decimal, Field(gt=0)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
@@ -88,19 +98,36 @@ class Indicators(_Model):
         for name, curve in (curves or {}).items():
             need = 2 if curve.mode == "linear" else 1
             if len(curve.points) < need:
-                raise PydanticCustomError(
-                    "curve_points",
-                    f"indicators.curves.{name}: a {curve.mode} curve needs at least {need} point"
-                    f"{'s' if need > 1 else ''} [x, y], got {len(curve.points)}",
-                    {"at": (name, "points")},
-                )
+                path = KeyPath(f"indicators.curves.{name}")
+                if need > 1:
+                    needs = _(
+                        "{path}: a {mode} curve needs at least {need} points [x, y], got {count}",
+                        path=path,
+                        mode=curve.mode,
+                        need=need,
+                        count=len(curve.points),
+                    )
+                else:
+                    needs = _(
+                        "{path}: a {mode} curve needs at least 1 point [x, y], got {count}",
+                        path=path,
+                        mode=curve.mode,
+                        count=len(curve.points),
+                    )
+                raise _error("curve_points", needs, (name, "points"))
             for i, (before, after) in enumerate(pairwise(curve.points), start=1):
                 if not after[0] > before[0]:
-                    raise PydanticCustomError(
+                    raise _error(
                         "curve_order",
-                        f"indicators.curves.{name}: x values must be strictly increasing, but point {i + 1} "
-                        f"has x {after[0]} after x {before[0]}",
-                        {"at": (name, "points", i)},
+                        _(
+                            "{path}: x values must be strictly increasing, "
+                            "but point {n} has x {x} after x {before}",
+                            path=KeyPath(f"indicators.curves.{name}"),
+                            n=i + 1,
+                            x=after[0],
+                            before=before[0],
+                        ),
+                        (name, "points", i),
                     )
         return curves
 
@@ -135,9 +162,9 @@ class LeaderInChargeWeights(_Model):
     @model_validator(mode="after")
     def _not_both_zero(self) -> LeaderInChargeWeights:
         if self.evaluation is None and self.zone + self.departments == 0:
-            raise ValueError("zone and departments weights cannot both be 0")
+            raise ValueError(_("zone and departments weights cannot both be 0"))
         if self.zone + self.departments + (self.evaluation or 0) == 0:
-            raise ValueError("zone, departments and evaluation weights cannot all be 0")
+            raise ValueError(_("zone, departments and evaluation weights cannot all be 0"))
         return self
 
 
@@ -150,7 +177,7 @@ class MainLeaderWeights(_Model):
     @model_validator(mode="after")
     def _not_both_zero(self) -> MainLeaderWeights:
         if self.zone + (self.evaluation or 0) == 0:
-            raise ValueError("zone and evaluation weights cannot both be 0")
+            raise ValueError(_("zone and evaluation weights cannot both be 0"))
         return self
 
 
@@ -178,15 +205,9 @@ class IndividualWeights(_Model):
     @model_validator(mode="after")
     def _not_both_zero(self) -> IndividualWeights:
         if self.evaluation is None and self.department + self.personal == 0:
-            raise PydanticCustomError(
-                "weights_zero", "department and personal weights cannot both be 0", {"at": ()}
-            )
+            raise _error("weights_zero", _("department and personal weights cannot both be 0"), ())
         if self.department + self.personal + (self.evaluation or 0) == 0:
-            raise PydanticCustomError(
-                "weights_zero",
-                "department, personal and evaluation weights cannot all be 0",
-                {"at": ()},
-            )
+            raise _error("weights_zero", _("department, personal and evaluation weights cannot all be 0"), ())
         return self
 
 
@@ -204,11 +225,14 @@ class Roles(_Model):
     def _leader_roles_disjoint(self) -> Roles:
         both = [r for r in self.leader_in_charge if r in self.main_leader]
         if both:
-            raise PydanticCustomError(
+            raise _error(
                 "roles_overlap",
-                f"职务 {', '.join(both)} listed as both main_leader and leader_in_charge "
-                f"(a leader is one or the other)",
-                {"at": ("leader_in_charge", self.leader_in_charge.index(both[0]))},
+                _(
+                    "职务 {roles} listed as both main_leader and leader_in_charge "
+                    "(a leader is one or the other)",
+                    roles=", ".join(both),
+                ),
+                ("leader_in_charge", self.leader_in_charge.index(both[0])),
             )
         return self
 
@@ -248,19 +272,29 @@ class Grades(_Model):
     def _descending(cls, bands: list[Band]) -> list[Band]:
         for i, (higher, lower) in enumerate(pairwise(bands), start=1):
             if not lower.min < higher.min:
-                raise PydanticCustomError(
+                raise _error(
                     "bands_order",
-                    f"bands must be listed highest first with strictly decreasing min: "
-                    f"{lower.name} (min {lower.min}) follows {higher.name} (min {higher.min})",
-                    {"at": (i, "min")},
+                    _(
+                        "bands must be listed highest first with strictly decreasing min: "
+                        "{lower} (min {lower_min}) follows {higher} (min {higher_min})",
+                        lower=lower.name,
+                        lower_min=lower.min,
+                        higher=higher.name,
+                        higher_min=higher.min,
+                    ),
+                    (i, "min"),
                 )
         names = [b.name for b in bands]
         for i, name in enumerate(names):
             if name in names[:i]:
-                raise PydanticCustomError(
+                raise _error(
                     "bands_duplicate",
-                    f"band name {name} is listed more than once in grades.bands",
-                    {"at": (i, "name")},
+                    _(
+                        "band name {name} is listed more than once in {path}",
+                        name=name,
+                        path=KeyPath("grades.bands"),
+                    ),
+                    (i, "name"),
                 )
         return bands
 
@@ -274,27 +308,40 @@ class Grades(_Model):
                 continue
             at = ("bands", i, "quota_by_department_grade")
             if self.quota_scope != "department":
-                raise PydanticCustomError(
+                raise _error(
                     "quota_scope",
-                    f"band {band.name}: quota_by_department_grade needs quota_scope: department "
-                    f"(individual quotas per department), not {self.quota_scope}",
-                    {"at": at},
+                    _(
+                        "band {band}: quota_by_department_grade needs quota_scope: department "
+                        "(individual quotas per department), not {scope}",
+                        band=band.name,
+                        scope=self.quota_scope,
+                    ),
+                    at,
                 )
             unknown = [g for g in by_grade if g not in names]
             if unknown:
-                raise PydanticCustomError(
+                raise _error(
                     "unknown_band",
-                    f"band {band.name}: quota_by_department_grade names {unknown[0]!r}, which is "
-                    f"not a band of grades.bands ({', '.join(names)})",
-                    {"at": (*at, unknown[0])},
+                    _(
+                        "band {band}: quota_by_department_grade names {grade}, which is "
+                        "not a band of {path} ({names})",
+                        band=band.name,
+                        grade=repr(unknown[0]),
+                        path=KeyPath("grades.bands"),
+                        names=", ".join(names),
+                    ),
+                    (*at, unknown[0]),
                 )
             missing = [n for n in names if n not in by_grade]
             if missing:
-                raise PydanticCustomError(
+                raise _error(
                     "missing_band",
-                    f"band {band.name}: quota_by_department_grade must list every band; "
-                    f"missing {', '.join(missing)}",
-                    {"at": at},
+                    _(
+                        "band {band}: quota_by_department_grade must list every band; missing {missing}",
+                        band=band.name,
+                        missing=", ".join(missing),
+                    ),
+                    at,
                 )
         return self
 
@@ -308,14 +355,19 @@ class Bonus(_Model):
     @model_validator(mode="after")
     def _pool_rules(self) -> Bonus:
         if self.mode == "pool" and self.pool is None:
-            raise PydanticCustomError(
+            raise _error(
                 "missing",
-                "missing required key 'pool' in bonus (required when mode is pool)",
-                {"at": ("pool",)},
+                _(
+                    "missing required key 'pool' in {path} (required when mode is pool)",
+                    path=KeyPath("bonus"),
+                ),
+                ("pool",),
             )
         if self.pool is not None and self.pool != self.pool.to_integral_value():
-            raise PydanticCustomError(
-                "whole_yuan", f"bonus.pool must be whole yuan, got {self.pool}", {"at": ("pool",)}
+            raise _error(
+                "whole_yuan",
+                _("{path} must be whole yuan, got {value}", path=KeyPath("bonus.pool"), value=self.pool),
+                ("pool",),
             )
         return self
 
@@ -326,7 +378,7 @@ class Bonus(_Model):
 def _whole_days(value: object) -> object:
     """A count of working days: a whole number (2.0 is 2), never true/false or text."""
     if isinstance(value, bool | str):
-        raise PydanticCustomError("int_type", "Input should be a valid integer")
+        raise PydanticCustomError("int_type", _("Input should be a valid integer"))
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return value
@@ -335,7 +387,7 @@ def _whole_days(value: object) -> object:
 def _day(value: object) -> object:
     """Refuse numbers, which pydantic would read as Unix timestamps (0 → 1970-01-01)."""
     if isinstance(value, int | Decimal | float) and not isinstance(value, bool):
-        raise PydanticCustomError("date_type", "Input should be a valid date")
+        raise PydanticCustomError("date_type", _("Input should be a valid date"))
     return value
 
 
@@ -354,12 +406,17 @@ class ServiceCalendar(_Model):
         holidays = set(self.holidays or ())
         both = [(i, d) for i, d in enumerate(self.workdays or ()) if d in holidays]
         if both:
-            days = ", ".join(dict.fromkeys(d.isoformat() for _, d in both))
-            raise PydanticCustomError(
+            days = ", ".join(dict.fromkeys(d.isoformat() for __, d in both))
+            raise _error(
                 "day_both",
-                f"{days} listed in both service.calendar.holidays and service.calendar.workdays: "
-                "a day is either a day off or a working day; remove it from one list",
-                {"at": ("workdays", both[0][0])},
+                _(
+                    "{days} listed in both {holidays} and {workdays}: "
+                    "a day is either a day off or a working day; remove it from one list",
+                    days=days,
+                    holidays=KeyPath("service.calendar.holidays"),
+                    workdays=KeyPath("service.calendar.workdays"),
+                ),
+                ("workdays", both[0][0]),
             )
         return self
 
@@ -376,12 +433,17 @@ class Evaluation(_Model):
     def _enough_raters(self) -> Evaluation:
         least = 2 * self.trim + 1
         if self.min_raters < least:
-            raise PydanticCustomError(
+            raise _error(
                 "min_raters",
-                f"evaluation.min_raters must be at least 2 × trim + 1 = {least}, got "
-                f"{self.min_raters}: trim {self.trim} drops the {self.trim} lowest and the "
-                f"{self.trim} highest scores of a group, and at least one must be left",
-                {"at": ("min_raters",)},
+                _(
+                    "{path} must be at least 2 × trim + 1 = {least}, got {value}: trim {trim} drops the "
+                    "{trim} lowest and the {trim} highest scores of a group, and at least one must be left",
+                    path=KeyPath("evaluation.min_raters"),
+                    least=least,
+                    value=self.min_raters,
+                    trim=self.trim,
+                ),
+                ("min_raters",),
             )
         return self
 
@@ -417,8 +479,10 @@ class AnnualWeights(_Model):
     @model_validator(mode="after")
     def _not_both_zero(self) -> AnnualWeights:
         if self.quarters + self.evaluation == 0:
-            raise PydanticCustomError(
-                "weights_zero", "annual.weights: quarters and evaluation cannot both be 0", {"at": ()}
+            raise _error(
+                "weights_zero",
+                _("{path}: quarters and evaluation cannot both be 0", path=KeyPath("annual.weights")),
+                (),
             )
         return self
 
@@ -432,8 +496,10 @@ class AnnualBonus(_Model):
     @classmethod
     def _whole_yuan(cls, pool: Decimal) -> Decimal:
         if pool != pool.to_integral_value():
-            raise PydanticCustomError(
-                "whole_yuan", f"annual.bonus.pool must be whole yuan, got {pool}", {"at": ()}
+            raise _error(
+                "whole_yuan",
+                _("{path} must be whole yuan, got {value}", path=KeyPath("annual.bonus.pool"), value=pool),
+                (),
             )
         return pool
 
@@ -456,14 +522,20 @@ class Annual(_Model):
             return None
         missing = [q for q in QUARTERS if q not in weights]
         if missing:
-            raise PydanticCustomError(
+            raise _error(
                 "quarters_missing",
-                f"annual.quarter_weights must list all four quarters (Q1, Q2, Q3, Q4); missing "
-                f"{', '.join(missing)} (leave the key out for equal weights)",
-                {"at": ()},
+                _(
+                    "{path} must list all four quarters (Q1, Q2, Q3, Q4); missing "
+                    "{missing} (leave the key out for equal weights)",
+                    path=KeyPath("annual.quarter_weights"),
+                    missing=", ".join(missing),
+                ),
+                (),
             )
         if not any(weights.values()):
-            raise PydanticCustomError("weights_zero", "annual.quarter_weights cannot all be 0", {"at": ()})
+            raise _error(
+                "weights_zero", _("{path} cannot all be 0", path=KeyPath("annual.quarter_weights")), ()
+            )
         return {q: weights[q] for q in QUARTERS}
 
     @model_validator(mode="after")
@@ -471,31 +543,43 @@ class Annual(_Model):
         names = [b.name for b in self.grades.bands]
         if self.veto_max_grade is None:
             if self.veto_any_quarter:
-                raise PydanticCustomError(
+                raise _error(
                     "missing",
-                    "missing required key 'veto_max_grade' in annual (required when veto_any_quarter "
-                    "is true): the highest annual band a member vetoed in the year can get",
-                    {"at": ("veto_any_quarter",)},
+                    _(
+                        "missing required key 'veto_max_grade' in {path} (required when veto_any_quarter "
+                        "is true): the highest annual band a member vetoed in the year can get",
+                        path=KeyPath("annual"),
+                    ),
+                    ("veto_any_quarter",),
                 )
             return self
         if self.veto_max_grade not in names:
-            raise PydanticCustomError(
+            raise _error(
                 "unknown_band",
-                f"annual.veto_max_grade {self.veto_max_grade!r} is not a band of annual.grades.bands "
-                f"({', '.join(names)})",
-                {"at": ("veto_max_grade",)},
+                _(
+                    "{path} {grade} is not a band of {bands} ({names})",
+                    path=KeyPath("annual.veto_max_grade"),
+                    grade=repr(self.veto_max_grade),
+                    bands=KeyPath("annual.grades.bands"),
+                    names=", ".join(names),
+                ),
+                ("veto_max_grade",),
             )
         start = names.index(self.veto_max_grade)
         open_bands = [
             b for b in self.grades.bands[start:] if b.quota is None and b.quota_by_department_grade is None
         ]
         if self.veto_any_quarter and not open_bands:
-            raise PydanticCustomError(
+            raise _error(
                 "no_open_band",
-                f"annual.veto_max_grade is {self.veto_max_grade}, but no band without a quota lies at "
-                "or below it: a member vetoed in the year never takes a quota place, so add such a "
-                "band to annual.grades.bands",
-                {"at": ("veto_max_grade",)},
+                _(
+                    "{path} is {grade}, but no band without a quota lies at or below it: a member vetoed "
+                    "in the year never takes a quota place, so add such a band to {bands}",
+                    path=KeyPath("annual.veto_max_grade"),
+                    grade=self.veto_max_grade,
+                    bands=KeyPath("annual.grades.bands"),
+                ),
+                ("veto_max_grade",),
             )
         return self
 
@@ -541,7 +625,7 @@ class Rules(_Model):
     def _date_not_number(cls, value: object) -> object:
         """Refuse numbers, which pydantic would read as Unix timestamps (0 → 1970-01-01)."""
         if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
-            raise PydanticCustomError("date_type", "Input should be a valid date")
+            raise PydanticCustomError("date_type", _("Input should be a valid date"))
         return value
 
     @field_validator("veto")
@@ -552,10 +636,16 @@ class Rules(_Model):
             return veto
         names = [b.name for b in grades.bands]
         if veto.max_grade not in names:
-            raise PydanticCustomError(
+            raise _error(
                 "unknown_band",
-                f"veto.max_grade {veto.max_grade!r} is not a band of grades.bands ({', '.join(names)})",
-                {"at": ("max_grade",)},
+                _(
+                    "{path} {grade} is not a band of {bands} ({names})",
+                    path=KeyPath("veto.max_grade"),
+                    grade=repr(veto.max_grade),
+                    bands=KeyPath("grades.bands"),
+                    names=", ".join(names),
+                ),
+                ("max_grade",),
             )
         return veto
 
@@ -568,16 +658,34 @@ class Rules(_Model):
         codes = service.events.model_dump(exclude_none=True)
         unknown = [key for key, code in codes.items() if code not in points.events]
         if unknown:
-            listed = " and ".join(f"service.events.{key} '{codes[key]}'" for key in unknown)
-            verb = "is not a code" if len(unknown) == 1 else "are not codes"
             close = difflib.get_close_matches(codes[unknown[0]], list(points.events), n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else ""
-            raise PydanticCustomError(
-                "unknown_code",
-                f"{listed} {verb} of points.events ({', '.join(points.events)}){hint}: "
-                "a service event must be in the catalogue; add it to points.events or correct the code",
-                {"at": ("events", unknown[0])},
-            )
+            hint = _(" — did you mean {choice}?", choice="'" + close[0] + "'") if close else ""
+            items = [
+                _("{path} {code}", path=KeyPath("service.events." + k), code="'" + codes[k] + "'")
+                for k in unknown
+            ]
+            listed = items[-1]
+            for item in reversed(items[:-1]):
+                listed = _("{first} and {rest}", first=item, rest=listed)
+            if len(unknown) == 1:
+                message = _(
+                    "{listed} is not a code of {events} ({codes}){hint}: a service event must be "
+                    "in the catalogue; add it to {events} or correct the code",
+                    listed=listed,
+                    events=KeyPath("points.events"),
+                    codes=", ".join(points.events),
+                    hint=hint,
+                )
+            else:
+                message = _(
+                    "{listed} are not codes of {events} ({codes}){hint}: a service event must be "
+                    "in the catalogue; add it to {events} or correct the code",
+                    listed=listed,
+                    events=KeyPath("points.events"),
+                    codes=", ".join(points.events),
+                    hint=hint,
+                )
+            raise _error("unknown_code", message, ("events", unknown[0]))
         return service
 
     # Convenience look-ups used by the engine ---------------------------------

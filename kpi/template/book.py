@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kpi.errors import column_letter
+from kpi.i18n import N_, Msg
 from kpi.io.cells import DATE, INTEGER, TEXT
 from kpi.io.names import OPTIONAL_SHEETS
 from kpi.numbers import plain
@@ -56,6 +57,7 @@ from kpi.template.spec import (
     kind,
     name,
     pick,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -83,71 +85,58 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _SIMPLE_SHEET_NAME = re.compile(r"[^\W\d]\w*")
 _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]\d*")
 
-TEXTS: dict[str, Bilingual] = {
-    "title": ("{period} KPI 考核输入表 · 填表说明", "KPI input workbook for {period}: instructions"),
-    "rules": (
-        "规则：{rules}；期间：{first} 至 {last}（{months} 个月）",
-        "Rules: {rules}; period {first} to {last} ({months} months)",
+#: The texts of 填表说明 and of the validations' prompts and errors (English msgids, with
+#: named placeholders; rendered by :meth:`TemplateBook.t` in the template's language).
+TEXTS: dict[str, str] = {
+    "title": N_("KPI input workbook for {period}: instructions"),
+    "rules": N_("Rules: {rules}; period {first} to {last} ({months} months)"),
+    "from": N_("Rows of {sheets} carried over from {file}; cleared: {cleared}."),
+    "sheets": N_("Sheets"),
+    "sheet_needed": N_("needed"),
+    "table": N_("Columns"),
+    "sheet": N_("sheet"),
+    "column": N_("column"),
+    "need": N_("required"),
+    "type": N_("type"),
+    "allowed": N_("allowed values"),
+    "example": N_("example"),
+    "note": N_("note"),
+    "events": N_("Event codes (sheet points, column code)"),
+    "code": N_("code"),
+    "event": N_("name"),
+    "points": N_("default points"),
+    "cap": N_("cap per period"),
+    "none": N_("—"),
+    "from_sheet": N_("a value of column {column} in sheet {sheet}"),
+    "from_sheet_or_department": N_(
+        "a value of column {column} in sheet {sheet}, or a department in sheet {departments}"
     ),
-    "from": (
-        "{sheets} 的行转自 {file}；已清空：{cleared}。",
-        "Rows of {sheets} carried over from {file}; cleared: {cleared}.",
-    ),
-    "sheets": ("工作表", "Sheets"),
-    "sheet_needed": ("必需", "required"),
-    "table": ("各列说明", "Columns"),
-    "sheet": ("工作表", "sheet"),
-    "column": ("列", "column"),
-    "need": ("必填", "required"),
-    "type": ("类型", "type"),
-    "allowed": ("可选值或范围", "allowed values"),
-    "example": ("示例", "example"),
-    "note": ("说明", "note"),
-    "events": ("事项代码（点数表 · 事项）", "Event codes (sheet points, column code)"),
-    "code": ("代码", "code"),
-    "event": ("名称", "name"),
-    "points": ("默认点数", "default points"),
-    "cap": ("每期上限", "cap per period"),
-    "none": ("—", "—"),
-    "from_sheet": ("{sheet}表的{column}", "a value of column {column} in sheet {sheet}"),
-    "or_department": ("，或{sheet}表的部门", ", or a department in sheet {sheet}"),
-    "rules_list": ("{values}（规则 {source}）", "{values} (rules: {source})"),
-    "pick": ("从下拉列表选择：{allowed}", "Pick from the list: {allowed}"),
-    "stop": ("{header}：请从下拉列表中选择。", "{header}: pick a value from the list."),
-    "warn": (
-        "{header}：不在下拉列表中，确认无误可继续。",
-        "{header}: not in the list; continue if it is right.",
-    ),
-    "range": ("须为：{allowed}", "must be: {allowed}"),
-    "out_of_range": ("{header}须为：{allowed}", "{header} must be: {allowed}"),
+    "rules_list": N_("{values} (rules: {source})"),
+    "pick": N_("Pick from the list: {allowed}"),
+    "stop": N_("{header}: pick a value from the list."),
+    "warn": N_("{header}: not in the list; continue if it is right."),
+    "range": N_("must be: {allowed}"),
+    "out_of_range": N_("{header} must be: {allowed}"),
 }
 
-NOTES: tuple[Bilingual, ...] = (
-    (
-        "每个工作表第一行是表头，请勿改动；从第二行起每行一条记录。有下拉箭头的列从列表中选择，列表来自规则文件或其他工作表。",
-        "Row 1 of each sheet is its header: keep it. One record per row from row 2. Columns with a "
-        "dropdown take values from the rules file or from another sheet.",
+NOTES: tuple[str, ...] = (
+    N_(
+        "Row 1 of each sheet is its header: keep it. One record per row from row 2. Columns "
+        "with a dropdown take values from the rules file or from another sheet."
     ),
-    (
-        "对象列的下拉列表是人员表的工号；对象是部门时直接输入部门名称（Excel 会提示，确认即可）。",
+    N_(
         "The dropdown of a 对象 (target) column lists the 工号 of sheet people; for a department, "
-        "type its name (Excel asks to confirm).",
+        "type its name (Excel asks to confirm)."
     ),
-    (
-        "日期写成 {first}；点数和否决的日期须在 {first} 至 {last} 之内，"
-        "其他日期（如指标的截止日期）可在本期之外。",
+    N_(
         "Write dates as {first}. Dates of points and vetoes lie within {first} to {last}; "
-        "other dates (an indicator's deadline) may lie outside the period.",
+        "other dates (an indicator's deadline) may lie outside the period."
     ),
-    (
-        "填好后检查：kpi validate 本文件 --rules 规则文件 --period {period}，有问题会指出所在单元格。",
+    N_(
         "When filled in, check it: kpi validate THIS_FILE --rules RULES --period {period}; "
-        "every problem is shown with its cell.",
+        "every problem is shown with its cell."
     ),
-    (
-        "本表和隐藏的 _lists 表不会被读取。",
-        "This sheet and the hidden sheet _lists are not read.",
-    ),
+    N_("This sheet and the hidden sheet _lists are not read."),
 )
 
 
@@ -196,7 +185,7 @@ class TemplateBook:
         self.list_count = 0
 
     def t(self, key: str, **values: Any) -> str:
-        return pick(TEXTS[key], self.lang).format(**values)
+        return Msg(TEXTS[key], values).to(self.lang)
 
     def build(self) -> Workbook:
         book = self.book
@@ -302,18 +291,16 @@ class TemplateBook:
         if allowed is None:
             return ""
         if isinstance(allowed, Bound):
-            return pick(allowed.text, self.lang)
+            return say(allowed.text, self.lang)
         if isinstance(allowed, SheetList):
-            text = self.t(
-                "from_sheet",
+            return self.t(
+                "from_sheet_or_department" if allowed.or_department else "from_sheet",
                 sheet=self.titles[allowed.sheet],
                 column=name(allowed.sheet, allowed.column, self.lang),
+                departments=self.titles["departments"],
             )
-            if allowed.or_department:
-                text += self.t("or_department", sheet=self.titles["departments"])
-            return text
         separator = "、" if self.lang == "zh" else ", "
-        labels = [pick(label, self.lang) for label in allowed.labels] or [""] * len(allowed.values)
+        labels = [say(label, self.lang) for label in allowed.labels] or [""] * len(allowed.values)
         shown = [f"{v} {label}" if label else v for v, label in zip(allowed.values, labels, strict=True)]
         if not allowed.source:
             return separator.join(shown)
@@ -349,14 +336,14 @@ class TemplateBook:
             )
             _append(ws, [line])
         for note in NOTES:
-            _append(ws, [pick(note, lang).format(first=first, last=last, period=period)])
+            _append(ws, [Msg(note, {"first": first, "last": last, "period": period}).to(lang)])
         ws.append([])
         _append(ws, [self.t("sheets")])
         ws.cell(row=ws.max_row, column=1).font = _HEADER_FONT
         self._table_header(ws, ["sheet", "sheet_needed", "note"])
         for spec, _ in self.sheets:
-            needed = pick(NEEDS["optional" if spec.key in OPTIONAL_SHEETS else "all"], lang)
-            _append(ws, [self.titles[spec.key], needed, pick(spec.note, lang)])
+            needed = say(NEEDS["optional" if spec.key in OPTIONAL_SHEETS else "all"], lang)
+            _append(ws, [self.titles[spec.key], needed, say(spec.note, lang)])
         ws.append([])
         _append(ws, [self.t("table")])
         ws.cell(row=ws.max_row, column=1).font = _HEADER_FONT
@@ -368,11 +355,11 @@ class TemplateBook:
                     [
                         self.titles[spec.key],
                         name(spec.key, column.key, lang),
-                        pick(NEEDS[column.need], lang),
-                        pick(KIND_TEXT[kind(spec.key, column.key)], lang),
+                        say(NEEDS[column.need], lang),
+                        say(KIND_TEXT[kind(spec.key, column.key)], lang),
                         self.describe(column.allowed(self.rules, period)),
                         column.example(self.rules, period),
-                        pick(column.note, lang),
+                        say(column.note, lang),
                     ],
                 )
                 for cell in ws[ws.max_row]:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi.errors import Collector, InputError, Location, Problem
+from kpi.i18n import Msg, _
 from kpi.io.cells import CellError, converter, is_blank, shown
 from kpi.io.sources import load_grid, open_source
 from kpi.io.tables import Table, read_table
@@ -88,7 +89,7 @@ def _rows(
     period: Period,
     warnings: list[Problem],
 ) -> list[Row]:
-    rows: list[Row] = [{} for _ in range(len(table))]
+    rows: list[Row] = [{} for __ in range(len(table))]
     for spec in columns:
         found = table.columns.get(spec.key)
         if found is None:
@@ -106,21 +107,33 @@ def _rows(
             review = spec.review(value, period) if spec.review is not None and value is not None else None
             if review is not None:
                 written = plain(value) if isinstance(value, Decimal) else shown(value)
-                warnings.append(Problem.warning(where, f"{found.header} {written} {review}"))
+                warnings.append(
+                    Problem.warning(
+                        where,
+                        _("{header} {value} {review}", header=found.header, value=written, review=review),
+                    )
+                )
             rows[i][spec.key] = value if spec.carried else None
             if error is not None and spec.carried:
-                warnings.append(Problem.warning(where, f"{found.header} {error}"))
+                problem = _("{header} {problem}", header=found.header, problem=error)
+                warnings.append(Problem.warning(where, problem))
     return rows
 
 
-def _typed(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, str | None]:
+def _typed(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, Msg | None]:
     """(typed value, None); (the value as written, why it is not of its type); or, for a
     cell without a value (an error value, a formula never calculated), (None, why)."""
     if is_blank(value):
         return None, None
     if isinstance(value, Unreadable):
-        return None, f"{value.reason}: left blank"
+        return None, _("{reason}: left blank", reason=value.reason)
     try:
         return convert(value), None
     except CellError as exc:
-        return shown(value), f"{exc}: carried over as written"
+        return shown(value), _("{reason}: carried over as written", reason=_reason(exc))
+
+
+def _reason(exc: CellError) -> str:
+    """Why a cell does not read as its type: the error's message (a ``Msg`` kept as it is)."""
+    message = exc.args[0] if exc.args else None
+    return message if isinstance(message, str) else str(exc)

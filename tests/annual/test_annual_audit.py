@@ -39,13 +39,13 @@ def test_verify_names_an_edited_cell_of_the_annual_workbook(
 ) -> None:
     out = written(year, tmp_path)
     code, stdout, _ = invoke("verify", out, "--rules", year[1])
-    assert code == 0 and "ok — all" in stdout
+    assert code == 0 and "无误——全部" in stdout
     book = openpyxl.load_workbook(out)
     book["年度奖金"]["F2"] = 3000
     book.save(out)
     code, stdout, _ = invoke("verify", out, "--rules", year[1])
     assert code == 1
-    assert f"{out}:年度奖金!F2: cell holds 3000, recomputing gives 2844" in stdout
+    assert f"{out}:年度奖金!F2: 单元格为 3000，重新计算得 2844" in stdout
 
 
 def test_verify_names_a_quarter_changed_since_the_run(
@@ -58,7 +58,7 @@ def test_verify_names_a_quarter_changed_since_the_run(
     book.save(quarters[0])
     code, stdout, _ = invoke("verify", out, "--rules", year[1])
     assert code == 1
-    assert "the results workbook of 2024Q1 changed since the run: recorded" in stdout
+    assert "2024Q1 的结果工作簿在运行后已改动：记录为" in stdout
     assert f"{out}:年度个人!D" in stdout  # and the cells that follow from it
 
 
@@ -75,11 +75,14 @@ def test_rules_diff_shows_the_impact_of_an_annual_change(
         "rules", "diff", rules, new, *data, "--year", "2024", "--evaluation", evaluation
     )
     assert code == 0, err
-    assert "annual.grades.bands[优秀].quota: 0.4 → 0.5  (touches: annual grades, annual bonus)" in stdout
+    assert (
+        "annual.grades.bands[优秀].quota（年度考核等次 等次列表 优秀 名额比例）："
+        "0.4 → 0.5（影响：年度等次、年度奖金）" in stdout
+    )
     # individuals: floor(4 × 0.5) = 2 places: E1 91.48 becomes 优秀.
-    assert "individuals: 称职 → 优秀: 1" in stdout
-    assert "impact on 2024:" in stdout
-    assert "paid: bonus 10000 → 10000 (0)" in stdout
+    assert "个人: 称职 → 优秀: 1" in stdout
+    assert "对 2024 的影响：" in stdout
+    assert "实发：绩效奖金 10000 → 10000 (0)" in stdout
 
 
 def test_json_summary(year: tuple[list[Path], Path, Path]) -> None:

@@ -130,14 +130,15 @@ def test_a_missing_quarter_and_different_rules_are_warnings(
     )
     code, _, err = run([quarters[0], quarters[2], changed], rules, "--out", tmp_path / "a.xlsx")
     assert code == 0, err
-    assert "warning: no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
+    assert "警告：no results for 2024Q2: the year is rolled up from 2024Q1, 2024Q3, 2024Q4 only" in err
     assert (
-        "warning: the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
+        "警告：the quarters were scored under different rules (2024Q1, 2024Q3: 考核办法 2024.1; "
         "2024Q4: 考核办法 2024.2)"
     ) in err
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     warnings = [r[1] for r in book["运行信息"].iter_rows(values_only=True) if r[0] == "警告"]
-    assert any("no results for 2024Q2" in w for w in warnings)
+    # A Chinese workbook records its warnings in Chinese.
+    assert any("没有 2024Q2 的结果：年度只按 2024Q1, 2024Q3, 2024Q4 汇总" in w for w in warnings), warnings
 
 
 def test_inputs_refuse_an_edited_quarter(tmp_path: Path) -> None:

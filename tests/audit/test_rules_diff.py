@@ -46,7 +46,7 @@ def line_with(text: str, fragment: str) -> int:
 
 def test_same_rules_have_no_changes() -> None:
     assert diff_rules(old_rules(), parse_rules(worked_text(), "copy.yaml")) == []
-    assert lines([]) == ["no changes to the rules (comments, formatting and key order are ignored)"]
+    assert lines([], "en") == ["no changes to the rules (comments, formatting and key order are ignored)"]
 
 
 def test_decimal_spelling_is_no_change() -> None:
@@ -92,7 +92,7 @@ def test_band_quota_change_touches_grades_and_bonus() -> None:
     assert change.touches == ("grades", "bonus")
     assert change.old_line == line_with(worked_text(), "name: 优秀")
     assert change.new_line == line_with(text, "name: 优秀")
-    assert change.line() == "grades.bands[优秀].quota: 0.2 → 0.15  (touches: grades, bonus)"
+    assert change.line("en") == "grades.bands[优秀].quota: 0.2 → 0.15  (touches: grades, bonus)"
     assert change.as_dict() == {
         "path": "grades.bands[优秀].quota",
         "kind": "changed",
@@ -111,7 +111,7 @@ def test_bands_are_matched_by_name() -> None:
         ("{name: 良好, min: 80, factor: 1.0}", "{name: 较好, min: 80, factor: 1.0}"),
         ("{name: 合格, min: 60, factor: 0.8}", "{name: 合格, min: 60, quota: 0.5, factor: 0.8}"),
     )
-    assert lines(diff_rules(old_rules(), new)) == [
+    assert lines(diff_rules(old_rules(), new), "en") == [
         "grades.bands[良好]: removed {name: 良好, min: 80, factor: 1.0}  (touches: grades, bonus)",
         "grades.bands[合格].quota: added 0.5  (touches: grades, bonus)",
         "grades.bands[较好]: added {name: 较好, min: 80, factor: 1.0}  (touches: grades, bonus)",
@@ -124,7 +124,7 @@ def test_bands_are_matched_by_name() -> None:
 
 def test_band_factor_touches_bonus_only() -> None:
     (change,) = diff_rules(old_rules(), edited(("min: 60, factor: 0.8", "min: 60, factor: 0.75")))
-    assert change.line() == "grades.bands[合格].factor: 0.8 → 0.75  (touches: bonus)"
+    assert change.line("en") == "grades.bands[合格].factor: 0.8 → 0.75  (touches: bonus)"
 
 
 def test_role_lists_are_sets_with_members_listed() -> None:
@@ -142,7 +142,7 @@ def test_role_lists_are_sets_with_members_listed() -> None:
         ("roles.main_leader", "added", None, "党工委书记2"),
     ]
     assert changes[0].touches == ("leaders", "individuals", "grades", "bonus")
-    assert changes[0].line() == (
+    assert changes[0].line("en") == (
         "roles.main_leader: removed 党工委书记  (touches: leaders, individuals, grades, bonus)"
     )
 
@@ -160,7 +160,7 @@ def test_an_added_event_is_one_change_with_its_whole_value() -> None:
         ),
     )
     first, second = diff_rules(old_rules(), parse_rules(text, "new.yaml"))
-    assert first.line() == (
+    assert first.line("en") == (
         "points.events.A01.max_per_period: 6 → 8  "
         "(touches: points, departments, leaders, individuals, grades, bonus)"
     )
@@ -180,7 +180,7 @@ def test_coefficients_and_weighting() -> None:
             ),
         ),
     )
-    assert lines(changes) == [
+    assert lines(changes, "en") == [
         "coefficients.post_category.招商: 1.3 → 1.4  (touches: coefficients, bonus)",
         "weighting.rank_score.method: percentile → linear  (touches: city weighting, "
         "departments, leaders, individuals, grades, bonus)",
@@ -200,7 +200,7 @@ def test_metadata_changes_touch_no_number() -> None:
             'version: "2024.2"\nsource: 青高管发〔2024〕30号\neffective_from: 2024-07-01',
         ),
     )
-    assert lines(diff_rules(old_rules(), new)) == [
+    assert lines(diff_rules(old_rules(), new), "en") == [
         "version: 2024.1 → 2024.2  (metadata)",
         "source: added 青高管发〔2024〕30号  (metadata)",
         "effective_from: added 2024-07-01  (metadata)",

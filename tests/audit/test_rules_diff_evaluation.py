@@ -34,7 +34,7 @@ WITH_EVALUATION = ("  include_leaders: false\n", "  include_leaders: false\n" + 
 
 def test_an_added_evaluation_section_is_one_change_touching_everything_downstream() -> None:
     new = edited(WITH_EVALUATION)
-    assert lines(diff_rules(parse_rules(worked_text(), "old.yaml"), new)) == [
+    assert lines(diff_rules(parse_rules(worked_text(), "old.yaml"), new), "en") == [
         f"evaluation: added {{groups: {{领导: 0.4, 群众: 0.6}}, trim: 1, min_raters: 3}}  "
         f"(touches: evaluations, {DOWNSTREAM}, {ANNUAL})"
     ]
@@ -54,7 +54,7 @@ def test_evaluation_keys_and_weights() -> None:
             "  main_leader: {zone: 1, evaluation: 1}",
         ),
     )
-    assert lines(diff_rules(old, new)) == [
+    assert lines(diff_rules(old, new), "en") == [
         "weighting.leader_in_charge.evaluation: added 0.2  (touches: evaluations, leaders, grades, bonus)",
         "weighting.main_leader: added {zone: 1, evaluation: 1}  (touches: leaders, grades, bonus)",
         f"department.weights.evaluation: added 0.2  (touches: {DOWNSTREAM})",
@@ -77,7 +77,7 @@ def test_curves_and_quotas_by_department_grade() -> None:
             "quota_by_department_grade: {优秀: 0.3, 良好: 0.2, 合格: 0, 不合格: 0},",
         ),
     )
-    assert lines(diff_rules(old, new)) == [
+    assert lines(diff_rules(old, new), "en") == [
         "indicators.curves: added {达标型: {mode: step, points: [[0.9, 80]]}}  "
         f"(touches: indicators, {DOWNSTREAM})",
         "grades.quota_scope: zone → department  (touches: grades, bonus)",

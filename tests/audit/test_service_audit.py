@@ -57,7 +57,7 @@ def test_adding_the_section_is_one_change_touching_points_and_downstream(tmp_pat
     added = changes[-1]
     assert added.kind == "added" and added.touches == TOUCHED
     assert added.new_line == line_with(new_path, "service:") and added.old_line is None
-    assert "respond_days: 1" in added.line() and "holidays: [2024-10-01" in added.line()
+    assert "respond_days: 1" in added.line("en") and "holidays: [2024-10-01" in added.line("en")
 
 
 def test_service_keys_compare_as_values_and_date_sets(tmp_path: Path) -> None:
@@ -70,7 +70,7 @@ def test_service_keys_compare_as_values_and_date_sets(tmp_path: Path) -> None:
         .replace(", on_time: S03", ""),
     )
     changes = diff_rules(load_rules(old_path), load_rules(new_path))
-    assert [c.line() for c in changes] == [
+    assert [c.line("en") for c in changes] == [
         f"service.resolve_days.一般: 5 → 3  (touches: {', '.join(TOUCHED)})",
         f"service.calendar.holidays: added 2024-10-08  (touches: {', '.join(TOUCHED)})",
         f"service.events.on_time: removed S03  (touches: {', '.join(TOUCHED)})",
@@ -117,5 +117,9 @@ def test_rules_diff_with_data_on_the_command_line(tmp_path: Path) -> None:
         app, ["rules", "diff", str(old), str(new), "--data", str(data), "-p", "2024Q3"]
     )
     assert result.exit_code == 0, result.output
-    assert f"service.respond_days: 1 → 2  (touches: {', '.join(TOUCHED)})" in result.output
-    assert "points rewards 3500 → 3650 (+150)" in result.output
+    # Chinese by default: the key path with its names, the parts it touches in Chinese
+    assert (
+        "service.respond_days（企业诉求 回应时限（工作日））：1 → 2（影响：点数、领导、个人、等次、绩效奖金）"
+        in result.output
+    )
+    assert "点数奖励 3500 → 3650 (+150)" in result.output

@@ -39,7 +39,7 @@ def test_fresh_results_verify_ok(worked: Worked, lang: str) -> None:
     report = verify(results_workbook(worked, lang), worked.input, worked.rules)
     assert report.problems == []
     assert report.ok and report.lang == lang and str(report.period) == "2024Q3"
-    assert report.lines()[-1].startswith(f"{worked.input.with_name(f'results-{lang}.xlsx')}: ok")
+    assert report.lines("en")[-1].startswith(f"{worked.input.with_name(f'results-{lang}.xlsx')}: ok")
 
 
 def test_resaved_workbook_still_verifies(worked: Worked) -> None:

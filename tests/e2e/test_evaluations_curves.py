@@ -338,7 +338,7 @@ def test_english_names_and_verify(case: tuple[Path, Path, Path], tmp_path: Path)
     book.save(out)
     checked = run_kpi("verify", out, "--input", source, "--rules", rules)
     assert checked.returncode == 1
-    assert "evaluation_detail!E2: cell holds 99, recomputing gives 100.00" in checked.stdout
+    assert "evaluation_detail!E2: 单元格为 99，重新计算得 100.00" in checked.stdout
 
 
 def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Path, Path, Path]) -> None:
@@ -392,6 +392,9 @@ def test_rules_diff_shows_the_impact_of_an_evaluation_weight(
     result = run_kpi("rules", "diff", rules, new, "--data", source, "--period", "2024Q3")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "individual.weights.evaluation: 0.2 → 0  (touches: individuals, grades, bonus)"
+    assert lines[0] == (
+        "individual.weights.evaluation（个人综合得分权重 测评得分权重）："
+        "0.2 → 0（影响：个人、等次、绩效奖金）"
+    )
     assert "  P1 P1: 1000 → 1200 (+200), 良好 → 优秀" in lines
     assert "  P2 P2: 1200 → 1000 (-200), 优秀 → 良好" in lines

@@ -172,7 +172,7 @@ def test_verify_accepts_the_results_and_names_an_edited_service_cell(
     book.save(tmp_path / "edited.xlsx")
     edited = run_kpi("verify", tmp_path / "edited.xlsx", "--input", input_path, "--rules", rules_path)
     assert edited.returncode == 1
-    assert "诉求明细!H3: cell holds '否', recomputing gives '是'" in output_text(edited)
+    assert "诉求明细!H3: 单元格为 '否'，重新计算得 '是'" in output_text(edited)
 
 
 def explain(input_path: Path, rules_path: Path, who: str, *extra: str) -> list[str]:

@@ -83,7 +83,7 @@ def test_from_last_quarter_then_the_cleared_values(rules: Path, tmp_path: Path, 
     made = run_kpi("template", "--rules", rules, "--period", "2024Q4", "--out", out, "--from", previous)
     assert made.returncode == 0, made.stderr
     assert f"carried over from {previous}: 人员 8, 部门 3, 指标 4, 市级排名 3, 市级分工 4 rows" in made.stdout
-    assert f"warning: {previous}:人员!G6: 在岗月数 2 not carried over" in made.stderr
+    assert f"警告：{previous}:人员!G6: 在岗月数 2 not carried over" in made.stderr
 
     unfilled = run_kpi("validate", out, "--rules", rules, "--period", "2024Q4")
     assert unfilled.returncode == 1

@@ -189,7 +189,7 @@ def test_unexpected_exception_outside_a_command_guard_is_one_line_exit_3(worked:
     # The worked quarter's one warning (the tie at the 优秀 cut) goes to stderr before
     # the summary is rendered; the failure itself is one line after it.
     lines = done.stderr.decode().splitlines()
-    assert [line for line in lines if not line.startswith("warning: ")] == [
+    assert [line for line in lines if not line.startswith("警告：")] == [
         "internal error: RuntimeError: rendering failed (a bug in kpi, not in your files: rerun with "
         "KPI_DEBUG=1 and report it)"
     ]

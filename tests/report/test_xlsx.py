@@ -835,3 +835,26 @@ def test_text_over_the_limit_in_a_form_or_a_total_row_is_located(tmp_path: Path,
 def test_invalid_sheet_title_is_an_error(tmp_path: Path, titles: list[str]) -> None:
     with pytest.raises(ValueError):
         write(tmp_path, *(spec([["x"]], title=t) for t in titles))
+
+
+# --- the fast paths: the text cache and the deflating thread ---------------------------------------
+
+
+def test_repeated_and_distinct_texts_beyond_the_cache_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kpi.report.xlsx.TEXT_CACHE_SIZE", 4)
+    rows = [[f"t{i}", "部门 & <同>", f" s{i % 3}", date(2024, 7, i % 28 + 1)] for i in range(20)]
+    path = write(tmp_path, spec(rows, styles=["text", "text", "text", "date"]))
+    assert calamine_rows(path)[1:] == [[a, b, c, d] for a, b, c, d in rows]
+
+
+def test_a_failing_write_is_raised_by_the_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kpi.report.xlsx as xlsx
+
+    class Broken:
+        def write(self, chunk: bytes) -> int:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), xlsx._Deflating(Broken()) as stream:  # type: ignore[arg-type]
+        stream.write(b"<row/>")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import Collector
+from kpi.i18n import KeyPath, Msg, _
 from kpi.io.cells import convert_uniques, converter
 from kpi.io.checks.columns import CONDITIONAL, KINDS, REQUIRED
 from kpi.io.checks.field import Field
@@ -25,6 +26,14 @@ from kpi.periods import Period
 from kpi.rules.schema import Rules
 
 MAX_PER_CHECK = 100
+
+#: The ``what`` of :meth:`Checker.member` for a column naming a department of sheet 部门.
+NOT_A_DEPARTMENT = _("is not a department of sheet 部门")
+
+
+def not_in(key: str) -> Msg:
+    """The ``what`` of :meth:`Checker.member` for values listed under a rules key."""
+    return _("is not in {key}", key=KeyPath(key))
 
 
 class Checker:
@@ -56,8 +65,13 @@ class Checker:
             first = int(indices[limit])
             self.problems.add(
                 table.location(self.file, column, first),
-                f"{message(first)} (and {len(indices) - limit - 1:,} more cells of "
-                f"column {table.header(column)} with the same problem below this one)",
+                _(
+                    "{message} (and {count:,} more cells of column {header} with the same problem "
+                    "below this one)",
+                    message=message(first),
+                    count=len(indices) - limit - 1,
+                    header=table.header(column),
+                ),
             )
         return len(indices)
 
@@ -91,7 +105,7 @@ class Checker:
             f.table,
             f.key,
             f.has_error() & mask,
-            lambda i: f"{f.header} {f.errors[f.codes[i]]}",
+            lambda i: _("{header} {error}", header=f.header, error=f.errors[f.codes[i]]),
         )
 
     def fields(self, table: Table) -> dict[str, Field]:
@@ -113,9 +127,11 @@ class Checker:
             f.table,
             f.key,
             repeated.to_numpy(),
-            lambda i: (
-                f"{f.header} '{f.shown(i)}' repeats row {first_row[values.iat[i]]}: "
-                f"each {f.header} must appear once"
+            lambda i: _(
+                "{header} '{value}' repeats row {row}: each {header} must appear once",
+                header=f.header,
+                value=f.shown(i),
+                row=first_row[values.iat[i]],
             ),
         )
 
@@ -123,15 +139,18 @@ class Checker:
         self,
         f: Field,
         choices: Iterable[str],
-        what: str,
+        what: Msg,
         mask: np.ndarray | None = None,
         advice: str = "",
         hint: Callable[[str], str] | None = None,
     ) -> np.ndarray:
         """Values must be among ``choices``; returns the per-cell mask of the bad ones.
 
+        ``what`` completes "<column> '<value>' …" (``_("is not in {key}", key=KeyPath(...))``);
+        ``advice`` is a :class:`~kpi.i18n.Msg` tail (or nothing) put after the hint.
         ``hint(value)``, when given and not empty, replaces the closest-choice hint
-        (a 姓名 typed for a 工号: :class:`~kpi.io.checks.hints.NameHints`).
+        (a 姓名 typed for a 工号: :class:`~kpi.io.checks.hints.NameHints`); a hint is a
+        :class:`~kpi.i18n.Msg` tail with its own punctuation, or ``""``.
         """
         options = list(choices)
         allowed = set(options)
@@ -147,9 +166,14 @@ class Checker:
             f.table,
             f.key,
             bad,
-            lambda i: (
-                f"{f.header} '{f.shown(i)}' is not {what} ({listing(options)})"
-                f"{hinted(str(f.value(i)))}{advice}"
+            lambda i: _(
+                "{header} '{value}' {what} ({choices}){hint}{advice}",
+                header=f.header,
+                value=f.shown(i),
+                what=what,
+                choices=listing(options),
+                hint=hinted(str(f.value(i))),
+                advice=advice,
             ),
         )
         return bad
@@ -158,14 +182,19 @@ class Checker:
         self,
         f: Field,
         ok: Callable[[Decimal], bool],
-        expected: str,
+        expected: Msg,
         mask: np.ndarray | None = None,
     ) -> None:
         bad = f.where(lambda v: not ok(v))
         if mask is not None:
             bad &= mask
-        self.report(f.table, f.key, bad, lambda i: f"{f.header} {f.shown(i)} {expected}")
+        self.report(
+            f.table,
+            f.key,
+            bad,
+            lambda i: _("{header} {value} {expected}", header=f.header, value=f.shown(i), expected=expected),
+        )
 
 
-def _required(header: str) -> str:
-    return f"{header} is required: fill in this cell, or delete the row"
+def _required(header: str) -> Msg:
+    return _("{header} is required: fill in this cell, or delete the row", header=header)

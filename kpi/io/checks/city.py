@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from kpi.io.checks.checker import Checker
+from kpi.i18n import _
+from kpi.io.checks.checker import NOT_A_DEPARTMENT, Checker
 from kpi.io.checks.field import Checked, values
 from kpi.numbers import plain
 
@@ -18,9 +19,9 @@ def check_city_rankings(c: Checker, checked: Checked) -> set[str] | None:
     if f is None:
         return None
     c.unique(f["indicator"])
-    c.in_range(f["weight"], lambda v: v > 0, "must be more than 0")
-    c.in_range(f["participants"], lambda v: v >= 2, "must be 2 or more (a ranking needs rivals)")
-    c.in_range(f["rank"], lambda v: v >= 1, "must be 1 or more")
+    c.in_range(f["weight"], lambda v: v > 0, _("must be more than 0"))
+    c.in_range(f["participants"], lambda v: v >= 2, _("must be 2 or more (a ranking needs rivals)"))
+    c.in_range(f["rank"], lambda v: v >= 1, _("must be 1 or more"))
     ranks, participants = f["rank"].cells(), f["participants"].cells()
     beyond = [
         i
@@ -34,9 +35,13 @@ def check_city_rankings(c: Checker, checked: Checked) -> set[str] | None:
         f["rank"].table,
         "rank",
         beyond,
-        lambda i: (
-            f"{f['rank'].header} {ranks[i]} is beyond {f['participants'].header} "
-            f"{participants[i]}: a rank lies between 1 and the number of participants"
+        lambda i: _(
+            "{rank_header} {rank} is beyond {participants_header} {participants}: "
+            "a rank lies between 1 and the number of participants",
+            rank_header=f["rank"].header,
+            rank=ranks[i],
+            participants_header=f["participants"].header,
+            participants=participants[i],
         ),
     )
     return values(checked.fields, "city_rankings", "indicator")
@@ -47,11 +52,11 @@ def check_city_shares(c: Checker, checked: Checked, rankings: set[str] | None) -
     if f is None:
         return
     if rankings is not None:
-        c.member(f["indicator"], sorted(rankings), "an indicator of sheet 市级排名")
+        c.member(f["indicator"], sorted(rankings), _("is not an indicator of sheet 市级排名"))
     if checked.departments is not None:
-        c.member(f["department"], sorted(checked.departments), "a department of sheet 部门")
+        c.member(f["department"], sorted(checked.departments), NOT_A_DEPARTMENT)
     share = f["share"]
-    c.in_range(share, lambda v: 0 < v <= 1, "must be more than 0 and at most 1")
+    c.in_range(share, lambda v: 0 < v <= 1, _("must be more than 0 and at most 1"))
     indicators, departments, shares = f["indicator"].cells(), f["department"].cells(), share.cells()
     table = share.table
     seen: dict[tuple[str, str], int] = {}
@@ -68,10 +73,14 @@ def check_city_shares(c: Checker, checked: Checked, rankings: set[str] | None) -
         table,
         "department",
         repeats,
-        lambda i: (
-            f"{f['indicator'].header} '{indicators[i]}' with {f['department'].header} "
-            f"'{departments[i]}' repeats row {table.rows[seen[(indicators[i], departments[i])]]}: "
-            "give each department one share per indicator"
+        lambda i: _(
+            "{indicator_header} '{indicator}' with {department_header} '{department}' repeats row {row}: "
+            "give each department one share per indicator",
+            indicator_header=f["indicator"].header,
+            indicator=indicators[i],
+            department_header=f["department"].header,
+            department=departments[i],
+            row=table.rows[seen[(indicators[i], departments[i])]],
         ),
     )
     groups: dict[str, list[int]] = {}
@@ -86,6 +95,12 @@ def check_city_shares(c: Checker, checked: Checked, rankings: set[str] | None) -
             rows = ", ".join(str(table.rows[i]) for i in members)
             c.problems.add(
                 table.location(c.file, "share", members[0]),
-                f"the {share.header} of '{name}' add up to {plain(total)} (rows {rows}), "
-                "not 1: the shares of one indicator must add up to exactly 1",
+                _(
+                    "the {header} of '{indicator}' add up to {total} (rows {rows}), not 1: "
+                    "the shares of one indicator must add up to exactly 1",
+                    header=share.header,
+                    indicator=name,
+                    total=plain(total),
+                    rows=rows,
+                ),
             )

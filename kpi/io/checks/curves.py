@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpi.io.checks.checker import Checker
+from kpi.i18n import KeyPath, _
+from kpi.io.checks.checker import Checker, not_in
 from kpi.io.checks.field import Checked
 from kpi.io.checks.indicators import SCORED
 
@@ -21,15 +22,18 @@ def check_curves(c: Checker, checked: Checked) -> None:
     curve = f["curve"]
     curves = c.rules.indicators.curves or {}
     if curves:
-        c.member(curve, list(curves), "in indicators.curves")
+        c.member(curve, list(curves), not_in("indicators.curves"))
     else:
         c.report(
             curve.table,
             "curve",
             curve.valid(),
-            lambda i: (
-                f"{curve.header} '{curve.shown(i)}' names a scoring curve, but the rules define "
-                "none (indicators.curves): add the curve to the rules, or clear the cell"
+            lambda i: _(
+                "{header} '{value}' names a scoring curve, but the rules define none ({key}): "
+                "add the curve to the rules, or clear the cell",
+                header=curve.header,
+                value=curve.shown(i),
+                key=KeyPath("indicators.curves"),
             ),
         )
     scored = np.array([d == SCORED for d in f["direction"].cells()], dtype=bool)
@@ -37,8 +41,10 @@ def check_curves(c: Checker, checked: Checked) -> None:
         curve.table,
         "curve",
         curve.valid() & scored,
-        lambda i: (
-            f"{curve.header} '{curve.shown(i)}' is given for a 评分 indicator, whose 完成值 is "
-            "already a score: clear the cell, or give the indicator another 方向"
+        lambda i: _(
+            "{header} '{value}' is given for a 评分 indicator, whose 完成值 is already a score: "
+            "clear the cell, or give the indicator another 方向",
+            header=curve.header,
+            value=curve.shown(i),
         ),
     )

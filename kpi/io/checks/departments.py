@@ -6,6 +6,7 @@ they run after those sheets' own checks (method §6.4).
 
 from __future__ import annotations
 
+from kpi.i18n import KeyPath, Msg, _
 from kpi.io.checks.checker import Checker
 from kpi.io.checks.evaluations import evaluated_departments
 from kpi.io.checks.field import Checked, values
@@ -27,9 +28,11 @@ def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]
         lic.table,
         lic.key,
         lic.where(lambda v: v not in kinds),
-        lambda i: (
-            f"{lic.header} '{lic.shown(i)}' is not a 工号 in sheet 人员"
-            f"{names(lic.shown(i)) or suggest.hint(lic.shown(i))}"
+        lambda i: _(
+            "{header} '{value}' is not a 工号 in sheet 人员{hint}",
+            header=lic.header,
+            value=lic.shown(i),
+            hint=names(lic.shown(i)) or suggest.hint(lic.shown(i)),
         ),
     )
     allowed = listing(c.rules.roles.leader_in_charge)
@@ -37,9 +40,12 @@ def check_departments(c: Checker, checked: Checked, kinds: dict[str, str | None]
         lic.table,
         lic.key,
         lic.where(lambda v: v in kinds and kinds[v] != "leader_in_charge"),
-        lambda i: (
-            f"{lic.header} '{lic.shown(i)}' is not a leader in charge: the person's 职务 must be "
-            f"in roles.leader_in_charge ({allowed})"
+        lambda i: _(
+            "{header} '{value}' is not a leader in charge: the person's 职务 must be in {key} ({allowed})",
+            header=lic.header,
+            value=lic.shown(i),
+            key=KeyPath("roles.leader_in_charge"),
+            allowed=allowed,
         ),
     )
 
@@ -63,22 +69,29 @@ def check_department_components(c: Checker, checked: Checked) -> None:
         scored |= named
     scored |= evaluated_departments(checked, c.rules)
     evaluation = c.rules.evaluation
-    nor_evaluation = (
-        f" nor an evaluation (sheet {SHEET_NAMES['evaluations'][0]}: a 评价方 with at least "
-        f"{evaluation.min_raters} rows)"
-        if evaluation is not None
-        else ""
-    )
     f = departments["department"]
     names = f.cells()
-    c.report(
-        f.table,
-        "department",
-        f.where(lambda v: v not in scored),
-        lambda i: (
-            f"department '{names[i]}' has neither indicators (sheet "
-            f"{SHEET_NAMES['indicators'][0]}) nor city shares (sheet "
-            f"{SHEET_NAMES['city_shares'][0]}){nor_evaluation}, so it cannot be scored: "
-            "give it at least one of them, or remove it"
-        ),
-    )
+    sheets = {
+        "indicators": SHEET_NAMES["indicators"][0],
+        "city_shares": SHEET_NAMES["city_shares"][0],
+        "evaluations": SHEET_NAMES["evaluations"][0],
+    }
+
+    def unscored(i: int) -> Msg:
+        if evaluation is None:
+            return _(
+                "department '{department}' has neither indicators (sheet {indicators}) nor city shares "
+                "(sheet {city_shares}), so it cannot be scored: give it at least one of them, or remove it",
+                department=names[i],
+                **sheets,
+            )
+        return _(
+            "department '{department}' has neither indicators (sheet {indicators}) nor city shares "
+            "(sheet {city_shares}) nor an evaluation (sheet {evaluations}: a 评价方 with at least "
+            "{min_raters} rows), so it cannot be scored: give it at least one of them, or remove it",
+            department=names[i],
+            min_raters=evaluation.min_raters,
+            **sheets,
+        )
+
+    c.report(f.table, "department", f.where(lambda v: v not in scored), unscored)

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import Location
-from kpi.io.checks.checker import Checker
+from kpi.i18n import KeyPath, _
+from kpi.io.checks.checker import Checker, not_in
 from kpi.io.checks.events import _targets
 from kpi.io.checks.field import Checked, Field
 from kpi.io.names import Suggester
@@ -30,9 +31,12 @@ def check_evaluations(c: Checker, checked: Checked) -> None:
         if len(table):
             c.problems.add(
                 Location(file=c.file, sheet=table.sheet, row=int(table.rows[0])),
-                f"sheet {table.sheet} has {len(table)} evaluation row(s), but the rules have no "
-                "evaluation section: add one (groups, trim, min_raters) to the rules, or remove "
-                "the rows",
+                _(
+                    "sheet {sheet} has {count} evaluation row(s), but the rules have no evaluation section: "
+                    "add one (groups, trim, min_raters) to the rules, or remove the rows",
+                    sheet=table.sheet,
+                    count=len(table),
+                ),
             )
         return
     _targets(c, f["target"], checked)
@@ -50,7 +54,7 @@ def check_ballots(c: Checker, checked: Checked) -> None:
     rules = c.rules.evaluation
     if rules is None:  # reported by the caller
         return
-    c.member(f["rater_group"], list(rules.groups), "in evaluation.groups")
+    c.member(f["rater_group"], list(rules.groups), not_in("evaluation.groups"))
     _score_or_vote(c, checked)
     if rules.votes is None:
         vote = f["vote"]
@@ -58,13 +62,16 @@ def check_ballots(c: Checker, checked: Checked) -> None:
             table,
             "vote",
             vote.valid(),
-            lambda i: (
-                f"{vote.header} '{vote.shown(i)}' is a vote, but the rules have no evaluation.votes "
-                "to turn votes into scores: add votes to the rules, or give a 分数 instead"
+            lambda i: _(
+                "{header} '{value}' is a vote, but the rules have no {key} to turn votes into scores: "
+                "add votes to the rules, or give a 分数 instead",
+                header=vote.header,
+                value=vote.shown(i),
+                key=KeyPath("evaluation.votes"),
             ),
         )
     else:
-        c.member(f["vote"], list(rules.votes), "in evaluation.votes")
+        c.member(f["vote"], list(rules.votes), not_in("evaluation.votes"))
     _repeated_raters(c, checked)
 
 
@@ -76,8 +83,11 @@ def _score_or_vote(c: Checker, checked: Checked) -> None:
     if not score.present and not vote.present:
         c.problems.add(
             Location(file=c.file, sheet=table.sheet, row=table.header_row),
-            f"missing column 分数 / score or 等次 / vote in the header row (row {table.header_row}): "
-            "each evaluation row needs a score or a vote",
+            _(
+                "missing column 分数 / score or 等次 / vote in the header row (row {row}): "
+                "each evaluation row needs a score or a vote",
+                row=table.header_row,
+            ),
         )
         return
     given_score, given_vote = ~score.is_blank(), ~vote.is_blank()
@@ -85,20 +95,24 @@ def _score_or_vote(c: Checker, checked: Checked) -> None:
         table,
         "vote",
         given_score & given_vote,
-        lambda i: (
-            f"{score.header} and {vote.header} are both filled: give this row a score or a vote, not both"
+        lambda i: _(
+            "{score} and {vote} are both filled: give this row a score or a vote, not both",
+            score=score.header,
+            vote=vote.header,
         ),
     )
     c.report(
         table,
         "score" if score.present else "vote",
         ~given_score & ~given_vote,
-        lambda i: (
-            f"neither {score.header} nor {vote.header} is filled: give this row a score (0 to 100) "
-            "or a vote, or delete the row"
+        lambda i: _(
+            "neither {score} nor {vote} is filled: give this row a score (0 to 100) or a vote, or "
+            "delete the row",
+            score=score.header,
+            vote=vote.header,
         ),
     )
-    c.in_range(score, lambda v: 0 <= v <= 100, "must be between 0 and 100")
+    c.in_range(score, lambda v: 0 <= v <= 100, _("must be between 0 and 100"))
 
 
 def _repeated_raters(c: Checker, checked: Checked) -> None:
@@ -121,8 +135,8 @@ def _repeated_raters(c: Checker, checked: Checked) -> None:
         canonical, typed = pd.factorize(pd.Series(column.typed, dtype=object))
         key = key * (len(typed) + 1) + canonical[column.codes]
     rows = np.flatnonzero(named)
-    codes, _ = pd.factorize(key[rows])
-    _, first = np.unique(codes, return_index=True)  # each key's first row
+    codes, __ = pd.factorize(key[rows])
+    __, first = np.unique(codes, return_index=True)  # each key's first row
     repeated = np.ones(len(rows), dtype=bool)
     repeated[first] = False
     if not repeated.any():
@@ -136,10 +150,14 @@ def _repeated_raters(c: Checker, checked: Checked) -> None:
         rater.table,
         "rater",
         mask,
-        lambda i: (
-            f"{rater.header} '{rater.shown(i)}' already rated '{target.value(i)}' for 评价方 "
-            f"'{group.value(i)}' in row {first_row[i]}: a rater rates a 对象 once per group "
-            "(leave 评价人 blank for anonymous ballots)"
+        lambda i: _(
+            "{header} '{value}' already rated '{target}' for 评价方 '{group}' in row {row}: a rater rates "
+            "a 对象 once per group (leave 评价人 blank for anonymous ballots)",
+            header=rater.header,
+            value=rater.shown(i),
+            target=target.value(i),
+            group=group.value(i),
+            row=first_row[i],
         ),
     )
 
@@ -168,9 +186,12 @@ def check_year_end_targets(c: Checker, f: Field, ids: set[str], departments: set
         f.table,
         f.key,
         f.where(lambda v: v in both),
-        lambda i: (
-            f"{f.header} '{f.shown(i)}' is both a 工号 and a department in the results of {quarters}, "
-            "so it is ambiguous"
+        lambda i: _(
+            "{header} '{value}' is both a 工号 and a department in the results of {quarters}, so it is "
+            "ambiguous",
+            header=f.header,
+            value=f.shown(i),
+            quarters=quarters,
         ),
     )
     suggest = Suggester(v for group in (departments, ids) for v in sorted(group))
@@ -178,8 +199,12 @@ def check_year_end_targets(c: Checker, f: Field, ids: set[str], departments: set
         f.table,
         f.key,
         f.where(lambda v: v not in ids and v not in departments),
-        lambda i: (
-            f"{f.header} '{f.shown(i)}' is neither a 工号 nor a department in the results of {quarters}: "
-            f"the year-end evaluation rates members of the year{suggest.hint(str(f.value(i)))}"
+        lambda i: _(
+            "{header} '{value}' is neither a 工号 nor a department in the results of {quarters}: "
+            "the year-end evaluation rates members of the year{hint}",
+            header=f.header,
+            value=f.shown(i),
+            quarters=quarters,
+            hint=suggest.hint(str(f.value(i))),
         ),
     )

@@ -16,7 +16,8 @@ from collections import Counter
 import numpy as np
 
 from kpi.errors import Location
-from kpi.io.checks.checker import MAX_PER_CHECK, Checker
+from kpi.i18n import _
+from kpi.io.checks.checker import MAX_PER_CHECK, Checker, not_in
 from kpi.io.checks.field import Checked, Field
 from kpi.io.checks.hints import NameHints
 from kpi.io.names import Suggester
@@ -50,22 +51,48 @@ def check_period_of_dates(c: Checker, checked: Checked) -> int:
     if not out or 2 * out <= total:
         return MAX_PER_CHECK
     where = max(by_field, key=lambda pair: pair[0])[1]
-    columns = " and ".join(f"{f.table.sheet} {f.header}" for _, f in by_field)
-    message = (
-        f"{out:,} of the {total:,} dates in {columns} lie outside the period {p} "
-        f"({p.first_day.isoformat()} to {p.last_day.isoformat()})"
-    )
-    (other, n), *_ = outside.most_common(1)
+    columns = [(f.table.sheet, f.header) for __, f in by_field]
+    if len(columns) == 1:
+        where_dates = _("{sheet} {column}", sheet=columns[0][0], column=columns[0][1])
+    else:
+        where_dates = _(
+            "{sheet} {column} and {sheet2} {column2}",
+            sheet=columns[0][0],
+            column=columns[0][1],
+            sheet2=columns[1][0],
+            column2=columns[1][1],
+        )
+    (other, n), *__ = outside.most_common(1)
+    common = {
+        "out": out,
+        "total": total,
+        "columns": where_dates,
+        "period": str(p),
+        "first": p.first_day.isoformat(),
+        "last": p.last_day.isoformat(),
+    }
     if 2 * n > out:
-        message += (
-            f"; {n:,} of them lie in {other} ({other.first_day.isoformat()} to "
-            f"{other.last_day.isoformat()}): did you mean --period {other}? If this workbook is "
-            f"the one of {p}, correct the dates listed below"
+        message = _(
+            "{out:,} of the {total:,} dates in {columns} lie outside the period {period} "
+            "({first} to {last}); {n:,} of them lie in {other} ({other_first} to {other_last}): "
+            "did you mean --period {other}? If this workbook is the one of {period}, "
+            "correct the dates listed below",
+            n=n,
+            other=str(other),
+            other_first=other.first_day.isoformat(),
+            other_last=other.last_day.isoformat(),
+            **common,
         )
     else:
         spread = ", ".join(f"{q} ({k:,})" for q, k in outside.most_common(3))
-        more = ", …" if len(outside) > 3 else ""
-        message += f", spread over {spread}{more}: check --period, and the dates listed below"
+        if len(outside) > 3:
+            spread += ", …"
+        message = _(
+            "{out:,} of the {total:,} dates in {columns} lie outside the period {period} "
+            "({first} to {last}), spread over {spread}: check --period, and the dates listed below",
+            spread=spread,
+            **common,
+        )
     column = where.table.columns["date"].letter
     c.problems.add(Location(c.file, where.table.sheet, where.table.header_row, column), message)
     return FEW
@@ -77,7 +104,7 @@ def check_points(c: Checker, checked: Checked, limit: int = MAX_PER_CHECK) -> No
         return
     _in_period(c, f["date"], limit)
     _targets(c, f["target"], checked)
-    c.member(f["code"], list(c.rules.points.events), "in points.events")
+    c.member(f["code"], list(c.rules.points.events), not_in("points.events"))
 
 
 def check_vetoes(c: Checker, checked: Checked, limit: int = MAX_PER_CHECK) -> None:
@@ -85,7 +112,7 @@ def check_vetoes(c: Checker, checked: Checked, limit: int = MAX_PER_CHECK) -> No
     if f is None:
         return
     _targets(c, f["target"], checked)
-    c.member(f["item"], list(c.rules.veto.items), "in veto.items")
+    c.member(f["item"], list(c.rules.veto.items), not_in("veto.items"))
     _in_period(c, f["date"], limit)
 
 
@@ -95,10 +122,14 @@ def _in_period(c: Checker, f: Field, limit: int) -> None:
         f.table,
         f.key,
         f.where(lambda d: not p.contains(d)),
-        lambda i: (
-            f"{f.header} {f.shown(i)} is outside the period {p} "
-            f"({p.first_day.isoformat()} to {p.last_day.isoformat()}): correct the date, "
-            "or move the row to the workbook of its own period"
+        lambda i: _(
+            "{header} {value} is outside the period {period} ({first} to {last}): correct the date, "
+            "or move the row to the workbook of its own period",
+            header=f.header,
+            value=f.shown(i),
+            period=str(p),
+            first=p.first_day.isoformat(),
+            last=p.last_day.isoformat(),
         ),
         limit,
     )
@@ -115,9 +146,11 @@ def _targets(c: Checker, f: Field, checked: Checked) -> None:
         f.table,
         f.key,
         ambiguous,
-        lambda i: (
-            f"{f.header} '{f.shown(i)}' is both a 工号 in 人员 and a department in 部门, so it "
-            "is ambiguous: give the person or the department a different name"
+        lambda i: _(
+            "{header} '{value}' is both a 工号 in 人员 and a department in 部门, so it is ambiguous: "
+            "give the person or the department a different name",
+            header=f.header,
+            value=f.shown(i),
         ),
     )
     suggest = Suggester(v for group in (departments, ids) for v in sorted(group))
@@ -126,8 +159,10 @@ def _targets(c: Checker, f: Field, checked: Checked) -> None:
         f.table,
         f.key,
         f.where(lambda v: v not in ids and v not in departments),
-        lambda i: (
-            f"{f.header} '{f.shown(i)}' is neither a 工号 in 人员 nor a department in 部门"
-            f"{names(str(f.value(i))) or suggest.hint(str(f.value(i)))}"
+        lambda i: _(
+            "{header} '{value}' is neither a 工号 in 人员 nor a department in 部门{hint}",
+            header=f.header,
+            value=f.shown(i),
+            hint=names(str(f.value(i))) or suggest.hint(str(f.value(i))),
         ),
     )

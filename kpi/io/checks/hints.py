@@ -4,12 +4,14 @@ Columns that take a 工号 (点数 and 否决 对象, 部门 分管领导, 企�
 are often filled with the person's name. When an unknown value equals the 姓名
 of exactly one person of 人员 (up to :func:`~kpi.io.names.normalize_name`:
 full-width letters, spaces inside), the error ends with
-``(did you mean 工号 E01 张伟?)``; when several people share that 姓名, it
-lists their 工号 instead.
+``(did you mean 工号 E01 张伟?)`` (Chinese ``（是否应为工号 E01 张伟？）``); when
+several people share that 姓名, it lists their 工号 instead. The hint is a
+:class:`~kpi.i18n.Msg` tail, passed as the ``{hint}`` parameter of the message.
 """
 
 from __future__ import annotations
 
+from kpi.i18n import _
 from kpi.io.checks.field import Checked
 from kpi.io.names import normalize_name
 
@@ -36,13 +38,20 @@ class NameHints:
         return self._by_name
 
     def __call__(self, value: str) -> str:
-        """`` (did you mean 工号 E01 张伟?)``, the 工号 of a shared 姓名, or nothing."""
+        """`` (did you mean 工号 E01 张伟?)``, the 工号 of a shared 姓名 (a
+        :class:`~kpi.i18n.Msg`), or ``""``."""
         found = self._names().get(normalize_name(value), [])
         if len(found) == 1:
             person, name = found[0]
-            return f" (did you mean 工号 {person} {name}?)"
+            return _(" (did you mean 工号 {id} {name}?)", id=person, name=name)
         if found:
-            listed = ", ".join(person for person, _ in found[:MAX_LISTED])
-            more = ", …" if len(found) > MAX_LISTED else ""
-            return f" ({len(found)} people are named {found[0][1]}: 工号 {listed}{more}; write the 工号)"
+            listed = ", ".join(person for person, __ in found[:MAX_LISTED])
+            if len(found) > MAX_LISTED:
+                listed += ", …"
+            return _(
+                " ({count} people are named {name}: 工号 {ids}; write the 工号)",
+                count=len(found),
+                name=found[0][1],
+                ids=listed,
+            )
         return ""

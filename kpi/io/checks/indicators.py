@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpi.io.checks.checker import Checker
+from kpi.i18n import _
+from kpi.io.checks.checker import NOT_A_DEPARTMENT, Checker, not_in
 from kpi.io.checks.field import Checked
 
 DIRECTIONS = ("正向", "反向", "评分")
@@ -20,10 +21,10 @@ def check_indicators(c: Checker, checked: Checked) -> None:
     if f is None:
         return
     c.unique(f["id"])
-    c.member(f["level"], list(c.rules.indicators.level_multiplier), "in indicators.level_multiplier")
+    c.member(f["level"], list(c.rules.indicators.level_multiplier), not_in("indicators.level_multiplier"))
     if checked.departments is not None:
-        c.member(f["department"], sorted(checked.departments), "a department of sheet 部门")
-    c.member(f["direction"], DIRECTIONS, "a direction")
+        c.member(f["department"], sorted(checked.departments), NOT_A_DEPARTMENT)
+    c.member(f["direction"], DIRECTIONS, _("is not a direction"))
     directions = f["direction"].cells()
     scored = np.array([d == SCORED for d in directions], dtype=bool)
     known = f["direction"].valid() & np.array([d in DIRECTIONS for d in directions], dtype=bool)
@@ -34,25 +35,27 @@ def check_indicators(c: Checker, checked: Checked) -> None:
             target.table,
             "target",
             target.is_blank() & known & ~scored,
-            lambda i: (
-                f"{target.header} is required for a {directions[i]} indicator "
-                "(only 评分 indicators need none): fill in this cell"
+            lambda i: _(
+                "{header} is required for a {direction} indicator (only 评分 indicators need none): "
+                "fill in this cell",
+                header=target.header,
+                direction=directions[i],
             ),
         )
     c.in_range(
         target,
         lambda v: v > 0,
-        "must be more than 0 (only a 评分 indicator may leave it blank)",
+        _("must be more than 0 (only a 评分 indicator may leave it blank)"),
         known & ~scored,
     )
-    c.in_range(f["actual"], lambda v: v >= 0, "must be 0 or more")
+    c.in_range(f["actual"], lambda v: v >= 0, _("must be 0 or more"))
     c.in_range(
         f["actual"],
         lambda v: v <= 100,
-        "must be between 0 and 100 for a 评分 indicator (its 完成值 is already a score)",
+        _("must be between 0 and 100 for a 评分 indicator (its 完成值 is already a score)"),
         scored,
     )
-    c.in_range(f["weight"], lambda v: v > 0, "must be more than 0")
+    c.in_range(f["weight"], lambda v: v > 0, _("must be more than 0"))
     # method §9: a 评分 indicator's 目标值 is ignored.
     targets = target.cells()
     targets[scored] = None

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kpi.io.checks.checker import Checker
+from kpi.i18n import KeyPath, _
+from kpi.io.checks.checker import NOT_A_DEPARTMENT, Checker, not_in
 from kpi.io.checks.field import Checked
 
 
@@ -27,8 +28,10 @@ def check_people(c: Checker, checked: Checked) -> dict[str, str | None]:
     table = f["id"].table
 
     def staff_needs(header: str) -> Callable[[int], str]:
-        return lambda i: (
-            f"{header} is required for staff (职务 '{roles[i]}' is not a leader role): fill in this cell"
+        return lambda i: _(
+            "{header} is required for staff (职务 '{role}' is not a leader role): fill in this cell",
+            header=header,
+            role=roles[i],
         )
 
     for key in ("department", "post_category"):
@@ -36,29 +39,35 @@ def check_people(c: Checker, checked: Checked) -> dict[str, str | None]:
             c.report(table, key, f[key].is_blank() & staff, staff_needs(f[key].header))
     c.type_errors(f["department"], staff)
     if checked.departments is not None:
-        c.member(f["department"], sorted(checked.departments), "a department of sheet 部门", staff)
-    c.member(f["post_category"], list(rules.coefficients.post_category), "in coefficients.post_category")
-    c.in_range(f["bonus_base"], lambda v: v >= 0, "must be 0 or more (yuan per period)")
+        c.member(f["department"], sorted(checked.departments), NOT_A_DEPARTMENT, staff)
+    c.member(f["post_category"], list(rules.coefficients.post_category), not_in("coefficients.post_category"))
+    c.in_range(f["bonus_base"], lambda v: v >= 0, _("must be 0 or more (yuan per period)"))
     months = c.period.months
     c.in_range(
         f["months"],
         lambda v: 0 <= v <= months,
-        f"must be between 0 and {months} (the months in {c.period}); leave it blank for the full period",
+        _(
+            "must be between 0 and {months} (the months in {period}); leave it blank for the full period",
+            months=months,
+            period=str(c.period),
+        ),
     )
     role_coef = rules.coefficients.role
     if role_coef is not None:
         paid = staff | (leader if rules.bonus.include_leaders else np.zeros_like(leader))
-        population = "staff and leaders" if rules.bonus.include_leaders else "staff"
-        c.member(
-            f["role"],
-            list(role_coef),
-            "in coefficients.role",
-            paid,
-            advice=(
-                f". The rules must give a coefficient for the 职务 of everyone paid a bonus "
-                f"({population}): add it to coefficients.role or correct the 职务"
-            ),
-        )
+        if rules.bonus.include_leaders:
+            advice = _(
+                ". The rules must give a coefficient for the 职务 of everyone paid a bonus "
+                "(staff and leaders): add it to {key} or correct the 职务",
+                key=KeyPath("coefficients.role"),
+            )
+        else:
+            advice = _(
+                ". The rules must give a coefficient for the 职务 of everyone paid a bonus "
+                "(staff): add it to {key} or correct the 职务",
+                key=KeyPath("coefficients.role"),
+            )
+        c.member(f["role"], list(role_coef), not_in("coefficients.role"), paid, advice=advice)
     # method §9: a leader's 部门 is ignored.
     departments = f["department"].cells()
     departments[leader] = None

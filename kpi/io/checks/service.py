@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import Location
-from kpi.io.checks.checker import Checker
+from kpi.i18n import KeyPath, _
+from kpi.io.checks.checker import Checker, not_in
 from kpi.io.checks.field import Checked, Field
 from kpi.io.checks.hints import NameHints
 from kpi.rules.schema import Service
@@ -37,15 +38,19 @@ def check_service_requests(c: Checker, checked: Checked) -> None:
         if len(table):
             c.problems.add(
                 Location(c.file, table.sheet, int(table.rows[0])),
-                f"sheet {table.sheet} lists {len(table)} service request(s) but the rules have no "
-                "service section: add one (respond_days, resolve_days, calendar, events) to score "
-                "them, or remove the sheet",
+                _(
+                    "sheet {sheet} lists {count} service request(s) but the rules have no service section: "
+                    "add one (respond_days, resolve_days, calendar, events) to score them, or remove "
+                    "the sheet",
+                    sheet=table.sheet,
+                    count=len(table),
+                ),
             )
         return
     c.unique(f["id"])
     if checked.ids is not None:
-        c.member(f["handler"], sorted(checked.ids), "a 工号 of sheet 人员", hint=NameHints(checked))
-    c.member(f["kind"], list(service.resolve_days), "in service.resolve_days")
+        c.member(f["handler"], sorted(checked.ids), _("is not a 工号 of sheet 人员"), hint=NameHints(checked))
+    c.member(f["kind"], list(service.resolve_days), not_in("service.resolve_days"))
     for later in ("responded", "resolved"):
         _not_before(c, f[later], f["received"])
     if service.calendar.statutory:
@@ -61,10 +66,13 @@ def _not_before(c: Checker, later: Field, received: Field) -> None:
         later.table,
         later.key,
         bad,
-        lambda i: (
-            f"{later.header} {later.shown(i)} is before {received.header} {received.shown(i)} of the "
-            "same request: a request is answered and settled on or after the day it is received; "
-            "correct one of the dates"
+        lambda i: _(
+            "{header} {value} is before {received_header} {received} of the same request: a request is "
+            "answered and settled on or after the day it is received; correct one of the dates",
+            header=later.header,
+            value=later.shown(i),
+            received_header=received.header,
+            received=received.shown(i),
         ),
     )
 
@@ -77,16 +85,20 @@ def _statutory_years(c: Checker, f: dict[str, Field], service: Service) -> None:
     days = pd.Series(f["kind"].cells(), dtype=object).map(service.resolve_days)
     start = day_numbers(received.cells())
     valid = (start != BLANK) & days.notna().to_numpy()
-    known = f"it knows {first.year}–{last.year}"
+    known = {"first_year": first.year, "last_year": last.year}
     early = valid & (start + 1 < day_number(first))
     c.report(
         received.table,
         "received",
         early,
-        lambda i: (
-            f"{received.header} {received.shown(i)}: the statutory holiday table "
-            f"(service.calendar.statutory) starts in {first.year}, so this request's deadlines "
-            f"cannot be worked out ({known}); correct the date or remove the request"
+        lambda i: _(
+            "{header} {value}: the statutory holiday table ({key}) starts in {first_year}, so this "
+            "request's deadlines cannot be worked out (it knows {first_year}–{last_year}); correct the "
+            "date or remove the request",
+            header=received.header,
+            value=received.shown(i),
+            key=KeyPath("service.calendar.statutory"),
+            **known,
         ),
     )
     rows = np.flatnonzero(valid & ~early)
@@ -108,11 +120,16 @@ def _statutory_years(c: Checker, f: dict[str, Field], service: Service) -> None:
         received.table,
         "received",
         np.isin(np.arange(len(start)), list(over)),
-        lambda i: (
-            f"{received.header} {received.shown(i)}: this request's {over[i][0]} runs into "
-            f"{over[i][1].year}, a year the statutory holiday table does not know ({known}), while "
-            f"its other deadline lies in {c.period}: list {over[i][1].year}'s holidays in "
-            "service.calendar.holidays and workdays with statutory: false, or use a kpi release "
-            "whose table knows the year"
+        lambda i: _(
+            "{header} {value}: this request's {deadline} runs into {year}, a year the statutory holiday "
+            "table does not know (it knows {first_year}–{last_year}), while its other deadline lies in "
+            "{period}: list {year}'s holidays in service.calendar.holidays and workdays with "
+            "statutory: false, or use a kpi release whose table knows the year",
+            header=received.header,
+            value=received.shown(i),
+            deadline=over[i][0],
+            year=over[i][1].year,
+            period=str(c.period),
+            **known,
         ),
     )
