@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kpi.engine.columns import objects
-from kpi.engine.lookup import memo, where
+from kpi.engine.lookup import memo, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show
 from kpi.errors import ComputeError, Location
 from kpi.i18n import N_, KeyPath, _
@@ -168,11 +168,11 @@ def steps(results: Results, member_id: str, cite: Cite) -> list[Item] | None:
     """u, the pool share or fixed amount, the remainder yuan, the points reward and the
     total of one member; None when the member is not in the bonus population."""
     bonus = results.bonus
-    rows = where(bonus, "id", member_id)
-    if rows.empty:
+    rows = records(bonus, "id", member_id)
+    if not rows:
         return None
     rules = results.rules
-    row = rows.iloc[0].to_dict()
+    row = rows[0]
     mf: Fraction = row["months_factor_exact"]
     months = row["months"] if row["months"] is not None else results.period.months
     items: list[Item] = [

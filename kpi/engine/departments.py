@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first
 from kpi.engine.steps import Cite, Item, formulas, num, weighted_mean_expression
 from kpi.engine.tables import DepartmentScores
 from kpi.engine.veto import Causes, capped
@@ -115,8 +115,9 @@ def department_scores(
 
 def row_of(results: Results, name: str) -> dict[str, Any]:
     """The published row of department ``name``."""
-    frame = results.departments
-    return {str(k): v for k, v in where(frame, "department", name).iloc[0].items()}
+    row = first(results.departments, "department", name)
+    assert row is not None
+    return row
 
 
 def weighted_steps(results: Results, name: str, cite: Cite) -> list[Item]:

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first, records
 from kpi.engine.steps import Cite, Item, Sheets, fact, formulas, num, show, total, weighted_mean_expression
 from kpi.i18n import N_, _
 from kpi.numbers import EXACT
@@ -279,8 +279,8 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
     if evaluation is None:
         return None
     published = results.evaluations
-    groups = where(published.detail, "target", target)
-    if groups.empty:
+    groups = records(published.detail, "target", target)
+    if not groups:
         return [
             fact(
                 _(
@@ -290,11 +290,11 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
             )
         ]
     items: list[Item] = []
-    ballots = where(published.rows, "target", target)
+    ballots = records(published.rows, "target", target)
     trim = evaluation.trim
-    for group in groups.to_dict("records"):
+    for group in groups:
         name = group["rater_group"]
-        mine = ballots[ballots["rater_group"] == name].to_dict("records")
+        mine = [b for b in ballots if b["rater_group"] == name]
         rows = [cite.row("evaluations", int(b["row"])) for b in mine[:MAX_CITED_ROWS]]
         if len(mine) > MAX_CITED_ROWS:
             rows.append(_("… {n} more rows", n=len(mine) - MAX_CITED_ROWS))
@@ -343,9 +343,9 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
                 sources=[cite.rule("evaluation", "trim")] if trim else [],
             )
         )
-    used = groups[groups["counted"].astype(bool)]
-    scores = where(published.scores, "target", target)
-    if scores.empty:
+    used = [g for g in groups if g["counted"]]
+    score = first(published.scores, "target", target)
+    if score is None:
         items.append(
             fact(
                 _(
@@ -356,11 +356,10 @@ def steps(results: Evaluated, target: str, cite: Cite) -> list[Item] | None:
             )
         )
         return items
-    score = scores.iloc[0]
     items.append(
         SCORE.step(
             score["evaluation_score"],
-            expression=weighted_mean_expression(zip(used["weight"], used["mean"], strict=True)),
+            expression=weighted_mean_expression((g["weight"], g["mean"]) for g in used),
             exact=score["evaluation_exact"],
             sources=[cite.rule("evaluation", "groups")],
         )

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi.engine.curves import CURVE_COLUMNS, curve_steps, score_on_curve
 from kpi.engine.grouping import weighted_means
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, weighted_mean_expression
 from kpi.engine.tables import IndicatorScore
 from kpi.i18n import _
@@ -197,20 +197,19 @@ def indicator_steps(row: dict[str, Any], rules: Rules, cite: Cite) -> list[Item]
 
 def steps(results: Results, department: str, cite: Cite) -> list[Item]:
     """Every indicator of ``department`` (ρ, s, e), then its indicator score I."""
-    detail = where(results.indicator_detail, "department", department)
+    detail = records(results.indicator_detail, "department", department)
     items: list[Item] = []
-    for row in detail.to_dict("records"):
-        items += indicator_steps({str(k): v for k, v in row.items()}, results.rules, cite)
-    published = where(results.departments, "department", department).iloc[0]
+    for row in detail:
+        items += indicator_steps(row, results.rules, cite)
+    published = first(results.departments, "department", department)
+    assert published is not None
     if published["indicator_score"] is None:
         items.append(fact(_("no indicators: the indicator component is absent")))
     else:
         items.append(
             DEPARTMENT.step(
                 published["indicator_score"],
-                expression=weighted_mean_expression(
-                    zip(detail["effective_weight"], detail["score"], strict=True)
-                ),
+                expression=weighted_mean_expression((r["effective_weight"], r["score"]) for r in detail),
                 exact=published["indicator_exact"],
             )
         )

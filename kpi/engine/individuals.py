@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import IndividualScores
 from kpi.engine.veto import Causes, capped
@@ -122,8 +122,9 @@ def _source(role: str, by_role: Container[str]) -> str:
 
 def row_of(results: Results, pid: str) -> dict[str, Any]:
     """The published row of individual ``pid``."""
-    frame = results.individuals
-    return {str(k): v for k, v in where(frame, "id", pid).iloc[0].items()}
+    row = first(results.individuals, "id", pid)
+    assert row is not None
+    return row
 
 
 def personal_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
@@ -141,8 +142,8 @@ def personal_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
 def department_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
     """The department's final D, as published on 部门得分 (derived by its own explanation)."""
     row = row_of(results, pid)
-    frame = results.departments
-    dept = where(frame, "department", row["department"]).iloc[0]
+    dept = first(results.departments, "department", row["department"])
+    assert dept is not None
     return [
         DEPARTMENT.step(
             row["department_score"],

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
@@ -124,8 +124,9 @@ def leader_scores(
 
 def row_of(results: Results, pid: str) -> dict[str, Any]:
     """The published row of leader ``pid``."""
-    frame = results.leaders
-    return {str(k): v for k, v in where(frame, "id", pid).iloc[0].items()}
+    row = first(results.leaders, "id", pid)
+    assert row is not None
+    return row
 
 
 def _follows_zone(results: Results, row: dict[str, Any]) -> Msg:
@@ -144,13 +145,12 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
     row = row_of(results, pid)
     items: list[Item] = []
     if row["departments"]:
-        rows = dict(zip(results.departments["department"], results.departments["row"], strict=True))
         for dept, score in zip(row["departments"], row["department_scores"], strict=True):
+            published = first(results.departments, "department", dept)
+            assert published is not None
+            source = cite.row("departments", int(published["row"]))
             items.append(
-                fact(
-                    _("in charge of {department}: D = {score}", department=dept, score=show(score)),
-                    cite.row("departments", int(rows[dept])),
-                )
+                fact(_("in charge of {department}: D = {score}", department=dept, score=show(score)), source)
             )
         items.append(
             MEAN.step(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.engine import service
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
 from kpi.engine.tables import PointsLedger
 from kpi.i18n import N_, _
@@ -126,9 +126,9 @@ def _event_facts(results: Results, target: str, cite: Cite) -> list[Item]:
     events its service requests made."""
     catalogue = results.rules.points.events
     events = results.inputs.points
-    mine = where(events, "target", target).sort_values("row", kind="stable")
+    mine = sorted(records(events, "target", target), key=lambda e: e["row"])
     items: list[Item] = []
-    for shown, event in enumerate(mine.to_dict("records")):
+    for shown, event in enumerate(mine):
         if shown == MAX_LISTED_EVENTS:
             items.append(fact(_("… and {n} more events (see 点数明细)", n=len(mine) - MAX_LISTED_EVENTS)))
             break
@@ -168,8 +168,8 @@ def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[It
     rules = results.rules
     items = _event_facts(results, target, cite)
     derived = service.derived_counts(results, target)
-    ledger = where(results.points_ledger, "target", target)
-    for row in ledger.to_dict("records"):
+    ledger = records(results.points_ledger, "target", target)
+    for row in ledger:
         cap = row["code_cap"]
         note = service.events_note(row["events"], derived.get(row["code"], 0))
         if cap is None:
@@ -189,10 +189,11 @@ def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[It
                 )
             )
     frame = results.person_points if person else results.department_points
-    net = where(frame, "target", target).iloc[0]
+    net = first(frame, "target", target)
+    assert net is not None
     cap_key = "person_cap" if person else "department_cap"
     cap = getattr(rules.points, cap_key)
-    items.append(CODES_SUM.step(net["sum"], expression=total(list(ledger["counted"]))))
+    items.append(CODES_SUM.step(net["sum"], expression=total([row["counted"] for row in ledger])))
     items.append(
         NET.step(
             net["points"],

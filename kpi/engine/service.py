@@ -29,12 +29,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from kpi.engine.lookup import where
+from kpi.engine.lookup import records
 from kpi.engine.steps import Cite, Fact, Item, fact, show
 from kpi.i18n import N_, Msg, _, tr
 from kpi.periods import Period
@@ -407,7 +407,7 @@ def derived_counts(results: Results, target: str) -> dict[str, int]:
     events = results.service_events
     if events is None or events.empty:
         return {}
-    return dict(Counter(where(events, "target", target)["code"]))
+    return dict(Counter(event["code"] for event in records(events, "target", target)))
 
 
 def events_note(count: int, derived: int) -> Msg:
@@ -424,7 +424,7 @@ def event_facts(results: Results, target: str, cite: Cite) -> list[Fact]:
         return []
     catalogue = results.rules.points.events
     facts: list[Fact] = []
-    for event in where(events, "target", target).to_dict("records"):
+    for event in records(events, "target", target):
         code = event["code"]
         text = _(
             "{date} {code} {name}: {points} (blank → default) — {reason} ({check})",
@@ -448,10 +448,9 @@ def event_facts(results: Results, target: str, cite: Cite) -> list[Fact]:
 def _clamps(results: Results, cite: Cite, pid: str) -> list[Item]:
     """How the per-code clamp of 6.1 treated the codes this person got from requests."""
     derived = derived_counts(results, pid)
-    ledger = results.points_ledger
-    mine = ledger[(ledger["target"] == pid) & ledger["code"].isin(set(derived))]
+    mine = [row for row in records(results.points_ledger, "target", pid) if row["code"] in derived]
     items: list[Item] = []
-    for row in mine.to_dict("records"):
+    for row in mine:
         code = row["code"]
         typed = int(row["events"]) - derived[code]
         params = {"code": code, "name": row["name"], "derived": derived[code], "sum": show(row["raw_total"])}
@@ -498,8 +497,8 @@ def steps(results: Results, pid: str, cite: Cite, lang: str) -> list[Item] | Non
     detail = results.service_detail
     if detail is None:
         return None
-    mine = where(detail, "handler", pid)
-    if mine.empty:
+    mine = records(detail, "handler", pid)
+    if not mine:
         return None
     service = results.rules.service
     assert service is not None
@@ -517,10 +516,9 @@ def steps(results: Results, pid: str, cite: Cite, lang: str) -> list[Item] | Non
             "wd(d, n) = the n-th working day after d"
         )
     items: list[Item] = [fact(days, *sources)]
-    records = cast(list[dict[str, Any]], mine.to_dict("records"))
-    for req in records[:MAX_LISTED_REQUESTS]:
+    for req in mine[:MAX_LISTED_REQUESTS]:
         items += _request(results, cite, lang, req)
-    if len(records) > MAX_LISTED_REQUESTS:
-        items.append(fact(_("… and {n} more requests (see 诉求明细)", n=len(records) - MAX_LISTED_REQUESTS)))
+    if len(mine) > MAX_LISTED_REQUESTS:
+        items.append(fact(_("… and {n} more requests (see 诉求明细)", n=len(mine) - MAX_LISTED_REQUESTS)))
     items += _clamps(results, cite, pid)
     return items

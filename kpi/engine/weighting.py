@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi.engine.columns import objects
 from kpi.engine.grouping import weighted_means
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.errors import ComputeError, Problem
 from kpi.i18n import KeyPath, Msg, _
@@ -166,11 +166,11 @@ def zone_steps(results: Results, cite: Cite) -> list[Item]:
 
 def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
     """The city indicators ``department`` has a share of (q, w × a), then its city score C."""
-    terms = where(results.city_terms, "department", department)
-    city = results.city_detail.set_index("indicator")
+    terms = records(results.city_terms, "department", department)
     items: list[Item] = []
-    for term in terms.to_dict("records"):
-        q = city.loc[term["indicator"]]
+    for term in terms:
+        q = first(results.city_detail, "indicator", term["indicator"])
+        assert q is not None
         items.append(
             fact(
                 _(
@@ -187,16 +187,15 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
                 cite.rule("weighting", "rank_score"),
             )
         )
-    published = where(results.departments, "department", department).iloc[0]
+    published = first(results.departments, "department", department)
+    assert published is not None
     if published["city_score"] is None:
         items.append(fact(_("no city shares: the city component is absent")))
     else:
         items.append(
             CITY.step(
                 published["city_score"],
-                expression=weighted_mean_expression(
-                    zip(terms["share_weight"], terms["rank_score"], strict=True)
-                ),
+                expression=weighted_mean_expression((t["share_weight"], t["rank_score"]) for t in terms),
                 exact=published["city_exact"],
             )
         )

@@ -24,7 +24,7 @@ from kpi.engine import (
     service,
     weighting,
 )
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first
 from kpi.engine.results import Results
 from kpi.engine.steps import Cite, Item
 from kpi.errors import KpiError, Location
@@ -38,7 +38,8 @@ class UnknownMember(KpiError):
 
 
 def _record(frame: Any, key: str, value: str) -> dict[str, Any]:
-    record: dict[str, Any] = {str(k): v for k, v in where(frame, key, value).iloc[0].items()}
+    record = first(frame, key, value)
+    assert record is not None
     return record
 
 
@@ -194,9 +195,8 @@ def _leader(results: Results, pid: str, lang: str) -> Explanation:
 
 def _final(results: Results, pid: str, row: dict[str, Any]) -> dict[str, Any]:
     final: dict[str, Any] = {"score": row["score"], "rank": int(row["rank"]), "grade": row["grade"]}
-    bonus = where(results.bonus, "id", pid)
-    if not bonus.empty:
-        paid = bonus.iloc[0]
+    paid = first(results.bonus, "id", pid)
+    if paid is not None:
         final |= {
             "bonus": int(paid["bonus"]),
             "points_reward": int(paid["points_reward"]),

@@ -13,20 +13,23 @@ the explanation's ``final``, which are the published rows.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import unicodedata
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from kpi.engine.lookup import where
+from kpi.engine.lookup import first
 from kpi.engine.results import Results
 from kpi.errors import Location, OutputError
 from kpi.explain.members import explain_member
 from kpi.explain.model import Explanation
 from kpi.i18n import N_, _, current_language, tr
+from kpi.io.sources import collector_paused
 from kpi.report.output import check_output, write_atomically
-from kpi.report.workbook import display_width, footer
+from kpi.report.workbook import footer
 from kpi.report.xlsx import MAX_CELL_CHARS, CellTooLong, FormSpec, write_xlsx
 
 #: Column widths of a slip: about 96 characters, what A4 portrait holds at 100 %.
@@ -82,24 +85,68 @@ class Slips:
         return sum(len(f.breaks) + 1 for f in self.forms if f.cells)
 
 
+class _Wide(dict[int, str | None]):
+    """A ``str.translate`` table that keeps East Asian wide and full-width characters and
+    drops every other one, filled in as characters are first met."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = chr(code) if unicodedata.east_asian_width(chr(code)) in "WF" else None
+        self[code] = kept
+        return kept
+
+
+_WIDE = _Wide()
+
+
+def _width(text: str) -> int:
+    """:func:`kpi.report.workbook.display_width`, counting the wide characters in C."""
+    return len(text) if text.isascii() else len(text) + len(text.translate(_WIDE))
+
+
 def _lines(text: str) -> int:
-    return max(1, math.ceil(display_width(text) / LINE_CHARS))
+    return max(1, math.ceil(_width(text) / LINE_CHARS))
+
+
+class _Merged(Sequence[str]):
+    """The merged ranges ``A{n}:H{n}`` of the rows n, kept as numbers (a zone's slips
+    have millions of lines)."""
+
+    def __init__(self) -> None:
+        self.rows = array("l")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [f"A{n}:{LAST}{n}" for n in self.rows[index]]
+        n = self.rows[index]
+        return f"A{n}:{LAST}{n}"
+
+    def __iter__(self) -> Iterator[str]:
+        return (f"A{n}:{LAST}{n}" for n in self.rows)
 
 
 class _Form:
     def __init__(self) -> None:
-        self.cells: list[list[tuple[Any, str]]] = []
-        self.merges: list[str] = []
+        self.cells: list[tuple[tuple[Any, str], ...]] = []
+        self.merges = _Merged()
         self.heights: dict[int, float] = {}
         self.breaks: list[int] = []
 
     def add(self, *cells: tuple[Any, str]) -> int:
-        self.cells.append(list(cells))
+        self.cells.append(cells)
         return len(self.cells)
 
     def line(self, text: str, style: str) -> None:
         number = self.add((text, style))
-        self.merges.append(f"A{number}:{LAST}{number}")
+        self.merges.rows.append(number)
         lines = _lines(text)
         if lines > 1:
             self.heights[number] = lines * LINE_HEIGHT
@@ -108,12 +155,14 @@ class _Form:
 def _header(results: Results, kind: str, key: str, ex: Explanation, t: dict[str, Any]) -> tuple[list, list]:
     final = ex.final
     if kind == "department":
-        row = where(results.departments, "department", key).iloc[0]
+        row = first(results.departments, "department", key)
+        assert row is not None
         labels = list(t["department"])
         values = [key, row["leader_in_charge"], final["score"], final["rank"], final["grade"]]
         styles = ["box:text", "box:text", "box:0.00", "box:0", "box:text"]
     else:
-        person = where(results.inputs.people, "id", key).iloc[0]
+        person = first(results.inputs.people, "id", key)
+        assert person is not None
         labels = list(t["person"])
         values = [
             key,
@@ -200,7 +249,8 @@ def write_slips(results: Results, out: Path, *, lang: str | None = None, force: 
     creation time is the period's last day."""
     inputs: Sequence[Path] = [Path(results.inputs.path), Path(results.rules_file.path)]
     check_output(out, force=force, inputs=inputs)
-    made = slips(results, lang)
+    with collector_paused():  # millions of acyclic cells and lines, as when reading
+        made = slips(results, lang)
     created = datetime.combine(results.period.last_day, time())
 
     def write(temp: Path) -> None:
@@ -217,5 +267,6 @@ def write_slips(results: Results, out: Path, *, lang: str | None = None, force: 
                 Location(str(out), sheet=exc.sheet, row=exc.row, column=exc.column),
             ) from None
 
-    write_atomically(out, write, force=force)
+    with collector_paused():
+        write_atomically(out, write, force=force)
     return made

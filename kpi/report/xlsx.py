@@ -464,7 +464,9 @@ def _write_sheet(stream: _Deflating, sheet: SheetSpec, selected: bool) -> None:
 
 def _write_form(stream: _Deflating, form: FormSpec, selected: bool) -> None:
     width = max([len(form.widths), *(len(r) for r in form.cells)])
-    rows = []
+    dimension = f"A1:{_letter(max(width, 1) - 1)}{max(len(form.cells), 1)}"
+    stream.write("".join(_sheet_start(dimension, selected, False, form.widths)).encode())
+    rows = []  # written a few thousand rows at a time: result slips have millions
     for number, row in enumerate(form.cells, start=1):
         cells = "".join(
             _styled(f"{_letter(c)}{number}", value, STYLE[style]) for c, (value, style) in enumerate(row)
@@ -472,13 +474,10 @@ def _write_form(stream: _Deflating, form: FormSpec, selected: bool) -> None:
         height = form.heights.get(number)
         tall = f' ht="{height:g}" customHeight="1"' if height else ""
         rows.append(f'<row r="{number}"{tall}>{cells}</row>' if cells else "")
-    parts = [
-        *_sheet_start(
-            f"A1:{_letter(max(width, 1) - 1)}{max(len(form.cells), 1)}", selected, False, form.widths
-        ),
-        *rows,
-        "</sheetData>",
-    ]
+        if len(rows) == 4096:
+            stream.write("".join(rows).encode())
+            rows.clear()
+    parts = [*rows, "</sheetData>"]
     if form.merges:
         parts.append(
             f'<mergeCells count="{len(form.merges)}">'
