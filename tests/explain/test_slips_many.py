@@ -14,7 +14,7 @@ from kpi import api
 from kpi.engine.lookup import first, records, where
 from kpi.engine.results import Results
 from kpi.explain.members import explain_member
-from kpi.explain.slips import POPULATIONS, TEXT, _width, slips
+from kpi.explain.slips import POPULATIONS, _width, _words, slips
 from kpi.periods import Period
 from kpi.report.workbook import display_width
 
@@ -38,9 +38,9 @@ def _blocks(cells: list[Any], breaks: list[int]) -> list[list[Any]]:
 def test_every_slip_is_the_members_explanation(sample: Results, lang: str) -> None:
     made = slips(sample, lang)
     assert made.members == len(sample.individuals) + len(sample.leaders) + len(sample.departments)
-    t = TEXT[lang]
+    t = _words(lang)
     forms = iter(made.forms)
-    for population, kind, _, _ in POPULATIONS:
+    for population, kind, _ in POPULATIONS:
         frame = sample.population(population)
         keys = [str(k) for k in frame["department" if kind == "department" else "id"]]
         form = next(forms)
