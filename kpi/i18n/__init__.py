@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from kpi.i18n.glossary import gloss
+from kpi.i18n.glossary import describe, gloss
 
 __all__ = [
     "LANGUAGES",
@@ -114,6 +114,28 @@ class KeyPath(str):
 
     def to(self, lang: str | None = None) -> str:
         return gloss(str.__str__(self), lang or current_language())
+
+
+class KeyName(KeyPath):
+    """One key of a rules file as a message parameter, quoted as written
+    (``'department_cap'``); Chinese adds the names of its whole path
+    (``'department_cap'（点数 部门扣分上限）``), so a missing or misplaced key is
+    recognisable to a reader who knows the 考核办法 but not the schema."""
+
+    path: str
+
+    def __new__(cls, shown: str, path: str) -> KeyName:
+        made = super().__new__(cls, shown)
+        made.path = path
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (KeyName, (str.__str__(self), self.path))
+
+    def to(self, lang: str | None = None) -> str:
+        shown = str.__str__(self)
+        words = describe(self.path) if (lang or current_language()) == "zh" else ""
+        return f"{shown}（{words}）" if words else shown
 
 
 def _(msgid: str, /, **params: Any) -> Msg:

@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from kpi.errors import Location, Problem
-from kpi.i18n import KeyPath, Msg, _
+from kpi.i18n import KeyName, KeyPath, Msg, _
 from kpi.rules.schema import Band, Rules
 
 #: A key path in a rules file as a tuple: mapping keys as written and list indexes
@@ -278,7 +278,7 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> Msg:
         and path[-1] in parent.model_fields
     )
     if kind == "missing" or (value is None and field_of_model and not target.is_key):
-        key, within = _quote(path[-1]), _in(path[:-1])
+        key, within = KeyName(_quote(path[-1]), str(_where(path))), _in(path[:-1])
         if kind == "missing":
             return _("missing required key {key} {where}", key=key, where=within)
         return _("missing required key {key} {where} (null counts as missing)", key=key, where=within)
@@ -287,11 +287,11 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> Msg:
         allowed = (
             [k for k in parent.model_fields if _allowed_here(parent, k, data, path[:-1])] if is_model else []
         )
-        key, within, hint = _quote(path[-1]), _in(path[:-1]), _suggest(path[-1], allowed)
+        unknown, within, hint = _quote(path[-1]), _in(path[:-1]), _suggest(path[-1], allowed)
         if target.variant:
             return _(
                 "unknown key {key} {where} for method {method} (allowed: {allowed}){hint}",
-                key=key,
+                key=unknown,
                 where=within,
                 method=target.variant,
                 allowed=", ".join(allowed),
@@ -299,7 +299,7 @@ def _message(error: Mapping[str, Any], target: _Target, data: Any) -> Msg:
             )
         return _(
             "unknown key {key} {where} (allowed: {allowed}){hint}",
-            key=key,
+            key=unknown,
             where=within,
             allowed=", ".join(allowed),
             hint=hint,

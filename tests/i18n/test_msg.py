@@ -119,3 +119,17 @@ def test_current_language(monkeypatch) -> None:
     finally:
         set_language(None)
     assert i18n._language is None
+
+
+def test_a_key_name_is_quoted_as_written_and_named_in_chinese() -> None:
+    from kpi.i18n import KeyName
+
+    message = _(
+        "missing required key {key} {where}",
+        key=KeyName("'department_cap'", "points.department_cap"),
+        where="x",
+    )
+    assert str(message) == "missing required key 'department_cap' x"
+    assert "'department_cap'（部门点数上限）" in message.to("zh")
+    again = pickle.loads(pickle.dumps(message.params["key"]))
+    assert again.to("zh") == "'department_cap'（部门点数上限）" and again.to("en") == "'department_cap'"

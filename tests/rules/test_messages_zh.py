@@ -59,7 +59,7 @@ def test_a_wrong_value_in_chinese_names_the_key_and_keeps_the_value() -> None:
 
 def test_a_missing_key_and_a_duplicate_key_in_chinese() -> None:
     missing = only(variant("  late_factor: 0.8\n", ""))
-    assert render(missing.message, "zh") == "indicators（指标）中缺少必填的键 'late_factor'"
+    assert render(missing.message, "zh") == "indicators（指标）中缺少必填的键 'late_factor'（指标 逾期系数）"
     duplicate = refused(variant("base_score: 100", "base_score: 100\nbase_score: 90"))[0]
     assert render(duplicate.message, "zh").startswith("顶层有重复的键 'base_score'（首次出现在第 ")
 
