@@ -159,20 +159,25 @@ def test_single_input_csv_and_period_from_its_name(batch: list[Path], tmp_path: 
     assert rows[0]["id"] == "E01" and rows[0]["total"] == "33581"
 
 
+def _two_job_batch(tmp_path: Path, copies: int, out: Path, *flags: str) -> subprocess.Popen[bytes]:
+    """``kpi score`` of ``copies`` copies of the worked quarter into ``out`` with two jobs, in English."""
+    inputs = []
+    for i in range(copies):
+        inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
+        shutil.copy(WORKED / "input.xlsx", inputs[-1])
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"KPI_LANG": "en"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
+         "--out-dir", str(out), "--jobs", "2", *flags],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+    )  # fmt: skip
+
+
 def test_a_stopped_batch_keeps_whole_files_only(tmp_path: Path) -> None:
     """SIGTERM to a two-worker batch: it stops, says how many results it wrote, leaves
     no temporary file and no worker behind (exit 128 + 15)."""
-    inputs = []
-    for i in range(30):
-        inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
-        shutil.copy(WORKED / "input.xlsx", inputs[-1])
     out = tmp_path / "out"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"KPI_LANG": "en"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
-         "--out-dir", str(out), "--jobs", "2", "-q"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
-    )  # fmt: skip
+    child = _two_job_batch(tmp_path, 30, out, "-q")
     deadline = time.monotonic() + 240
     while not (out.is_dir() and any(p.suffix == ".xlsx" for p in out.iterdir())):
         assert child.poll() is None and time.monotonic() < deadline, child.communicate()
@@ -215,17 +220,8 @@ def _job_processes(pid: int) -> list[int]:
 def test_a_killed_job_process_fails_its_workbook_only(tmp_path: Path) -> None:
     """SIGKILL to a job's process (as the kernel's OOM killer would): that workbook fails,
     with the reason; every other one is written (exit 1, or 0 if it had finished)."""
-    inputs = []
-    for i in range(12):
-        inputs.append(tmp_path / f"区{i:02d}-2024Q3.xlsx")
-        shutil.copy(WORKED / "input.xlsx", inputs[-1])
     out = tmp_path / "out"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("KPI_")} | {"KPI_LANG": "en"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "kpi", "score", *map(str, inputs), "--rules", str(WORKED / "rules.yaml"),
-         "--out-dir", str(out), "--jobs", "2", "-q", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
-    )  # fmt: skip
+    child = _two_job_batch(tmp_path, 12, out, "-q", "--json")
     deadline = time.monotonic() + 240
     while not (
         out.is_dir() and any(p.suffix == ".xlsx" for p in out.iterdir()) and _job_processes(child.pid)

@@ -41,6 +41,21 @@ def _error(kind: str, message: Msg, at: tuple[object, ...]) -> PydanticCustomErr
     return PydanticCustomError(kind, message, {"at": at, "message": message})
 
 
+def _unknown_band(path: str, grade: str, bands: str, names: list[str]) -> PydanticCustomError:
+    """A grade key (``veto.max_grade``) naming no band of its grade list."""
+    return _error(
+        "unknown_band",
+        _(
+            "{path} {grade} is not a band of {bands} ({names})",
+            path=KeyPath(path),
+            grade=repr(grade),
+            bands=KeyPath(bands),
+            names=", ".join(names),
+        ),
+        (path.rsplit(".", 1)[-1],),
+    )
+
+
 NonNeg = Annotated[Decimal, Field(ge=0)]
 Positive = Annotated[Decimal, Field(gt=0)]
 Fraction = Annotated[Decimal, Field(ge=0, le=1)]
@@ -554,17 +569,7 @@ class Annual(_Model):
                 )
             return self
         if self.veto_max_grade not in names:
-            raise _error(
-                "unknown_band",
-                _(
-                    "{path} {grade} is not a band of {bands} ({names})",
-                    path=KeyPath("annual.veto_max_grade"),
-                    grade=repr(self.veto_max_grade),
-                    bands=KeyPath("annual.grades.bands"),
-                    names=", ".join(names),
-                ),
-                ("veto_max_grade",),
-            )
+            raise _unknown_band("annual.veto_max_grade", self.veto_max_grade, "annual.grades.bands", names)
         start = names.index(self.veto_max_grade)
         open_bands = [
             b for b in self.grades.bands[start:] if b.quota is None and b.quota_by_department_grade is None
@@ -636,17 +641,7 @@ class Rules(_Model):
             return veto
         names = [b.name for b in grades.bands]
         if veto.max_grade not in names:
-            raise _error(
-                "unknown_band",
-                _(
-                    "{path} {grade} is not a band of {bands} ({names})",
-                    path=KeyPath("veto.max_grade"),
-                    grade=repr(veto.max_grade),
-                    bands=KeyPath("grades.bands"),
-                    names=", ".join(names),
-                ),
-                ("max_grade",),
-            )
+            raise _unknown_band("veto.max_grade", veto.max_grade, "grades.bands", names)
         return veto
 
     @field_validator("service")
