@@ -41,7 +41,7 @@ from kpi.io.names import (
     normalize_name,
 )
 from kpi.io.plausibility import plausibility_warnings
-from kpi.io.sources import load_grid, open_source
+from kpi.io.sources import ParsedAhead, load_grid, open_source
 from kpi.io.tables import Table, read_table
 from kpi.periods import Period
 from kpi.rules.schema import Rules
@@ -67,26 +67,27 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
     warnings = list(source.warnings)
     sheets = find_sheets(source.sheet_names, file, problems)
     tables: dict[str, Table] = {}
-    for key, name in sheets.items():
-        try:
-            grid = load_grid(source, name)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        table = read_table(grid, key, file, problems, warnings)
-        del grid
-        if key in NEEDS_ROWS and (table is None or len(table) == 0):
-            problems.add(
-                Location(file=file, sheet=name, row=table.header_row if table is not None else None),
-                _(
-                    "sheet {sheet} has no data rows: it needs {what}",
-                    sheet=name,
-                    what=_WHAT_ROWS[key],
-                ),
-            )
-            continue
-        if table is not None:
-            tables[key] = table
+    with ParsedAhead(source, sheets.values()) as ahead:
+        for key, name in sheets.items():
+            try:
+                grid = load_grid(source, name, ahead)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            table = read_table(grid, key, file, problems, warnings)
+            del grid
+            if key in NEEDS_ROWS and (table is None or len(table) == 0):
+                problems.add(
+                    Location(file=file, sheet=name, row=table.header_row if table is not None else None),
+                    _(
+                        "sheet {sheet} has no data rows: it needs {what}",
+                        sheet=name,
+                        what=_WHAT_ROWS[key],
+                    ),
+                )
+                continue
+            if table is not None:
+                tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
     problems.raise_if_any(InputError, tuple(source.sheet_names))
     warnings += plausibility_warnings(tables, frames, source.percent_cells, file)
