@@ -30,6 +30,7 @@ from kpi.report.summary import (
     grade_column,
     grade_table,
     heads,
+    sign_off,
 )
 from kpi.report.summary import LABELS as QUARTER_LABELS
 from kpi.report.tables import TOTAL_LABEL
@@ -181,11 +182,7 @@ def annual_summary_sheet(results: AnnualResults, lang: str | None = None) -> Sum
     _vetoed(results, grid, t)
     grid.blank()
     grid.blank()
-    prepared, reviewed, approved = t["sign"]
-    line = (Cell(role="sign"), Cell(role="sign"))
-    grid.add(Cell(prepared), *line, Cell(reviewed), *line, Cell(approved), *line)
-    grid.blank()
-    grid.add(Cell(t["date"]), *line, Cell(t["date"]), *line, Cell(t["date"]), *line)
+    sign_off(grid, t)
     page_end = grid.next - 1
     grid.add(Cell(t["charts"], role="section"))
     charts, second_page_end = _charts(

@@ -294,6 +294,15 @@ def _grades(results: Results, grid: Grid, t: dict[str, Any]) -> tuple[Span, list
     return grade_table(grid, t, bands, columns)
 
 
+def sign_off(grid: Grid, t: dict[str, Any]) -> None:
+    """The 制表 / 审核 / 批准 lines with a line to sign and a date under each."""
+    prepared, reviewed, approved = t["sign"]
+    line = (Cell(role="sign"), Cell(role="sign"))
+    grid.add(Cell(prepared), *line, Cell(reviewed), *line, Cell(approved), *line)
+    grid.blank()
+    grid.add(Cell(t["date"]), *line, Cell(t["date"]), *line, Cell(t["date"]), *line)
+
+
 def _bonus(results: Results, grid: Grid, t: dict[str, Any]) -> None:
     totals = money_totals(results)
     grid.add(Cell(t["bonus"], role="section"))
@@ -350,11 +359,7 @@ def summary_sheet(results: Results, lang: str = "zh") -> Summary:
     _vetoed(results, grid, t, lang)
     grid.blank()
     grid.blank()
-    prepared, reviewed, approved = t["sign"]
-    line = (Cell(role="sign"), Cell(role="sign"))
-    grid.add(Cell(prepared), *line, Cell(reviewed), *line, Cell(approved), *line)
-    grid.blank()
-    grid.add(Cell(t["date"]), *line, Cell(t["date"]), *line, Cell(t["date"]), *line)
+    sign_off(grid, t)
     page_end = grid.next - 1
     grid.add(Cell(t["charts"], role="section"))
     charts, second_page_end = _charts(t, grid.next, departments, bonus_rows, bands, grade_series)
