@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import first
+from kpi.engine.lookup import published_row
 from kpi.engine.steps import Cite, Item, formulas, num, weighted_mean_expression
 from kpi.engine.tables import DepartmentScores
 from kpi.engine.veto import Causes, capped
@@ -115,8 +115,7 @@ def department_scores(
 
 def row_of(results: Results, name: str) -> dict[str, Any]:
     """The published row of department ``name``."""
-    row = first(results.departments, "department", name)
-    assert row is not None
+    row = published_row(results.departments, "department", name)
     return row
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi.engine.curves import CURVE_COLUMNS, curve_steps, score_on_curve
 from kpi.engine.grouping import weighted_means
-from kpi.engine.lookup import first, records
+from kpi.engine.lookup import published_row, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, weighted_mean_expression
 from kpi.engine.tables import IndicatorScore
 from kpi.i18n import _
@@ -201,8 +201,7 @@ def steps(results: Results, department: str, cite: Cite) -> list[Item]:
     items: list[Item] = []
     for row in detail:
         items += indicator_steps(row, results.rules, cite)
-    published = first(results.departments, "department", department)
-    assert published is not None
+    published = published_row(results.departments, "department", department)
     if published["indicator_score"] is None:
         items.append(fact(_("no indicators: the indicator component is absent")))
     else:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import first
+from kpi.engine.lookup import published_row
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import IndividualScores
 from kpi.engine.veto import Causes, capped
@@ -122,8 +122,7 @@ def _source(role: str, by_role: Container[str]) -> str:
 
 def row_of(results: Results, pid: str) -> dict[str, Any]:
     """The published row of individual ``pid``."""
-    row = first(results.individuals, "id", pid)
-    assert row is not None
+    row = published_row(results.individuals, "id", pid)
     return row
 
 
@@ -142,8 +141,7 @@ def personal_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
 def department_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
     """The department's final D, as published on 部门得分 (derived by its own explanation)."""
     row = row_of(results, pid)
-    dept = first(results.departments, "department", row["department"])
-    assert dept is not None
+    dept = published_row(results.departments, "department", row["department"])
     return [
         DEPARTMENT.step(
             row["department_score"],

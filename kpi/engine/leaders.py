@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kpi.engine import veto
-from kpi.engine.lookup import first
+from kpi.engine.lookup import published_row
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.engine.tables import LeaderScores
 from kpi.engine.veto import Causes, capped
@@ -124,8 +124,7 @@ def leader_scores(
 
 def row_of(results: Results, pid: str) -> dict[str, Any]:
     """The published row of leader ``pid``."""
-    row = first(results.leaders, "id", pid)
-    assert row is not None
+    row = published_row(results.leaders, "id", pid)
     return row
 
 
@@ -146,8 +145,7 @@ def score_steps(results: Results, pid: str, cite: Cite) -> list[Item]:
     items: list[Item] = []
     if row["departments"]:
         for dept, score in zip(row["departments"], row["department_scores"], strict=True):
-            published = first(results.departments, "department", dept)
-            assert published is not None
+            published = published_row(results.departments, "department", dept)
             source = cite.row("departments", int(published["row"]))
             items.append(
                 fact(_("in charge of {department}: D = {score}", department=dept, score=show(score)), source)

@@ -135,3 +135,12 @@ def first(frame: pd.DataFrame, column: str, value: Any) -> dict[str, Any] | None
         return {str(k): v for k, v in frame.iloc[p].items()}
     names, values = table
     return {name: col[p] for name, col in zip(names, values, strict=True)}
+
+
+def published_row(frame: pd.DataFrame, column: str, value: Any) -> dict[str, Any]:
+    """The first row where ``column == value``, which a derivation knows is there (its
+    member was published): as :func:`first`, and a missing row is a bug, not a user error."""
+    row = first(frame, column, value)
+    if row is None:
+        raise LookupError(f"no row with {column} = {value!r}")
+    return row

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.engine import service
-from kpi.engine.lookup import first, records
+from kpi.engine.lookup import published_row, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, total
 from kpi.engine.tables import PointsLedger
 from kpi.i18n import N_, _
@@ -189,8 +189,7 @@ def steps(results: Results, target: str, cite: Cite, *, person: bool) -> list[It
                 )
             )
     frame = results.person_points if person else results.department_points
-    net = first(frame, "target", target)
-    assert net is not None
+    net = published_row(frame, "target", target)
     cap_key = "person_cap" if person else "department_cap"
     cap = getattr(rules.points, cap_key)
     items.append(CODES_SUM.step(net["sum"], expression=total([row["counted"] for row in ledger])))

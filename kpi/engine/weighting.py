@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi.engine.columns import objects
 from kpi.engine.grouping import weighted_means
-from kpi.engine.lookup import first, records
+from kpi.engine.lookup import published_row, records
 from kpi.engine.steps import Cite, Item, fact, formulas, num, show, weighted_mean_expression
 from kpi.errors import ComputeError, Problem
 from kpi.i18n import KeyPath, Msg, _
@@ -169,8 +169,7 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
     terms = records(results.city_terms, "department", department)
     items: list[Item] = []
     for term in terms:
-        q = first(results.city_detail, "indicator", term["indicator"])
-        assert q is not None
+        q = published_row(results.city_detail, "indicator", term["indicator"])
         items.append(
             fact(
                 _(
@@ -187,8 +186,7 @@ def city_steps(results: Results, department: str, cite: Cite) -> list[Item]:
                 cite.rule("weighting", "rank_score"),
             )
         )
-    published = first(results.departments, "department", department)
-    assert published is not None
+    published = published_row(results.departments, "department", department)
     if published["city_score"] is None:
         items.append(fact(_("no city shares: the city component is absent")))
     else:

@@ -24,7 +24,7 @@ from kpi.engine import (
     service,
     weighting,
 )
-from kpi.engine.lookup import first
+from kpi.engine.lookup import first, published_row
 from kpi.engine.results import Results
 from kpi.engine.steps import Cite, Item
 from kpi.errors import KpiError, Location
@@ -38,8 +38,7 @@ class UnknownMember(KpiError):
 
 
 def _record(frame: Any, key: str, value: str) -> dict[str, Any]:
-    record = first(frame, key, value)
-    assert record is not None
+    record = published_row(frame, key, value)
     return record
 
 

@@ -21,7 +21,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any, overload
 
-from kpi.engine.lookup import first
+from kpi.engine.lookup import published_row
 from kpi.engine.results import Results
 from kpi.errors import Location, OutputError
 from kpi.explain.members import explain_member
@@ -155,14 +155,12 @@ class _Form:
 def _header(results: Results, kind: str, key: str, ex: Explanation, t: dict[str, Any]) -> tuple[list, list]:
     final = ex.final
     if kind == "department":
-        row = first(results.departments, "department", key)
-        assert row is not None
+        row = published_row(results.departments, "department", key)
         labels = list(t["department"])
         values = [key, row["leader_in_charge"], final["score"], final["rank"], final["grade"]]
         styles = ["box:text", "box:text", "box:0.00", "box:0", "box:text"]
     else:
-        person = first(results.inputs.people, "id", key)
-        assert person is not None
+        person = published_row(results.inputs.people, "id", key)
         labels = list(t["person"])
         values = [
             key,
