@@ -3,7 +3,7 @@
 calamine names the sheets but not the XML member behind each, which is what
 ties a :class:`~kpi.io.xml_scan.SheetScan` to its sheet; and the 1904 date
 flag sits in the workbook part. Both are read from the package's relationships
-with :mod:`defusedxml`, after the safety scan has passed every part.
+with :mod:`defusedxml`, after the safety scan has passed the parts they read.
 """
 
 from __future__ import annotations

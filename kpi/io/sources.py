@@ -36,7 +36,7 @@ import io
 import os
 import threading
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,13 +63,31 @@ from kpi.io.safety import (
     container,
     input_error,
 )
-from kpi.io.xml_scan import ForbiddenXml, SheetScan, Unreadable, scan_members, scan_sheet_xml
+from kpi.io.xml_scan import (
+    ForbiddenXml,
+    SheetScan,
+    Unreadable,
+    is_sheet_part,
+    scan_members,
+    scan_sheet_xml,
+)
 
 # Kept importable from here, where they used to live (tests/io/test_sources.py).
 _ForbiddenXml = ForbiddenXml
 _scan_sheet_xml = scan_sheet_xml
 
-__all__ = ["Grid", "ParsedAhead", "SheetScan", "Source", "Unreadable", "load_grid", "open_source"]
+__all__ = [
+    "Grid",
+    "Handoff",
+    "Package",
+    "ParsedAhead",
+    "SheetScan",
+    "Source",
+    "Unreadable",
+    "load_grid",
+    "open_package",
+    "open_source",
+]
 
 
 @dataclass
@@ -100,12 +118,36 @@ class Source:
     percent_cells: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Package:
+    """An .xlsx in memory whose container has been checked and whose parts other
+    than the sheets have passed the safety scan: all that another process needs to
+    read some of its sheets on its own (:func:`open_package`)."""
+
+    path: str
+    sha256: str
+    data: bytes
+    #: Sheet name → its XML member (``""`` → the workbook part), see :func:`sheet_members`.
+    members: dict[str, str]
+    #: Member → its inflated size in bytes.
+    sizes: dict[str, int]
+
+
+#: Called by :func:`open_source` once the package is known: the names of the sheets
+#: that another process reads. Their members are then neither scanned nor read here.
+Handoff = Callable[[Package], frozenset[str]]
+
+
 #: Sheets whose percent-formatted cells the reader wants to know (目标值, 完成值 of 指标).
 PERCENT_SHEETS = frozenset({"indicators"})
 
 
-def open_source(path: str | Path) -> Source:
-    """Check and open ``path``; an :class:`InputError` says what is wrong with the file."""
+def open_source(path: str | Path, handoff: Handoff | None = None) -> Source:
+    """Check and open ``path``; an :class:`InputError` says what is wrong with the file.
+
+    With ``handoff``, an .xlsx is offered to it before its sheets are scanned; the
+    sheets it returns are left to whoever it gave them to (:mod:`kpi.io.aside`).
+    """
     shown = str(path)
     file = Path(path)
     suffix = file.suffix.lower()
@@ -140,7 +182,7 @@ def open_source(path: str | Path) -> Source:
     sha = hashlib.sha256(data).hexdigest()
     if container(shown, file.name, data) == "ole2":
         return _open_ole2(shown, sha, data, suffix)
-    return _open_ooxml(shown, sha, data)
+    return _open_ooxml(shown, sha, data, handoff)
 
 
 def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
@@ -159,7 +201,7 @@ def _open_ole2(path: str, sha: str, data: bytes, suffix: str) -> Source:
     return Source(path, sha, book, _worksheet_names(book), warnings=warnings)
 
 
-def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
+def _open_ooxml(path: str, sha: str, data: bytes, handoff: Handoff | None) -> Source:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
@@ -170,14 +212,32 @@ def _open_ooxml(path: str, sha: str, data: bytes) -> Source:
         infos = archive.infolist()
         check_declared_sizes(path, infos)
         check_memory(path, sum(i.file_size for i in infos if i.filename.lower().endswith(".xml")))
-        scans_by_member = scan_members(path, archive, infos)
+        scan_members(path, archive, [i for i in infos if not is_sheet_part(i.filename)])
         members = sheet_members(archive)
+        handed: frozenset[str] = frozenset()
+        if handoff is not None:
+            handed = handoff(Package(path, sha, data, members, {i.filename: i.file_size for i in infos}))
+        elsewhere = {members[name] for name in handed}
+        sheets = [i for i in infos if is_sheet_part(i.filename) and i.filename not in elsewhere]
+        scans_by_member = scan_members(path, archive, sheets)
         date1904 = is_date1904(archive, members.get("", ""))
-        percent = _percent_cells(archive, members)
+        percent = _percent_cells(archive, {n: m for n, m in members.items() if n not in handed})
     book = _calamine_open(path, data)
     names = _worksheet_names(book)
     scans = {name: scans_by_member[m] for name, m in members.items() if m in scans_by_member}
     return Source(path, sha, book, names, date1904=date1904, scans=scans, percent_cells=percent)
+
+
+def open_package(package: Package, names: Iterable[str]) -> Source:
+    """The sheets ``names`` of a package handed off by :func:`open_source`: their
+    members scanned (the other parts were), then the workbook opened."""
+    wanted = {package.members[name] for name in names}
+    with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
+        infos = [i for i in archive.infolist() if i.filename in wanted]
+        scans_by_member = scan_members(package.path, archive, infos)
+    book = _calamine_open(package.path, package.data)
+    scans = {name: scans_by_member[m] for name, m in package.members.items() if m in scans_by_member}
+    return Source(package.path, package.sha256, book, _worksheet_names(book), scans=scans)
 
 
 def _percent_cells(archive: zipfile.ZipFile, members: dict[str, str]) -> dict[str, set[tuple[int, int]]]:

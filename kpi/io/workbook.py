@@ -30,6 +30,7 @@ import pandas as pd
 
 from kpi.errors import Collector, InputError, Location, Problem, sort_problems
 from kpi.i18n import _
+from kpi.io.aside import Aside
 from kpi.io.checks import check_all, check_year_end
 from kpi.io.inputs import SHEET_KEYS, Inputs, empty_frame
 from kpi.io.names import (
@@ -62,32 +63,42 @@ def read_workbook(path: str | Path, rules: Rules, period: Period) -> Inputs:
     Raises :class:`InputError` carrying every problem found, sorted by location.
     """
     file = str(path)
-    source = open_source(path)
     problems = Collector()
-    warnings = list(source.warnings)
-    sheets = find_sheets(source.sheet_names, file, problems)
+    warnings: list[Problem] = []
+    read: dict[str, Table | None] = {}
+    with Aside() as aside:
+        source = open_source(path, aside.handoff)
+        warnings += source.warnings
+        sheets = find_sheets(source.sheet_names, file, problems)
+        elsewhere = aside.handed
+        with ParsedAhead(source, [n for n in sheets.values() if n not in elsewhere]) as ahead:
+            for key, name in sheets.items():
+                if name in elsewhere:
+                    continue
+                try:
+                    grid = load_grid(source, name, ahead)
+                except InputError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                read[name] = read_table(grid, key, file, problems, warnings)
+                del grid
+        helped = aside.collect()
+    if helped is not None:
+        read.update(helped.tables)
+        problems.extend(helped.problems)
+        warnings += helped.warnings
     tables: dict[str, Table] = {}
-    with ParsedAhead(source, sheets.values()) as ahead:
-        for key, name in sheets.items():
-            try:
-                grid = load_grid(source, name, ahead)
-            except InputError as exc:
-                problems.extend(exc.problems)
-                continue
-            table = read_table(grid, key, file, problems, warnings)
-            del grid
-            if key in NEEDS_ROWS and (table is None or len(table) == 0):
-                problems.add(
-                    Location(file=file, sheet=name, row=table.header_row if table is not None else None),
-                    _(
-                        "sheet {sheet} has no data rows: it needs {what}",
-                        sheet=name,
-                        what=_WHAT_ROWS[key],
-                    ),
-                )
-                continue
-            if table is not None:
-                tables[key] = table
+    for key, name in sheets.items():
+        if name not in read:
+            continue  # unreadable: its problem is reported
+        table = read[name]
+        if key in NEEDS_ROWS and (table is None or len(table) == 0):
+            problems.add(
+                Location(file=file, sheet=name, row=table.header_row if table is not None else None),
+                _("sheet {sheet} has no data rows: it needs {what}", sheet=name, what=_WHAT_ROWS[key]),
+            )
+        elif table is not None:
+            tables[key] = table
     frames = check_all(tables, rules, period, file, source.date1904, problems)
     problems.raise_if_any(InputError, tuple(source.sheet_names))
     warnings += plausibility_warnings(tables, frames, source.percent_cells, file)

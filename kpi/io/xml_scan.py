@@ -57,13 +57,18 @@ _CACHED_VALUE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*)</v>")
 _FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
 
 
+def is_sheet_part(member: str) -> bool:
+    """Is this package member a worksheet (scanned cell by cell)?"""
+    return member.lower().startswith("xl/worksheets/")
+
+
 def scan_members(path: str, archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> dict[str, SheetScan]:
-    """Inflate every XML member once; returns the scan of each sheet member by its name."""
+    """Inflate each XML member of ``infos`` once; returns the scan of each sheet member by its name."""
     scans_by_member: dict[str, SheetScan] = {}
     for info in infos:
         if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        is_sheet = info.filename.lower().startswith("xl/worksheets/")
+        is_sheet = is_sheet_part(info.filename)
         try:
             with archive.open(info) as stream:
                 scan = scan_sheet_xml(stream) if is_sheet else scan_xml(stream)

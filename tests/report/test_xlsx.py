@@ -453,7 +453,7 @@ def test_wide_sheet_uses_two_letter_columns(tmp_path: Path) -> None:
 
 def test_rows_are_streamed_from_an_iterator(tmp_path: Path) -> None:
     """Rows may be a one-pass iterator; all of them are written, across the
-    writer's internal flushes (every 2,000 rows)."""
+    writer's chunks (every CHUNK_ROWS rows)."""
     count = 4_321
 
     def rows() -> Iterator[list[Any]]:
@@ -858,3 +858,84 @@ def test_a_failing_write_is_raised_by_the_writer(tmp_path: Path, monkeypatch: py
 
     with pytest.raises(OSError, match="disk full"), xlsx._Deflating(Broken()) as stream:  # type: ignore[arg-type]
         stream.write(b"<row/>")
+
+
+# --- column by column: blanks, mixed columns, chunks ------------------------------------------------
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet="ab<&", max_size=3),
+    st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    st.booleans(),
+)
+
+
+@given(
+    st.integers(min_value=1, max_value=4).flatmap(
+        lambda width: st.lists(st.lists(CELL_VALUES, min_size=width, max_size=width), max_size=9)
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_every_cell_lands_at_its_reference_whatever_the_blanks_and_types(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[Any]]
+) -> None:
+    """Rows are rendered a chunk at a time, column by column, each column by one
+    comprehension when it holds one type: blanks anywhere (first, last, every cell
+    of a row), mixed columns and chunk boundaries (3 rows here) must not move a cell."""
+    import kpi.report.xlsx as xlsx
+
+    width = len(rows[0]) if rows else 2
+    styles = ["0.00"] * width
+    sheet = SheetSpec("S", [f"h{i}" for i in range(width)], styles, [8.0] * width, rows, len(rows))
+    chunk = xlsx.CHUNK_ROWS
+    xlsx.CHUNK_ROWS = 3
+    try:
+        path = write(tmp_path_factory.mktemp("cells"), sheet)
+    finally:
+        xlsx.CHUNK_ROWS = chunk
+    expected_refs = {
+        f"{_letter(j)}{i}" for i, row in enumerate(rows, start=2) for j, v in enumerate(row) if v is not None
+    }
+    found = set(cells(sheet_xml(path))) - {f"{_letter(j)}1" for j in range(width)}
+    assert found == expected_refs
+
+    def shown(value: Any) -> Any:  # as calamine reads a cell of the General-like "0.00" style
+        if value is None:
+            return ""
+        if isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, date):
+            return float((value - date(1899, 12, 30)).days)
+        return float(value)
+
+    read = calamine_rows(path)[1:]
+    expected = [[shown(v) for v in row] for row in rows]
+    assert read == expected[: len(read)]
+    assert all(v == "" for row in expected[len(read) :] for v in row)  # trailing blank rows
+
+
+def test_text_over_the_limit_in_a_later_chunk_is_located(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kpi.report.xlsx.CHUNK_ROWS", 4)
+    rows = [[f"p{i}", "ok"] for i in range(10)]
+    rows[6][1] = TOO_LONG  # the third row of the second chunk: Excel row 8, column B
+    with pytest.raises(CellTooLong) as raised:
+        write(tmp_path, SheetSpec("明细", ["a", "b"], ["text", "text"], [9.0] * 2, rows, len(rows)))
+    assert (raised.value.sheet, raised.value.row, raised.value.column) == ("明细", 8, "B")
+
+
+def test_a_column_of_one_type_renders_as_cell_by_cell() -> None:
+    """The comprehension of a one-type column and the cell-by-cell path of a mixed one
+    give the same text for the same values."""
+    from kpi.report.xlsx import _tails
+
+    values = [Decimal("1.50"), None, Decimal("1E+2"), Decimal("-0.00"), Decimal("12345678901234567890.12")]
+    head = '" s="2"><v>'
+    alone = _tails(values, 2, "C", 2, head, {})
+    mixed = _tails([*values, True], 2, "C", 2, head, {})
+    assert alone == mixed[:-1]
+    assert alone[2] == f"{head}100</v></c>"
+    assert mixed[-1] == '" t="b"><v>1</v></c>'
