@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 
 from kpi.errors import Collector, InputError, Problem
 from kpi.io.names import SHEET_ALIASES, normalize_name
-from kpi.io.sources import Package, load_grid, open_package
+from kpi.io.sources import PERCENT_SHEETS, Package, load_grid, open_package
 from kpi.io.tables import Table, read_table
 from kpi.io.xml_scan import is_sheet_part
+from kpi.signals import STOPPING
 
 #: Sheets smaller than this (inflated XML) are read here: shipping them costs more than it saves.
 MIN_SHEET_BYTES = 4 * 1024**2
@@ -70,15 +71,16 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) >= 2
 
 
-def recognised_sheets(package: Package) -> dict[str, str]:
-    """The package's input sheets (name → key), in workbook order; a repeated sheet's
-    first spelling only (the repetition is an error the reader reports)."""
+def movable_sheets(package: Package) -> dict[str, str]:
+    """The input sheets a helper can read (name → key), in workbook order: a repeated
+    sheet's first spelling only (the repetition is an error the reader reports), and
+    not the sheets whose number formats this process reads (:data:`PERCENT_SHEETS`)."""
     known: dict[str, str] = {}
     for name, member in package.members.items():
         key = SHEET_ALIASES.get(normalize_name(name)) if name and is_sheet_part(member) else None
         if key is not None and key not in known.values():
             known[name] = key
-    return known
+    return {name: key for name, key in known.items() if key not in PERCENT_SHEETS}
 
 
 def plan(package: Package) -> dict[str, str]:
@@ -88,7 +90,7 @@ def plan(package: Package) -> dict[str, str]:
     more, largest first, goes to the helper while the helper's share stays no
     larger than this process's, else it stays here too.
     """
-    known = recognised_sheets(package)
+    known = movable_sheets(package)
     size = {name: package.sizes.get(package.members[name], 0) for name in known}
     ordered = sorted(known, key=lambda name: -size[name])
     here, there = (size[ordered[0]], 0) if ordered else (0, 0)
@@ -183,6 +185,8 @@ def _serve(package: Package, keys: dict[str, str], pipe: int) -> None:
     to the parent. Anything unexpected is sent as ``failed``: the parent then reads
     the sheets itself and meets the same problem where it can report it.
     """
+    for stopping in STOPPING:  # the parent reports a stop; here it just ends the helper
+        signal.signal(stopping, signal.SIG_DFL)
     code = 0
     try:
         try:

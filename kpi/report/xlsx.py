@@ -68,6 +68,11 @@ HEADER = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 EXCEL_EPOCH = date(1899, 12, 30)
 _EPOCH_ORDINAL = EXCEL_EPOCH.toordinal()
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: zlib level of the sheets. Measured on the 74 MB 点数明细 of a 50,000-person zone:
+#: level 6 (zlib's default) deflates it in 0.81 s to 6.6 MB, level 3 in 0.52 s to
+#: 7.7 MB, level 1 in 0.37 s to 8.7 MB. Deflating runs beside the rendering, and at
+#: level 3 it no longer holds the writing up, for files about 15 % larger.
+SHEET_LEVEL = 3
 
 #: Number formats by style name → numFmtId (built in: 1 "0", 2 "0.00", 3 "#,##0",
 #: 10 "0.00%"; custom from 164, declared in styles.xml).
@@ -732,7 +737,7 @@ def write_xlsx(
     parts = _package_parts(sheets, created, title)
     with (
         _prompt_handoffs(),
-        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as book,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=SHEET_LEVEL) as book,
     ):
         for name in (
             "[Content_Types].xml",
@@ -745,9 +750,9 @@ def write_xlsx(
         ):
             book.writestr(zipfile.ZipInfo(name, ZIP_TIME), parts[name], compress_type=zipfile.ZIP_DEFLATED)
         for index, sheet in enumerate(sheets, start=1):
-            info = zipfile.ZipInfo(f"xl/worksheets/sheet{index}.xml", ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with book.open(info, "w") as member, _Deflating(member) as stream:
+            # Opened by name: deflated at the book's level, dated ZIP_TIME (ZipInfo's default).
+            member_name = f"xl/worksheets/sheet{index}.xml"
+            with book.open(member_name, "w") as member, _Deflating(member) as stream:
                 try:
                     if isinstance(sheet, FormSpec):
                         _write_form(stream, sheet, selected=index == 1)

@@ -2,7 +2,7 @@
 
 The helper only runs the same reading code in another process, so every test
 compares the two ways: the sample and every workbook of the bad-input corpora,
-read once with every recognised sheet handed to the helper and once without a
+read once with every sheet it may take handed to the helper and once without a
 helper, must give equal frames, equal warnings and equal errors. Then the ways
 a helper can go wrong: it dies (the sheets are read here instead), the read is
 abandoned (it is killed, not left behind), a handed sheet is unsafe (the file
@@ -63,6 +63,13 @@ def test_plan_sends_a_sheet_that_would_overload_the_helper_back_here() -> None:
     assert aside.plan(_package(sizes)) == {"人员": "people", "测评": "evaluations"}
 
 
+def test_plan_keeps_the_sheet_whose_number_formats_are_read_here() -> None:
+    # 指标's percent-formatted cells are read from its XML by this process (plausibility
+    # warnings), so it is never handed off, however large.
+    sizes = {"点数": 100 * MIB, "指标": 60 * MIB, "测评": 30 * MIB}
+    assert aside.plan(_package(sizes)) == {"测评": "evaluations"}
+
+
 def test_plan_hands_off_nothing_small_or_unrecognised() -> None:
     # 人员 10 MiB alone is under MIN_HANDED_BYTES (16 MiB); 备注 is not an input sheet.
     assert aside.plan(_package({"点数": 200 * MIB, "人员": 10 * MIB})) == {}
@@ -71,10 +78,10 @@ def test_plan_hands_off_nothing_small_or_unrecognised() -> None:
 
 @pytest.fixture
 def every_sheet_aside(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hand every recognised sheet to the helper, whatever its size."""
+    """Hand every sheet the helper may take to it, whatever its size."""
 
     def everything(package: Package) -> dict[str, str]:
-        return aside.recognised_sheets(package)
+        return aside.movable_sheets(package)
 
     monkeypatch.setattr(aside, "plan", everything)
     monkeypatch.setattr(aside, "can_fork", lambda: True)
@@ -116,7 +123,7 @@ def test_the_helper_reads_as_this_process_would(
     monkeypatch.setattr(aside, "can_fork", lambda: False)
     here = _read(book, rules, period)
     monkeypatch.setattr(aside, "can_fork", lambda: True)
-    monkeypatch.setattr(aside, "plan", aside.recognised_sheets)
+    monkeypatch.setattr(aside, "plan", aside.movable_sheets)
     helped = _read(book, rules, period)
     _same(here, helped)
 
