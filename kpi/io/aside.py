@@ -20,6 +20,7 @@ itself; if the read is abandoned, the helper is killed.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import pickle
 import signal
@@ -135,10 +136,11 @@ class Aside:
             return frozenset()
         self._package, self._keys = package, keys
         read_end, write_end = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the helper: never returns
             os.close(read_end)
-            _serve(package, keys, write_end)
+            _serve(package, keys, write_end, parent)
         os.close(write_end)
         self._pid, self._pipe = pid, read_end
         return frozenset(keys)
@@ -178,15 +180,17 @@ class Aside:
             self._reap()
 
 
-def _serve(package: Package, keys: dict[str, str], pipe: int) -> None:
+def _serve(package: Package, keys: dict[str, str], pipe: int, parent: int) -> None:
     """The helper's whole life: read, send the outcome (or the file's error), exit.
 
     ``os._exit`` skips the parent's exit handlers and buffered output, which belong
     to the parent. Anything unexpected is sent as ``failed``: the parent then reads
-    the sheets itself and meets the same problem where it can report it.
+    the sheets itself and meets the same problem where it can report it. A parent
+    killed outright (a batch job stopped with SIGKILL) takes the helper with it.
     """
     for stopping in STOPPING:  # the parent reports a stop; here it just ends the helper
         signal.signal(stopping, signal.SIG_DFL)
+    _die_with(parent)
     code = 0
     try:
         try:
@@ -202,3 +206,17 @@ def _serve(package: Package, keys: dict[str, str], pipe: int) -> None:
     except BaseException:  # the parent is gone, or reads the sheets itself
         code = 1
     os._exit(code)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this helper when ``parent`` ends (Linux's parent-death signal)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: the helper ends on its own when done
+        pass
+    if os.getppid() != parent:  # the parent ended before the signal was armed
+        os._exit(1)

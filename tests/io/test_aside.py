@@ -197,3 +197,56 @@ def test_an_unsafe_handed_sheet_refuses_the_file(every_sheet_aside: None, tmp_pa
     problems = _read(book, SAMPLE_RULES, "2024Q3")
     assert isinstance(problems, list) and len(problems) == 1
     assert "xl/worksheets/sheet1.xml" in problems[0] and "DOCTYPE" in problems[0]
+
+
+HELPER_THAT_WAITS = """
+import os, sys, time
+from kpi.io import aside
+from kpi.io.workbook import read_workbook
+from kpi.periods import Period
+from kpi.rules.loader import load_rules
+
+main = os.getpid()
+real = aside.read_sheets
+
+
+def waits_in_the_helper(*args):
+    if os.getpid() != main:
+        print(os.getpid(), flush=True)
+        time.sleep(120)
+    return real(*args)
+
+
+aside.read_sheets = waits_in_the_helper
+aside.plan = aside.movable_sheets
+aside.can_fork = lambda: True
+read_workbook(sys.argv[1], load_rules(sys.argv[2]).rules, Period.parse("2024Q3"))
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\\nState:\\tZ" in state  # a zombie waiting for a reaper has ended
+
+
+def test_a_helper_ends_when_its_reader_is_killed_outright() -> None:
+    import signal
+    import subprocess
+    import time
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", HELPER_THAT_WAITS, str(SAMPLE), str(SAMPLE_RULES)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None
+    helper = int(reader.stdout.readline())
+    reader.send_signal(signal.SIGKILL)  # no cleanup runs in the reader
+    reader.wait()
+    deadline = time.monotonic() + 10
+    while not _gone(helper) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(helper)
