@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
-from support.service import SERVICE, service_rules
+from support.service import SERVICE, service_rules, service_workbook
 from support.template import EVALUATION, SMALL_QUARTER, evaluation_rules, fill, rows_of
 from support.worked import Worked
 from typer.testing import CliRunner
@@ -530,6 +530,55 @@ def test_from_carries_the_standing_data_and_clears_the_period_values(worked: Wor
     people = ws_of(book_of(out), "人员")
     assert people["A2"].number_format == "@" and people["A2"].data_type == "s"
     assert "C2:C1000" in validations(people)
+
+
+def test_from_carries_the_requests_still_due(tmp_path: Path) -> None:
+    """Of last quarter's 企业诉求, --from keeps a request when one of its deadlines lies
+    on or after the new quarter's first day (2024-10-01): it is checked there.
+
+    The calendar of SERVICE: respond 1 working day, settle 一般 5 / 特殊 10; holidays
+    10-01..10-04 and 10-07, Sunday 09-29 a working day. Worked by hand:
+    SQ1 一般 recv Mon 09-02: r = 09-03, c = 09-09 → both in Q3: dropped.
+    SQ2 一般 recv Fri 09-27: r = Sun 09-29; c: 09-29, 09-30, (10-01..07 off), 10-08,
+        10-09, 10-10 → c = 10-10 in Q4: kept, though not settled.
+    SQ3 特殊 recv Fri 09-20, settled 09-25: c: 23 24 25 26 27 29 30, 10-08 10-09 10-10
+        → 10-10: kept (its on-time settlement counts in Q4).
+    SQ4 一般 recv Mon 09-23, nothing done: c: 24 25 26 27 29 → 09-29: dropped (late in Q3).
+    SQ5 一般 recv Tue 09-24: c: 25 26 27 29 30 → 09-30, the last day of Q3: dropped.
+    SQ6 一般 recv Wed 09-25: c: 26 27 29 30, 10-08 → kept.
+    SQ7 a 受理日期 that is not a date: its deadlines cannot be worked out: kept, with
+        the warning that it is carried over as written.
+    """
+    from datetime import date
+
+    requests = [
+        ["SQ1", "甲公司", "E03", "一般", date(2024, 9, 2), date(2024, 9, 2), date(2024, 9, 5)],
+        ["SQ2", "乙公司", "E03", "一般", date(2024, 9, 27), date(2024, 9, 27), None],
+        ["SQ3", "丙公司", "E04", "特殊", date(2024, 9, 20), date(2024, 9, 20), date(2024, 9, 25)],
+        ["SQ4", "丁公司", "E04", "一般", date(2024, 9, 23), None, None],
+        ["SQ5", "戊公司", "E05", "一般", date(2024, 9, 24), date(2024, 9, 24), None],
+        ["SQ6", "己公司", "E05", "一般", date(2024, 9, 25), None, None],
+        ["SQ7", "庚公司", "E05", "一般", "上周五", None, None],
+    ]
+    previous = service_workbook(tmp_path / "2024Q3.xlsx", requests)
+    rules = service_rules(tmp_path / "service.yaml")
+    out = tmp_path / "2024Q4.xlsx"
+    made = api.write_template(rules, Q4, out, previous=previous)
+    carried = rows_of(out, "service_requests")
+    assert [r["id"] for r in carried] == ["SQ2", "SQ3", "SQ6", "SQ7"]
+    assert carried[1] == {
+        "id": "SQ3",
+        "company": "丙公司",
+        "handler": "E04",
+        "kind": "特殊",
+        "received": datetime(2024, 9, 20),
+        "responded": datetime(2024, 9, 20),
+        "resolved": datetime(2024, 9, 25),
+    }
+    assert made.carried_rows()["企业诉求"] == 4
+    assert any(p.location.sheet == "企业诉求" and "上周五" in p.text(with_file=False) for p in made.warnings)
+    lines = [row[0] for row in instruction_rows(out)]
+    assert "企业诉求只带入回应或办结时限在 2024-10-01 或之后的诉求：其余诉求已在其所属考核期检查。" in lines
 
 
 def test_from_warns_about_what_to_look_at(worked: Worked) -> None:

@@ -3,7 +3,7 @@
 * :mod:`kpi.template.spec` — the input contract as a table of sheets and columns
   (one entry per sheet), with the allowed values each takes from the rules;
 * :mod:`kpi.template.carry` — ``--from``: last period's 人员, 部门, 指标, 市级排名
-  and 市级分工, read leniently, period-bound values cleared;
+  and 市级分工, read leniently, period-bound values cleared, and the 企业诉求 still due;
 * :mod:`kpi.template.book` — the openpyxl workbook: headers, 填表说明, widths,
   formats, frozen headers, data validation, reproducible bytes.
 
@@ -60,7 +60,7 @@ def make_template(
     label = f"{rules.name} {rules.version}" + (f"（{rules.source}）" if rules.source else "")
     template = Template(rules, label, period, lang, sheets)
     if previous is not None:
-        template.carried = carry_over(previous, sheets, period)
+        template.carried = carry_over(previous, sheets, period, rules)
         template.warnings = template.carried.warnings
     return template
 

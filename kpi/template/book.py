@@ -91,6 +91,10 @@ TEXTS: dict[str, str] = {
     "title": N_("KPI input workbook for {period}: instructions"),
     "rules": N_("Rules: {rules}; period {first} to {last} ({months} months)"),
     "from": N_("Rows of {sheets} carried over from {file}; cleared: {cleared}."),
+    "from_requests": N_(
+        "Of {sheet}, only the requests with a response or settle deadline on or after {first} "
+        "are carried over: the others were checked in their own period."
+    ),
     "sheets": N_("Sheets"),
     "sheet_needed": N_("needed"),
     "table": N_("Columns"),
@@ -335,6 +339,8 @@ class TemplateBook:
                 cleared=separator.join(cleared),
             )
             _append(ws, [line])
+            if any(s.key == "service_requests" for s in kept):
+                _append(ws, [self.t("from_requests", sheet=self.titles["service_requests"], first=first)])
         for note in NOTES:
             _append(ws, [Msg(note, {"first": first, "last": last, "period": period}).to(lang)])
         ws.append([])

@@ -17,13 +17,21 @@ filled-in template. So:
   完成日期, 排名, 在岗月数) are not carried;
 * a column's ``review`` names values worth a look in the new period, as
   warnings: a 在岗月数 that was not a whole period (it may still hold), a
-  截止日期 before the new period starts.
+  截止日期 before the new period starts;
+* of 企业诉求, only the requests with a check still to count are kept: a
+  response or settle deadline (method §6.0) on or after the new period's first
+  day. A request answered and settled last period whose deadlines also fell
+  there is done; one received at the end of the period, or not settled yet
+  and not yet due, is checked in the new period and must be listed there. A
+  request whose deadline cannot be worked out (a 受理日期 that is not a date, a
+  类别 the rules do not know) is kept, for ``kpi validate`` to point at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,7 +45,9 @@ from kpi.io.workbook import find_sheets
 from kpi.io.xml_scan import Unreadable
 from kpi.numbers import plain
 from kpi.periods import Period
+from kpi.rules.schema import Rules, Service
 from kpi.template.spec import ColumnSpec, SheetSpec, kind
+from kpi.workdays import WorkCalendar
 
 #: One carried row: column key → typed value (str, Decimal, int, date) or None.
 Row = dict[str, Any]
@@ -52,7 +62,9 @@ class Carried:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def carry_over(path: str | Path, sheets: list[tuple[SheetSpec, list[ColumnSpec]]], period: Period) -> Carried:
+def carry_over(
+    path: str | Path, sheets: list[tuple[SheetSpec, list[ColumnSpec]]], period: Period, rules: Rules
+) -> Carried:
     """Read the carried sheets of the previous input ``path`` for the template of ``period``.
 
     Raises :class:`InputError` with every problem that makes ``path`` unusable.
@@ -73,10 +85,10 @@ def carry_over(path: str | Path, sheets: list[tuple[SheetSpec, list[ColumnSpec]]
             continue
         table = read_table(grid, spec.key, file, problems, ignored)
         del grid
-        if table is not None:
-            carried.rows[spec.key] = _rows(table, columns, file, source.date1904, period, carried.warnings)
-        else:
-            carried.rows[spec.key] = []
+        rows = _rows(table, columns, file, source.date1904, period, carried.warnings) if table else []
+        if spec.key == "service_requests" and rules.service is not None:
+            rows = still_due(rows, rules.service, period)
+        carried.rows[spec.key] = rows
     problems.raise_if_any(InputError, tuple(source.sheet_names))
     return carried
 
@@ -118,6 +130,23 @@ def _rows(
                 problem = _("{header} {problem}", header=found.header, problem=error)
                 warnings.append(Problem.warning(where, problem))
     return rows
+
+
+def still_due(requests: list[Row], service: Service, period: Period) -> list[Row]:
+    """The requests with a response or settle deadline on or after ``period`` starts
+    (those whose deadline cannot be worked out too), in their order."""
+    calendar = WorkCalendar.of(service.calendar)
+    first = period.first_day
+    kept = []
+    for request in requests:
+        received, kind = request.get("received"), request.get("kind")
+        if not isinstance(received, date) or kind not in service.resolve_days:
+            kept.append(request)
+            continue
+        latest = max(service.respond_days, service.resolve_days[kind])
+        if calendar.wd(received, latest) >= first:
+            kept.append(request)
+    return kept
 
 
 def _typed(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, Msg | None]:

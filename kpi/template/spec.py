@@ -547,6 +547,8 @@ SERVICE_REQUESTS = SheetSpec(
         ColumnSpec("responded", "optional", N_("blank: not answered yet"), _first_day),
         ColumnSpec("resolved", "optional", N_("blank: not settled yet"), _last_day),
     ),
+    # --from keeps only the requests with a deadline still to come (kpi.template.carry).
+    carried=True,
     when=lambda rules: rules.service is not None,
     note=N_("one row per enterprise request (rules with a service section); may have no rows"),
 )
