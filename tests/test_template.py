@@ -551,7 +551,7 @@ def test_from_carries_the_requests_still_due(tmp_path: Path) -> None:
     """
     from datetime import date
 
-    requests = [
+    requests: list[list[Any]] = [
         ["SQ1", "甲公司", "E03", "一般", date(2024, 9, 2), date(2024, 9, 2), date(2024, 9, 5)],
         ["SQ2", "乙公司", "E03", "一般", date(2024, 9, 27), date(2024, 9, 27), None],
         ["SQ3", "丙公司", "E04", "特殊", date(2024, 9, 20), date(2024, 9, 20), date(2024, 9, 25)],
