@@ -134,14 +134,22 @@ class Aside:
         keys = plan(package) if self._enabled and can_fork() else {}
         if not keys:
             return frozenset()
-        self._package, self._keys = package, keys
-        read_end, write_end = os.pipe()
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # out of file descriptors: read everything here
+            return frozenset()
+        try:
+            pid = os.fork()
+        except OSError:  # a process limit (ulimit -u), no memory: read everything here
+            os.close(read_end)
+            os.close(write_end)
+            return frozenset()
         if pid == 0:  # the helper: never returns
             os.close(read_end)
             _serve(package, keys, write_end, parent)
         os.close(write_end)
+        self._package, self._keys = package, keys
         self._pid, self._pipe = pid, read_end
         return frozenset(keys)
 

@@ -162,6 +162,20 @@ def test_a_helper_that_fails_leaves_the_sheets_to_this_process(
     assert len(helped.people) > 0
 
 
+def test_no_helper_when_the_system_will_not_fork(
+    every_sheet_aside: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process limit (``ulimit -u``) or a lack of memory makes fork fail: the read goes on alone."""
+
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    alone = _read(SAMPLE, SAMPLE_RULES, "2024Q3")
+    monkeypatch.setattr(aside, "can_fork", lambda: False)
+    _same(_read(SAMPLE, SAMPLE_RULES, "2024Q3"), alone)
+
+
 def test_an_abandoned_read_kills_its_helper(every_sheet_aside: None, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[int] = []
     real_fork = os.fork
