@@ -7,8 +7,9 @@ format — text, numbers, dates, a few number formats, a bold header, column
 widths, a frozen header row, an autofilter, a bold 合计 row, conditional
 highlights, print setup (A4 landscape, one page wide, the header row repeated,
 a footer) and, on the summary sheet, a few bar charts — and writing that sliver
-directly costs ~2 µs per cell; everything but the cells is written once per
-sheet. What this writer guarantees:
+directly costs about 0.5 µs per cell to render (column by column, see
+:func:`_rows`) plus its deflating on a second thread; everything but the
+cells is written once per sheet. What this writer guarantees:
 
 * Text is always an inline string (``t="inlineStr"``): it can never become a
   formula, a number or a link, whatever it starts with (``=``, ``+``, ``-``, ``@``).
