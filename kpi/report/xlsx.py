@@ -329,6 +329,7 @@ def _tails(
     in exponent form (``1E+2``), which is then formatted with ``:f``.
     """
     kinds = set(map(type, values))
+    blanks = type(None) in kinds
     kinds.discard(type(None))
     if kinds == {str}:
         get = texts.get
@@ -337,15 +338,23 @@ def _tails(
         except CellTooLong as exc:
             exc.row, exc.column = start + _too_long(values, exc.length), letter
             raise
-    if kinds == {Decimal} and all(v is None or v.is_finite() for v in values):
-        digits = [None if v is None else str(v) for v in values]
-        if any(d is not None and ("E" in d or "e" in d) for d in digits):
-            digits = [None if v is None else f"{v:f}" for v in values]
-        return [None if d is None else f"{head}{d}</v></c>" for d in digits]
-    if kinds == {int}:
-        return [None if v is None else f"{head}{v}</v></c>" for v in values]
-    if kinds == {date}:
-        return [None if v is None else f"{head}{v.toordinal() - _EPOCH_ORDINAL}</v></c>" for v in values]
+    if kinds == {Decimal}:
+        # A Decimal's str is its :f text unless it is in exponent form (1E+2) or not
+        # finite: those columns go cell by cell below. Equal Decimals may print
+        # differently (6, 6.00), so the rendering is looked up by text, not by value.
+        digits = [None if v is None else str(v) for v in values] if blanks else list(map(str, values))
+        shown = "".join(filter(None, digits))
+        if not ("E" in shown or "N" in shown or "I" in shown):
+            by_text: dict[str | None, str | None] = {d: f"{head}{d}</v></c>" for d in set(digits)}
+            by_text[None] = None
+            return list(map(by_text.__getitem__, digits))
+    if kinds == {int} or kinds == {date}:  # few distinct values (days, counts): each rendered once
+        distinct = set(values)
+        distinct.discard(None)
+        number = int if kinds == {int} else lambda d: d.toordinal() - _EPOCH_ORDINAL
+        rendered: dict[Any, str | None] = {v: f"{head}{number(v)}</v></c>" for v in distinct}
+        rendered[None] = None
+        return list(map(rendered.__getitem__, values))
     out: list[str | None] = []
     for offset, value in enumerate(values):
         kind = type(value)
@@ -353,7 +362,9 @@ def _tails(
             out.append(None)
         elif kind is str:
             out.append(_tails([value], start + offset, letter, style, head, texts)[0])
-        elif kind in (int, date) or (kind is Decimal and value.is_finite()):
+        elif kind is Decimal and value.is_finite():
+            out.append(f"{head}{value:f}</v></c>")
+        elif kind in (int, date):
             out.append(_tails([value], start, letter, style, head, texts)[0])
         else:
             ref = f"{letter}{start + offset}"

@@ -939,3 +939,28 @@ def test_a_column_of_one_type_renders_as_cell_by_cell() -> None:
     assert alone == mixed[:-1]
     assert alone[2] == f"{head}100</v></c>"
     assert mixed[-1] == '" t="b"><v>1</v></c>'
+
+
+def test_equal_numbers_keep_their_own_digits_in_one_column() -> None:
+    """A column's cells are rendered once per distinct text (Decimals) or value (ints,
+    dates): Decimal('6') and Decimal('6.00') are equal but print differently."""
+    from kpi.report.xlsx import _tails
+
+    head = '" s="2"><v>'
+    decimals = [Decimal("6"), Decimal("6.00"), None, Decimal("6"), Decimal("-0.50")]
+    assert _tails(decimals, 2, "B", 2, head, {}) == [
+        f"{head}6</v></c>",
+        f"{head}6.00</v></c>",
+        None,
+        f"{head}6</v></c>",
+        f"{head}-0.50</v></c>",
+    ]
+    assert _tails([3, None, 3, 0], 2, "B", 2, head, {}) == [
+        f"{head}3</v></c>",
+        None,
+        f"{head}3</v></c>",
+        f"{head}0</v></c>",
+    ]
+    # 2024-07-01 is Excel serial 45474 (days since 1899-12-30).
+    days = [date(2024, 7, 1), None, date(2024, 7, 1)]
+    assert _tails(days, 2, "E", 2, head, {}) == [f"{head}45474</v></c>", None, f"{head}45474</v></c>"]
