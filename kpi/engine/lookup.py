@@ -44,14 +44,20 @@ def _cached(frame: pd.DataFrame, what: Hashable, build: Callable[[], T]) -> tupl
     return value, True
 
 
-def where(frame: pd.DataFrame, column: str, value: Any) -> pd.DataFrame:
-    """``frame[frame[column] == value]``, in the frame's order, from a per-column index."""
+def _index(frame: pd.DataFrame, column: str) -> tuple[dict[Any, np.ndarray], bool]:
+    """(value → positions of its rows, fresh): the frame's index on ``column``, built once."""
 
     def build() -> dict[Any, np.ndarray]:
         indices = frame.groupby(column, sort=False, dropna=True).indices
         return {k: np.asarray(v) for k, v in indices.items()}
 
-    index, fresh = _cached(frame, ("where", column), build)
+    return _cached(frame, ("where", column), build)
+
+
+def where(frame: pd.DataFrame, column: str, value: Any) -> pd.DataFrame:
+    """``frame[frame[column] == value]``, in the frame's order, from a per-column index."""
+
+    index, fresh = _index(frame, column)
     try:
         positions = index.get(value)
     except TypeError:  # an unhashable value: compare the plain way
@@ -73,11 +79,7 @@ def memo(frame: pd.DataFrame, name: str, compute: Callable[[pd.DataFrame], T]) -
 def _positions(frame: pd.DataFrame, column: str, value: Any) -> np.ndarray | list[int] | None:
     """Positions of the rows where ``frame[column] == value`` (None: an unhashable value)."""
 
-    def build() -> dict[Any, np.ndarray]:
-        indices = frame.groupby(column, sort=False, dropna=True).indices
-        return {k: np.asarray(v) for k, v in indices.items()}
-
-    index, _ = _cached(frame, ("where", column), build)
+    index, _ = _index(frame, column)
     try:
         positions = index.get(value)
     except TypeError:
