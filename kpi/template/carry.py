@@ -36,6 +36,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from kpi.errors import Collector, InputError, Location, Problem
 from kpi.i18n import Msg, _
 from kpi.io.cells import CellError, converter, is_blank, shown
@@ -47,7 +49,7 @@ from kpi.numbers import plain
 from kpi.periods import Period
 from kpi.rules.schema import Rules, Service
 from kpi.template.spec import ColumnSpec, SheetSpec, kind
-from kpi.workdays import WorkCalendar
+from kpi.workdays import WorkCalendar, day_number, day_numbers
 
 #: One carried row: column key → typed value (str, Decimal, int, date) or None.
 Row = dict[str, Any]
@@ -135,18 +137,18 @@ def _rows(
 def still_due(requests: list[Row], service: Service, period: Period) -> list[Row]:
     """The requests with a response or settle deadline on or after ``period`` starts
     (those whose deadline cannot be worked out too), in their order."""
-    calendar = WorkCalendar.of(service.calendar)
-    first = period.first_day
-    kept = []
-    for request in requests:
-        received, kind = request.get("received"), request.get("kind")
-        if not isinstance(received, date) or kind not in service.resolve_days:
-            kept.append(request)
-            continue
-        latest = max(service.respond_days, service.resolve_days[kind])
-        if calendar.wd(received, latest) >= first:
-            kept.append(request)
-    return kept
+    dated = [
+        i
+        for i, r in enumerate(requests)
+        if isinstance(r.get("received"), date) and r.get("kind") in service.resolve_days
+    ]
+    received = day_numbers(requests[i]["received"] for i in dated)
+    latest = np.array(
+        [max(service.respond_days, service.resolve_days[requests[i]["kind"]]) for i in dated], dtype=np.int64
+    )
+    deadline = WorkCalendar.of(service.calendar).deadlines(received, latest)
+    past = {i for i, day in zip(dated, deadline, strict=True) if day < day_number(period.first_day)}
+    return [r for i, r in enumerate(requests) if i not in past]
 
 
 def _typed(value: Any, convert: Callable[[Any], Any]) -> tuple[Any, Msg | None]:
