@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,18 +129,23 @@ def test_the_helper_reads_as_this_process_would(
     _same(here, helped)
 
 
-def test_a_helper_that_dies_leaves_the_sheets_to_this_process(
-    every_sheet_aside: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _in_the_helper(monkeypatch: pytest.MonkeyPatch, what: Callable[[], None]) -> None:
+    """Make ``read_sheets`` do ``what`` in the helper; in this process it reads as ever."""
     parent = os.getpid()
     real = aside.read_sheets
 
-    def dies_in_the_helper(*args: Any) -> aside.Outcome:
+    def in_the_helper(*args: Any) -> aside.Outcome:
         if os.getpid() != parent:
-            os._exit(9)  # as if killed: nothing is sent
+            what()
         return real(*args)
 
-    monkeypatch.setattr(aside, "read_sheets", dies_in_the_helper)
+    monkeypatch.setattr(aside, "read_sheets", in_the_helper)
+
+
+def test_a_helper_that_dies_leaves_the_sheets_to_this_process(
+    every_sheet_aside: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _in_the_helper(monkeypatch, lambda: os._exit(9))  # as if killed: nothing is sent
     helped = _read(SAMPLE, SAMPLE_RULES, "2024Q3")
     monkeypatch.setattr(aside, "can_fork", lambda: False)
     _same(_read(SAMPLE, SAMPLE_RULES, "2024Q3"), helped)
@@ -148,15 +154,10 @@ def test_a_helper_that_dies_leaves_the_sheets_to_this_process(
 def test_a_helper_that_fails_leaves_the_sheets_to_this_process(
     every_sheet_aside: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parent = os.getpid()
-    real = aside.read_sheets
+    def bug() -> None:
+        raise RuntimeError("a bug in the helper")
 
-    def fails_in_the_helper(*args: Any) -> aside.Outcome:
-        if os.getpid() != parent:
-            raise RuntimeError("a bug in the helper")
-        return real(*args)
-
-    monkeypatch.setattr(aside, "read_sheets", fails_in_the_helper)
+    _in_the_helper(monkeypatch, bug)
     helped = _read(SAMPLE, SAMPLE_RULES, "2024Q3")
     assert isinstance(helped, Inputs)
     assert len(helped.people) > 0
