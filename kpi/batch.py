@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -74,7 +75,8 @@ class Outcome:
     people: int = 0
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: The results file is in place, whole (also for a job interrupted just after placing it).
+    #: The results file is in place, whole (also for a job interrupted or killed just after
+    #: placing it).
     written: bool = False
 
     @property
@@ -224,65 +226,117 @@ def _in_processes(jobs: list[Job], workers: int, notify: Callable[[Outcome], Non
             forkserver.ensure_running()
     results: dict[int, Outcome] = {}
     waiting = list(range(len(jobs)))
-    running: dict[int, tuple[BaseProcess, Connection]] = {}
+    running: dict[int, tuple[BaseProcess, Connection, Placed]] = {}
     try:
         while waiting or running:
             while waiting and len(running) < workers:
                 with signals.held():  # a stop waits until the process has its job, whole
                     index = waiting.pop(0)
+                    before = _placed(jobs[index])
                     receive, send = context.Pipe(duplex=False)
                     started = context.Process(target=_job_process, args=(jobs[index], send), daemon=True)
                     started.start()
                     send.close()
-                    running[index] = (started, receive)
+                    running[index] = (started, receive, before)
             handles = [
-                handle for process, receive in running.values() for handle in (receive, process.sentinel)
+                handle for process, receive, __ in running.values() for handle in (receive, process.sentinel)
             ]
             ready = connection.wait(handles)
-            for index, (process, receive) in list(running.items()):
+            for index, (process, receive, before) in list(running.items()):
                 if receive in ready or process.sentinel in ready:
                     with signals.held():  # a stop waits until this outcome is recorded
-                        results[index] = _collect(process, receive, jobs[index])
+                        results[index] = _collect(process, receive, jobs[index], before)
                         del running[index]
                         notify(results[index])
     except BaseException:
         # A stopping signal (or Ctrl-C) in this process: stop the jobs in hand (each removes
         # its temporary file), start no other, and tell what they did (one may have placed
         # its file meanwhile).
-        for process, __ in running.values():
+        for process, *__ in running.values():
             process.terminate()
-        for index, (process, receive) in running.items():
-            notify(_collect(process, receive, jobs[index]))
+        for index, (process, receive, before) in running.items():
+            notify(_collect(process, receive, jobs[index], before))
         raise
     return [results[i] for i in range(len(jobs))]
 
 
-def _collect(process: BaseProcess, receive: Connection, job: Job) -> Outcome:
+#: The results files a job may place, each with its identity (device, inode, mtime, size).
+Placed = dict[str, tuple[int, int, int, int]]
+#: The last file of a csv job's folder (method §7 order): once it is placed, all are.
+_LAST_CSV = "run_info.csv"
+
+
+def _placed(job: Job) -> Placed:
+    """The results files in ``job``'s place now: its file, or the csv files of its folder.
+
+    Taken before its process starts and again if the process dies without a word, it
+    tells a job killed before placing anything from one killed just after (placing is
+    one atomic rename; the outcome is sent the instant after).
+    """
+    files = [job.out]
+    if job.fmt == "csv":
+        try:
+            files = [path for path in job.out.iterdir() if path.suffix == ".csv"]
+        except OSError:
+            files = []
+    placed: Placed = {}
+    for path in files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        placed[path.name] = (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size)
+    return placed
+
+
+def _collect(process: BaseProcess, receive: Connection, job: Job, before: Placed) -> Outcome:
     """The outcome a job's process sent, or why it sent none; the process is waited for."""
     try:
         outcome: Outcome = receive.recv()
     except (EOFError, OSError):  # it died before sending (killed, out of memory)
         process.join()
         receive.close()
-        return Outcome(
-            str(job.input),
-            str(job.out),
-            FAILED,
-            str(job.period) if job.period else None,
-            problems=[
-                Problem(
-                    Location(str(job.input)),
-                    _(
-                        "the process scoring it stopped ({how}), nothing written: it may have run out "
-                        "of memory; score this workbook alone or with fewer --jobs",
-                        how=_ended(process.exitcode),
-                    ),
-                )
-            ],
-        )
+        return _died(job, _ended(process.exitcode), before)
     process.join()
     receive.close()
     return outcome
+
+
+def _died(job: Job, how: Msg, before: Placed) -> Outcome:
+    """The outcome of a job whose process died without sending one: what it left in place
+    says whether it had written its results (in full, in part for csv, or not at all)."""
+    now = _placed(job)
+    changed = [name for name, identity in now.items() if before.get(name) != identity]
+    whole = bool(changed) and (job.fmt != "csv" or _LAST_CSV in changed)
+    if whole:
+        message = _(
+            "the process scoring it stopped ({how}) just after its results were written in full: "
+            "{out} is whole, with its warnings",
+            how=how,
+            out=str(job.out),
+        )
+    elif changed:
+        message = _(
+            "the process scoring it stopped ({how}) after writing {count} of its files into {out}, "
+            "not all of them: score this workbook again with --force; it may have run out of memory",
+            how=how,
+            count=len(changed),
+            out=str(job.out),
+        )
+    else:
+        message = _(
+            "the process scoring it stopped ({how}), nothing written: it may have run out "
+            "of memory; score this workbook alone or with fewer --jobs",
+            how=how,
+        )
+    return Outcome(
+        str(job.input),
+        str(job.out),
+        FAILED,
+        str(job.period) if job.period else None,
+        problems=[Problem(Location(str(job.input)), message)],
+        written=whole,
+    )
 
 
 def _ended(code: int | None) -> Msg:

@@ -237,9 +237,11 @@ def test_a_killed_job_process_fails_its_workbook_only(tmp_path: Path) -> None:
     for run in failed:
         assert run["status"] == "failed" and "killed by SIGKILL" in run["errors"][0]["message"]
     # kill -9 cannot be cleaned up after: the killed job may leave its hidden .tmp behind.
+    # Killed in the instant between placing its file and reporting, it names its file as
+    # written, whole (tests/test_batch_killed.py): every file there is a run's output.
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert written == sorted(Path(run["output"]).name for run in runs if run["status"] == "ok")
-    assert len(written) == 12 - len(failed)
+    assert written == sorted(Path(run["output"]).name for run in runs if run["output"] is not None)
+    assert all(run["output"] is not None for run in runs if run["status"] == "ok")
 
 
 # Shell completion ------------------------------------------------------------------

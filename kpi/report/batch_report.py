@@ -45,7 +45,7 @@ def batch_table(outcomes: list[Outcome], lang: str | None = None) -> Table:
             Text(tr(STATUS[outcome.status], lang), style="green" if ok else "bold red"),
             str(outcome.people) if ok else "",
             str(len(outcome.warnings)) if ok else "",
-            Text(outcome.output) if ok else "",
+            Text(outcome.output) if ok or outcome.written else "",
         )
     return table
 
@@ -99,7 +99,10 @@ def closing_line(outcomes: list[Outcome], lang: str | None = None) -> str:
 
 def batch_json(outcomes: list[Outcome], lang: str = "en") -> dict[str, Any]:
     """``{"ok", "runs": [{input, period, status, output, people, warnings, errors}]}``; the
-    messages in ``lang`` (English by default: the document is for scripts, like its keys)."""
+    messages in ``lang`` (English by default: the document is for scripts, like its keys).
+
+    ``output`` is the results file of every run that placed one whole — also a run whose
+    process was stopped just after — and ``null`` for the others."""
     return {
         "ok": all(o.ok for o in outcomes),
         "runs": [
@@ -107,7 +110,7 @@ def batch_json(outcomes: list[Outcome], lang: str = "en") -> dict[str, Any]:
                 "input": o.input,
                 "period": o.period,
                 "status": o.status,
-                "output": o.output if o.ok else None,
+                "output": o.output if o.ok or o.written else None,
                 "people": o.people if o.ok else None,
                 "warnings": [w.as_dict(lang) for w in o.warnings],
                 "errors": [p.as_dict(lang) for p in o.problems],
