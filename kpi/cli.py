@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -187,14 +188,60 @@ def _error_text(error: Exception) -> str:
             return _("Missing option {name}.", name=hint).to()
         return _("Missing parameter {name}.", name=hint).to()
     if isinstance(error, click_errors.BadParameter):
-        text = render(message) if message is not None else str(carried)
+        text = render(message) if message is not None else _invalid_value(error) or str(carried)
         hint = _error_hint(error)
         if hint:
             return _("Invalid value for {option}: {message}", option=hint, message=text).to()
         return _("Invalid value: {message}", message=text).to()
     if message is not None:
         return message.to()
-    return error.format_message()  # type: ignore[attr-defined, no-any-return]
+    return _parser_text(error) or error.format_message()  # type: ignore[attr-defined, no-any-return]
+
+
+def _invalid_value(error: Exception) -> str | None:
+    """typer checks an option's type with pydantic, whose words are English: the two a user
+    can meet (not a whole number, under the option's minimum) in the current language."""
+    from pydantic import ValidationError
+
+    cause = error.__cause__
+    if not isinstance(cause, ValidationError) or not cause.errors():
+        return None
+    first = cause.errors()[0]
+    given = first.get("input")
+    if first["type"] in ("int_parsing", "int_from_float", "int_type"):
+        return _("'{value}' is not a whole number", value=str(given)).to()
+    if first["type"] == "greater_than_equal":
+        return _("must be {least} or more, not {value}", least=first["ctx"]["ge"], value=given).to()
+    return None
+
+
+#: click's parser errors, whose text is English with no catalogue: (pattern, message).
+_PARSER_ERRORS = (
+    (re.compile(r"Option '(?P<name>.+)' requires an argument\.$"), N_("option {name} needs a value")),
+    (
+        re.compile(r"Option '(?P<name>.+)' requires (?P<count>\d+) arguments\.$"),
+        N_("option {name} needs {count} values"),
+    ),
+    (re.compile(r"Option '(?P<name>.+)' does not take a value\.$"), N_("option {name} takes no value")),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<extra>.*)\)$", re.S),
+        N_("unexpected extra arguments: {extra}"),
+    ),
+)
+#: typer's suggestion, appended to a message of ours: "<message>. Did you mean 'score'?"
+_SUGGESTION = re.compile(r"^(?P<message>.*?)\.? Did you mean (?P<names>.+)\?$", re.S)
+
+
+def _parser_text(error: Any) -> str | None:
+    """One of :data:`_PARSER_ERRORS` or a command name suggested, in the current language."""
+    text = str(getattr(error, "message", ""))
+    for pattern, words in _PARSER_ERRORS:
+        if found := pattern.match(text):
+            return tr(words).format(**found.groupdict())
+    if found := _SUGGESTION.match(text):
+        message = found["message"].rstrip(".。")
+        return _("{message}. Did you mean {names}?", message=message, names=found["names"]).to()
+    return None
 
 
 def _error_hint(error: Any) -> str:

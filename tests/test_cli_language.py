@@ -144,6 +144,40 @@ def test_a_usage_error_in_chinese() -> None:
     assert err(conflict).splitlines()[-1] == "错误：--out 的值无效：多个输入需要 --out-dir"
 
 
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (("score", "a.xlsx", "-r"), "错误：选项 -r 需要一个值", "Error: option -r needs a value"),
+        (
+            ("scor",),
+            "错误：没有命令 'scor'。是否应为 'score'？",
+            "Error: No such command 'scor'. Did you mean 'score'?",
+        ),
+        (
+            ("validate", "a", "b", "c", "-r", "r.yaml", "-p", "2024Q3"),
+            "错误：多余的参数：b c",
+            "Error: unexpected extra arguments: b c",
+        ),
+        (
+            ("score", "a.xlsx", "--jobs", "0"),
+            "错误：'--jobs' / '-j' 的值无效：须不小于 1，不能是 0",
+            "Error: Invalid value for '--jobs' / '-j': must be 1 or more, not 0",
+        ),
+        (
+            ("explain", "a.xlsx", "--year", "2024年"),
+            "错误：'--year' / '-y' 的值无效：“2024年”不是整数",
+            "Error: Invalid value for '--year' / '-y': '2024年' is not a whole number",
+        ),
+    ],
+)  # fmt: skip
+def test_the_parser_and_type_errors_in_either_language(args: tuple[str, ...], zh: str, en: str) -> None:
+    """click's parser and typer's type checks word these in English only: rendered from the catalogue."""
+    for env, expected in ((no_lang(), zh), (no_lang(KPI_LANG="en"), en)):
+        result = run_kpi(*args, env=env)
+        assert result.returncode == 2
+        assert err(result).splitlines()[-1] == expected
+
+
 def test_the_language_decides_the_workbook_too(tmp_path: Path) -> None:
     shutil.copyfile(WORKED / "input.xlsx", tmp_path / "input.xlsx")
     args = ["score", str(tmp_path / "input.xlsx"), "--rules", str(WORKED / "rules.yaml"), "-p", "2024Q3"]
