@@ -983,7 +983,7 @@ app.add_typer(rules_app, name="rules")
 
 @rules_app.command("check", cls=_KpiCommand, help=_("Validate a rules file alone."))
 def rules_check(
-    path: Annotated[Path, typer.Argument(readable=False, help=_("Rules file (YAML)."))],
+    path: Annotated[Path, typer.Argument(metavar="RULES", readable=False, help=_("Rules file (YAML)."))],
     as_json: JsonOpt = False,
     lang: LangOpt = None,
 ) -> None:
@@ -1015,8 +1015,8 @@ def rules_check(
     help=_("List semantic rule changes; with --data, their impact on scores, grades and pay."),
 )
 def rules_diff(
-    old: Annotated[Path, typer.Argument(readable=False, help=_("The rules in force (YAML)."))],
-    new: Annotated[Path, typer.Argument(readable=False, help=_("The proposed rules (YAML)."))],
+    old: Annotated[Path, typer.Argument(metavar="OLD", readable=False, help=_("The rules in force (YAML)."))],
+    new: Annotated[Path, typer.Argument(metavar="NEW", readable=False, help=_("The proposed rules (YAML)."))],
     data: Annotated[
         list[Path] | None,
         typer.Option(
@@ -1110,7 +1110,9 @@ def verify(
     results: Annotated[
         Path,
         typer.Argument(
-            readable=False, help=_("A results workbook (kpi score) or an annual workbook (kpi annual).")
+            metavar="RESULTS",
+            readable=False,
+            help=_("A results workbook (kpi score) or an annual workbook (kpi annual)."),
         ),
     ],
     rules: RulesOpt,
