@@ -22,9 +22,15 @@ ZERO = Decimal(0)
 EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
+def _unsigned_zero(x: Decimal) -> Decimal:
+    """0.00 for −0.00: a small negative value rounds to zero, and zero is published
+    unsigned (Excel's ROUND(−0.002, 2) is 0; a sheet or a CSV showing -0.00 is wrong)."""
+    return x.copy_abs() if x.is_zero() else x
+
+
 def r2(x: Decimal) -> Decimal:
-    """Round to 2 decimals, half away from zero (Excel ROUND): 89.995 → 90.00."""
-    return EXACT.quantize(x, CENT)
+    """Round to 2 decimals, half away from zero (Excel ROUND): 89.995 → 90.00, −0.004 → 0.00."""
+    return _unsigned_zero(EXACT.quantize(x, CENT))
 
 
 def r2_exact(x: Fraction) -> Decimal:
@@ -43,13 +49,13 @@ def cents_half_up(numerator: int, denominator: int) -> int:
 
 def round0(x: Decimal) -> Decimal:
     """Round to a whole number, half away from zero (whole yuan)."""
-    return EXACT.quantize(x, ONE)
+    return _unsigned_zero(EXACT.quantize(x, ONE))
 
 
 def r6(x: Decimal) -> Decimal:
     """A ratio as shown (指标明细, explain): 6 decimals half away from zero, trailing
     zeros dropped (0.855050 → 0.85505, 1.200000 → 1.2)."""
-    shown = EXACT.quantize(x, RATIO_PLACES).normalize()
+    shown = _unsigned_zero(EXACT.quantize(x, RATIO_PLACES)).normalize()
     return shown.quantize(ONE) if shown == shown.to_integral_value() else shown
 
 
