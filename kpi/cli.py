@@ -706,22 +706,17 @@ def validate(
         )
         return
     _print_lines(api.warning_lines(inputs.warnings, language, in_workbook=False), err_console)
-    people = len(inputs.people)
-    events = len(inputs.points)
-    requests = len(inputs.service_requests)
-    if requests:
-        line = _(
-            "{path}: ok ({people} people, {events} point events, {requests} service requests)",
-            path=input,
-            people=people,
-            events=events,
-            requests=requests,
-        )
-    else:
-        line = _(
-            "{path}: ok ({people} people, {events} point events)", path=input, people=people, events=events
-        )
-    out_console.print(Text(line.to(language)))
+    counts = [
+        _("{n} people", n=len(inputs.people)),
+        _("{n} point events", n=len(inputs.points)),
+    ]
+    if len(inputs.service_requests):
+        counts.append(_("{n} service requests", n=len(inputs.service_requests)))
+    if len(inputs.evaluations):
+        counts.append(_("{n} evaluation rows", n=len(inputs.evaluations)))
+    listed = tr(N_(", "), language).join(count.to(language) for count in counts)
+    line = _("{path}: ok ({counts})", path=input, counts=listed)
+    out_console.print(Text(line.to(language)), soft_wrap=True)
 
 
 QuartersArg = Annotated[
@@ -1006,7 +1001,7 @@ def rules_check(
         )
         return
     line = _("{path}: ok — {name} {version}", path=path, name=rules_.name, version=rules_.version)
-    out_console.print(Text(line.to(language)))
+    out_console.print(Text(line.to(language)), soft_wrap=True)
 
 
 @rules_app.command(

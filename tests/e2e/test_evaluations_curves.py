@@ -341,6 +341,15 @@ def test_english_names_and_verify(case: tuple[Path, Path, Path], tmp_path: Path)
     assert "evaluation_detail!E2: 单元格为 99，重新计算得 100.00" in checked.stdout
 
 
+def test_validate_counts_the_evaluation_rows(case: tuple[Path, Path, Path]) -> None:
+    """3 leaders + 8 staff; 点数 2 + 1 + 4 + 10 = 17 rows; 测评 3 + 5 (甲部) + 4 + 2 (丙部)
+    + 3 + 4 (P1) + 3 + 1 (P3) + 3 (P7) + 3 (L1) + 3 + 5 (L3) = 39 rows; no 企业诉求."""
+    source, rules, __ = case
+    result = run_kpi("validate", source, "--rules", rules, "--period", "2024Q3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{source}：通过（11 人，17 条点数事项，39 条测评）"
+
+
 def test_explain_shows_the_trimmed_scores_the_curve_and_the_quota(case: tuple[Path, Path, Path]) -> None:
     source, rules, _ = case
     common = (source, "--rules", rules, "--period", "2024Q3")

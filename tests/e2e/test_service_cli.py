@@ -175,6 +175,19 @@ def test_verify_accepts_the_results_and_names_an_edited_service_cell(
     assert "诉求明细!H3: 单元格为 '否'，重新计算得 '是'" in output_text(edited)
 
 
+def test_validate_counts_the_requests(case: tuple[Path, Path]) -> None:
+    """The worked quarter's 8 people and 32 point events (one typed here: 33), and the
+    8 rows of REQUESTS; no 测评 sheet, so no evaluation count."""
+    input_path, rules_path = case
+    for lang, expected in (
+        ("zh", f"{input_path}：通过（8 人，33 条点数事项，8 条企业诉求）"),
+        ("en", f"{input_path}: ok (8 people, 33 point events, 8 service requests)"),
+    ):
+        result = run_kpi("validate", input_path, "--rules", rules_path, "--period", "2024Q3", "--lang", lang)
+        assert result.returncode == 0, output_text(result)
+        assert result.stdout.strip() == expected
+
+
 def explain(input_path: Path, rules_path: Path, who: str, *extra: str) -> list[str]:
     result = run_kpi("explain", input_path, "--rules", rules_path, "--period", "2024Q3", "--who", who, *extra)
     assert result.returncode == 0, output_text(result)
