@@ -15,7 +15,7 @@ every number and label of 年度个人, 年度部门, 年度领导 and 年度奖
 order. It shares no code with ``kpi.annual`` or ``kpi.engine``:
 
 * A = r2(Σ v_q S_q / Σ v_q) over the member's quarters;
-* E_year per §5.11 (votes as scores, trim per group, groups under min_raters
+* E_year per §6.10 (votes as scores, trim per group, groups under min_raters
   left out), Y = r2((W_q A + W_e E) / (W_q + W_e)) when E exists, else Y = A;
 * graded when the member has at least min_quarters quarters, else no rank and
   不定等次; ranks are competition ranks among the graded of a population;
@@ -24,7 +24,7 @@ order. It shares no code with ``kpi.annual`` or ``kpi.engine``:
   in score-then-id order, pushed down band by band when a band is full; a
   member vetoed in any quarter (with veto_any_quarter) is capped at
   veto_max_grade, drops past quota bands and takes no place; quotas tied to the
-  department's grade (§13) read the department's annual grade;
+  department's grade (§6.12) read the department's annual grade;
 * the year-end pool: B = Σ 绩效基数 × 岗位系数 × 职务系数 × 在岗折算 over the
   member's quarterly bonus rows, u = factor × B, floors and then the largest
   remainders (ties by id); not graded or forfeited → 0; every u = 0 refused.
@@ -327,7 +327,7 @@ def years(draw: st.DrawFn) -> Year:
 
 
 def r2(x: Fraction | Decimal) -> Decimal:
-    """Round to cents, half away from zero (method §2), from an exact value."""
+    """Round to cents, half away from zero (method §5), from an exact value."""
     f = Fraction(x)
     cents = floor(abs(f) * 100 + Fraction(1, 2))
     return D(cents if f >= 0 else -cents).scaleb(-2)
@@ -373,7 +373,7 @@ class Expected:
 
 
 def year_end_scores(year: Year) -> dict[str, Decimal]:
-    """E_year of each rated target (method §5.11 with the rules' evaluation section)."""
+    """E_year of each rated target (method §6.10 with the rules' evaluation section)."""
     rules = year.rules
     scores: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
     for b in year.ballots:
@@ -413,7 +413,7 @@ def members_of(year: Year) -> dict[tuple[bool, str], Member]:
 def grade_population(
     rules: AnnualRules, members: list[Member], department_grades: Mapping[str, str | None]
 ) -> None:
-    """Ranks and annual grades of one population (method 5.8 and §7 with the annual bands)."""
+    """Ranks and annual grades of one population (method §6.8, decisions §9, the annual bands)."""
     bands = rules.bands
     names = [b.name for b in bands]
     graded = sorted((m for m in members if m.graded), key=lambda m: (-(m.score or 0), m.key))
@@ -426,7 +426,7 @@ def grade_population(
 
     def quota(band: Band, m: Member) -> Decimal | None:
         if band.by_department_grade is not None and m.population == "individuals":
-            # §13: the individual's department's annual grade sets the quota; a department
+            # §6.12: the individual's department's annual grade sets the quota; a department
             # not graded in the year leaves the band's own quota (0 places without one).
             grade = department_grades.get(m.department or "")
             if grade is None:

@@ -1,5 +1,5 @@
-"""Differential oracles for scoring curves (method §12) and quotas tied to the
-department's grade (method §13).
+"""Differential oracles for scoring curves (method §6.11) and quotas tied to the
+department's grade (method §6.12).
 
 Hypothesis draws small periods — a few departments, a few dozen people,
 indicators scored on random curves — and scores them in-process with the
@@ -7,14 +7,14 @@ program. Two oracles, written in plain Python straight from the method's text,
 recompute the published numbers from the drawn rows and rules, and the test
 compares them with what the program publishes:
 
-1. Curves (§12 with §5.2–5.4): ρ of every indicator (正向 actual/target, 反向
+1. Curves (§6.11 with §6.2–6.4): ρ of every indicator (正向 actual/target, 反向
    target/actual, none for 反向 with actual 0, which lies above every point),
    g(ρ) on a ``linear`` or ``step`` curve at, between, below and beyond its
    points, s = r2(g × f) with the late factor f and no cap; indicators without
    a curve by the v1 formula (ρ clamped to [0, cap]) and 评分 ones as given;
    then each department's I_d, its city score C_d, its points P_d and its
    score D_d with the veto cap — all against 指标明细 and 部门得分, to the cent.
-2. Quotas (§13 with §5.8 and §7 "Grades and ranks"): the departments are
+2. Quotas (§6.12 with §6.8 and the decisions of §9): the departments are
    graded zone-wide with the bands' own ``quota``; each individual band with
    ``quota_by_department_grade`` then admits n_q = floor|round|ceil(n_dept × q)
    of a department's individuals, q read at that department's final grade;
@@ -26,7 +26,7 @@ compares them with what the program publishes:
 
 Arithmetic is exact (``Fraction``); every published step is rounded half away
 from zero to 2 decimals (ρ to 6) and later steps use the rounded value, as
-method §2 says. Nothing here calls the engine's step functions: the program is
+method §5 says. Nothing here calls the engine's step functions: the program is
 only asked to score the period and to publish its sheets.
 """
 
@@ -74,7 +74,7 @@ PERIOD_DAYS = 92
 
 
 def half_up(x: Fraction, places: int) -> Decimal:
-    """x rounded half away from zero to ``places`` decimals (Excel ROUND, method §2)."""
+    """x rounded half away from zero to ``places`` decimals (Excel ROUND, method §5)."""
     scale = 10**places
     magnitude = math.floor(abs(x) * scale + F(1, 2))
     return D(-magnitude if x < 0 else magnitude).scaleb(-places)
@@ -93,7 +93,7 @@ def clamp(x: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
 
 
 def places_for(n: int, q: Fraction, rounding: str) -> int:
-    """n_q = floor | round (half up) | ceil of n × q (method §5.8)."""
+    """n_q = floor | round (half up) | ceil of n × q (method §6.8)."""
     exact = n * q
     if rounding == "floor":
         return math.floor(exact)
@@ -102,11 +102,11 @@ def places_for(n: int, q: Fraction, rounding: str) -> int:
     return math.floor(exact + F(1, 2))
 
 
-# =========================================================================== oracle 1: §12
+# =========================================================================== oracle 1: §6.11
 
 
 def curve_value(mode: str, points: list[tuple[Fraction, Fraction]], rho: Fraction | None) -> Fraction:
-    """g(ρ) of method §12; ``rho`` None is a ratio above every point (反向 with actual 0)."""
+    """g(ρ) of method §6.11; ``rho`` None is a ratio above every point (反向 with actual 0)."""
     if rho is None:
         return points[-1][1]
     if mode == "step":
@@ -141,7 +141,7 @@ class IndicatorRow:
 
 
 def expected_indicator(row: dict[str, Any], curve: str | None, rules: dict[str, Any]) -> IndicatorRow:
-    """s_k of method §5.2 (no curve) or §5.2a (a curve), with e_k."""
+    """s_k of method §6.2 (no curve) or §6.11 (a curve), with e_k."""
     spec = rules["indicators"]
     weight = row["weight"] * spec["level_multiplier"][row["level"]]
     direction = row["direction"]
@@ -154,7 +154,7 @@ def expected_indicator(row: dict[str, Any], curve: str | None, rules: dict[str, 
     # 正向 actual/target; 反向 target/actual, with no finite value when actual is 0
     inverse = None if actual == 0 else target / actual
     rho: Fraction | None = actual / target if direction == "正向" else inverse
-    if curve is not None:  # §12: ρ unclamped, g exact, the cap does not apply
+    if curve is not None:  # §6.11: ρ unclamped, g exact, the cap does not apply
         shape = spec["curves"][curve]
         points = [(fr(x), fr(y)) for x, y in shape["points"]]
         g = curve_value(shape["mode"], points, rho)
@@ -176,7 +176,7 @@ def weighted_mean(terms: list[tuple[Fraction, Fraction]]) -> Decimal | None:
 
 
 def net_points(events: list[dict[str, Any]], rules: dict[str, Any], cap: dict[str, Decimal]) -> Decimal:
-    """P of method §5.1: per-code sums clamped to ±max_per_period, the net clamped to the cap."""
+    """P of method §6.1: per-code sums clamped to ±max_per_period, the net clamped to the cap."""
     catalogue = rules["points"]["events"]
     by_code: dict[str, Fraction] = {}
     for event in events:
@@ -190,7 +190,7 @@ def net_points(events: list[dict[str, Any]], rules: dict[str, Any], cap: dict[st
 
 
 def rank_score(rank: int, participants: int, method: dict[str, Any]) -> Fraction:
-    """q_k of method §5.3 (only percentile is rounded)."""
+    """q_k of method §6.3 (only percentile is rounded)."""
     if method["method"] == "table":
         table = method["table"]
         return fr(table[rank] if rank in table else method["default"])
@@ -210,7 +210,7 @@ class DepartmentRow:
 
 
 def expected_departments(scenario: Scenario, details: dict[str, IndicatorRow]) -> dict[str, DepartmentRow]:
-    """I_d, C_d, P_d and D_d of method §5.2–5.4, from the published s_k and e_k."""
+    """I_d, C_d, P_d and D_d of method §6.2–6.4, from the published s_k and e_k."""
     case, rules = scenario.case, scenario.case.rules
     vetoed = {v["target"] for v in case.vetoes}
     city = {r["indicator"]: r for r in case.city_rankings}
@@ -247,7 +247,7 @@ def expected_departments(scenario: Scenario, details: dict[str, IndicatorRow]) -
     return out
 
 
-# =========================================================================== oracle 2: §13
+# =========================================================================== oracle 2: §6.12
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ QuotaOf = Callable[[int, str], Fraction | None]
 
 
 def grade(members: list[Member], rules: dict[str, Any], quota_of: QuotaOf) -> Grading:
-    """Method §5.8 with §7: bands by min, quotas in score-then-id order, vetoes, ties."""
+    """Method §6.8 with the decisions of §9: bands by min, quotas in score-then-id order, vetoes, ties."""
     bands = rules["grades"]["bands"]
     rounding = rules["grades"]["quota_rounding"]
     names = [b["name"] for b in bands]
@@ -325,7 +325,7 @@ def band_quota(rules: dict[str, Any]) -> QuotaOf:
 
 
 def individual_quota(rules: dict[str, Any], department_grades: dict[str, str]) -> QuotaOf:
-    """Individuals (method §13): a band with ``quota_by_department_grade`` takes q at the
+    """Individuals (method §6.12): a band with ``quota_by_department_grade`` takes q at the
     grade of the member's department — a quota band in every department, even at q = 0;
     a band without the map keeps its ``quota``, counted per department."""
     bands = rules["grades"]["bands"]
@@ -343,7 +343,7 @@ def individual_quota(rules: dict[str, Any], department_grades: dict[str, str]) -
 def expected_individual_scores(
     scenario: Scenario, departments: dict[str, DepartmentRow]
 ) -> dict[str, tuple[Decimal, bool]]:
-    """S of method §5.6 with the veto cascade of §5.7: id → (score, vetoed)."""
+    """S of method §6.6 with the veto cascade of §6.7: id → (score, vetoed)."""
     case, rules = scenario.case, scenario.case.rules
     targets = {v["target"] for v in case.vetoes}
     cascade = rules["veto"]["cascade"]
@@ -400,7 +400,7 @@ CURVE_Y = st.one_of(cents(3000, 13000), cents(3000, 13000), cents(0, 15000))
 
 @st.composite
 def curve_specs(draw: st.DrawFn) -> dict[str, Any]:
-    """A curve of method §12: x ≥ 0 strictly increasing, y ≥ 0 in any order."""
+    """A curve of method §6.11: x ≥ 0 strictly increasing, y ≥ 0 in any order."""
     mode = draw(st.sampled_from(("linear", "step")))
     xs = sorted(draw(CURVE_X))
     if mode == "linear" and len(xs) == 1:
@@ -690,7 +690,7 @@ def indicator_details(scenario: Scenario) -> dict[str, IndicatorRow]:
 @SETTINGS
 @given(scenarios(staff=3))
 def test_curve_scores_and_department_scores_match_the_oracle(scenario: Scenario) -> None:
-    """Method §12 (with §5.2–5.4): every 指标明细 row — ρ, 计分比率, late flag and
+    """Method §6.11 (with §6.2–6.4): every 指标明细 row — ρ, 计分比率, late flag and
     factor, s_k, e_k, 计分曲线 — and every department's I_d, C_d, P_d and D_d equal
     the oracle's, to the cent (ρ to 6 decimals)."""
     results = scored(scenario.case, scenario.inputs())
@@ -726,7 +726,7 @@ def test_curve_scores_and_department_scores_match_the_oracle(scenario: Scenario)
 @SETTINGS
 @given(scenarios(staff=10, fewest=2))
 def test_individual_quotas_follow_the_department_grade(scenario: Scenario) -> None:
-    """Method §13 (with §5.8 and §7): departments graded zone-wide with the bands' own
+    """Method §6.12 (with §6.8 and the decisions of §9): departments graded zone-wide with the bands' own
     quotas; individuals per department with q from ``quota_by_department_grade`` at the
     department's final grade (the band's ``quota`` for a band without the map); grades,
     ranks, quota places and tie warnings as the oracle's; no quota exceeded."""

@@ -1,4 +1,4 @@
-"""A differential test of evaluations (method §9) against a small independent oracle.
+"""A differential test of evaluations (method §6.10) against a small independent oracle.
 
 The oracle below is written from the method's text alone, in plain Python with
 exact fractions, and never calls the engine. It computes, for a random period:
@@ -21,8 +21,8 @@ exact fractions, and never calls the engine. It computes, for a random period:
   (directly or through the cascade), ranks (competition ranks, highest first)
   and the order of the rows (score descending, then key by code point).
 
-Only the indicator score I, the city score C and the zone score Z (method §5.2,
-§5.3) are taken from the program's published tables; whether I and C exist is
+Only the indicator score I, the city score C and the zone score Z (method §6.2,
+§6.3) are taken from the program's published tables; whether I and C exist is
 decided here from the input rows. Every step is rounded half up (away from zero)
 to cents when it is published, and later steps use the published value.
 
@@ -107,7 +107,7 @@ class GroupRow:
 def evaluate(
     ballots: list[dict[str, Any]], section: dict[str, Any]
 ) -> tuple[list[GroupRow], dict[str, Decimal]]:
-    """Method §9, 5.11: the 测评明细 rows and E of every target with a kept group."""
+    """Method §6.10: the 测评明细 rows and E of every target with a kept group."""
     groups: dict[str, Decimal] = section["groups"]
     votes: dict[str, Decimal] = section.get("votes") or {}
     trim: int = section["trim"]
@@ -140,7 +140,7 @@ def evaluate(
 
 
 def net_points(case: Case) -> dict[str, Decimal]:
-    """Method §5.1 for every person and department: per-code clamp, then the target's cap."""
+    """Method §6.1 for every person and department: per-code clamp, then the target's cap."""
     events = case.rules["points"]["events"]
     by_code: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for row in case.points:
@@ -159,7 +159,7 @@ def net_points(case: Case) -> dict[str, Decimal]:
 
 
 def vetoed(case: Case) -> set[str]:
-    """Method §5.7: targets of 否决 rows, and what a vetoed department passes on."""
+    """Method §6.7: targets of 否决 rows, and what a vetoed department passes on."""
     rules = case.rules
     leader_roles = {*rules["roles"]["main_leader"], *rules["roles"]["leader_in_charge"]}
     staff = [p for p in case.people if p["role"] not in leader_roles]
@@ -251,7 +251,7 @@ def oracle(
     city: dict[str, Decimal],
     zone: Decimal,
 ) -> Expected:
-    """Every published number of the scenario that §9 touches (module doc)."""
+    """Every published number of the scenario that §6.10 touches (module doc)."""
     rules = case.rules
     detail, evaluation = evaluate(ballots, rules["evaluation"])
     points = net_points(case)

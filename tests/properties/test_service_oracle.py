@@ -1,6 +1,6 @@
-"""A second, independent reckoning of method §8 (service requests, the 1510 deadlines).
+"""A second, independent reckoning of method §6.0 (service requests, the 1510 deadlines).
 
-(docs/method.md tells the same steps in its §6.0.)
+(docs/method.md tells the same steps.)
 
 The oracle below is written from the method alone, in plain Python and exact
 arithmetic (Fraction; r2 is half away from zero), and never calls kpi's
@@ -108,7 +108,7 @@ STATUTORY_ON = frozenset(
 
 @dataclass(frozen=True)
 class Calendar:
-    """The working days of method §8: a listed working day, or Monday–Friday not listed off."""
+    """The working days of method §6.0: a listed working day, or Monday–Friday not listed off."""
 
     holidays: frozenset[date]
     workdays: frozenset[date]
@@ -187,7 +187,7 @@ class Expected:
 
 
 def service_oracle(service: dict[str, Any], period: Period, requests: list[Request]) -> Expected:
-    """诉求明细 and the derived events of method §8 for ``period``."""
+    """诉求明细 and the derived events of method §6.0 for ``period``."""
     cal = service["calendar"]
     calendar = Calendar.of(cal["statutory"], cal.get("holidays") or [], cal.get("workdays") or [])
     codes = service["events"]
@@ -237,7 +237,7 @@ def service_oracle(service: dict[str, Any], period: Period, requests: list[Reque
 
 
 def points_oracle(rules: dict[str, Any], events: list[Event], people: set[str], expected: Expected) -> None:
-    """点数明细 and net points (method §5.1, with the derived events among the typed ones)."""
+    """点数明细 and net points (method §6.1, with the derived events among the typed ones)."""
     catalogue = rules["points"]["events"]
     by_pair: dict[tuple[str, str], list[Fraction]] = defaultdict(list)
     for e in events:
