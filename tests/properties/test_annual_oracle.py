@@ -54,6 +54,8 @@ from support.worked import WORKED_QUARTER
 from kpi import api
 from kpi.errors import KpiError
 
+from .oracle_numbers import r2
+
 D = Decimal
 SETTINGS = settings(
     max_examples=160,
@@ -324,13 +326,6 @@ def years(draw: st.DrawFn) -> Year:
 
 
 # --- the oracle -------------------------------------------------------------------------
-
-
-def r2(x: Fraction | Decimal) -> Decimal:
-    """Round to cents, half away from zero (method §5), from an exact value."""
-    f = Fraction(x)
-    cents = floor(abs(f) * 100 + Fraction(1, 2))
-    return D(cents if f >= 0 else -cents).scaleb(-2)
 
 
 def places(n: int, q: Decimal, rounding: str) -> int:

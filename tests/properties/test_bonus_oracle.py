@@ -72,6 +72,7 @@ from kpi.errors import ComputeError
 from kpi.periods import Period
 from kpi.report.tables import published_sheets
 
+from .oracle_numbers import r2, round0
 from .strategies import LEADER_IN_CHARGE_ROLE, MAIN_LEADER_ROLES, POSTS, STAFF_ROLES, Case, cases, dec
 
 D = Decimal
@@ -79,21 +80,6 @@ D = Decimal
 # --------------------------------------------------------------------------- the oracle
 #
 # Plain data in, plain data out: Fractions while exact, Decimals once published.
-
-
-def r2(x: Fraction | Decimal | int) -> Decimal:
-    """Round to cents, half away from zero, from the exact value."""
-    exact = Fraction(x)
-    cents = math.floor(abs(exact) * 100 + Fraction(1, 2))
-    published = D(cents).scaleb(-2)
-    return -published if exact < 0 else published
-
-
-def round0(x: Fraction | Decimal | int) -> int:
-    """Whole yuan, half away from zero."""
-    exact = Fraction(x)
-    whole = math.floor(abs(exact) + Fraction(1, 2))
-    return -whole if exact < 0 else whole
 
 
 def four_places(x: Fraction) -> Decimal:

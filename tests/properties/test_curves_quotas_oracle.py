@@ -50,6 +50,7 @@ from kpi.engine.results import Results
 from kpi.io.inputs import Inputs
 from kpi.report.tables import published_sheets
 
+from .oracle_numbers import clamp, half_up, r2
 from .strategies import BAND_NAMES, BASE, DEPARTMENT_NAMES, EVENT_CODES, POSTS, Case, dec, scored
 
 D = Decimal
@@ -73,23 +74,8 @@ PERIOD_DAYS = 92
 # =========================================================================== exact numbers
 
 
-def half_up(x: Fraction, places: int) -> Decimal:
-    """x rounded half away from zero to ``places`` decimals (Excel ROUND, method §5)."""
-    scale = 10**places
-    magnitude = math.floor(abs(x) * scale + F(1, 2))
-    return D(-magnitude if x < 0 else magnitude).scaleb(-places)
-
-
-def r2(x: Fraction) -> Decimal:
-    return half_up(x, 2)
-
-
 def fr(x: Decimal | int) -> Fraction:
     return F(x)
-
-
-def clamp(x: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
-    return max(lo, min(x, hi))
 
 
 def places_for(n: int, q: Fraction, rounding: str) -> int:

@@ -45,7 +45,6 @@ results workbook written and read back.
 from __future__ import annotations
 
 import copy
-import math
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -65,6 +64,7 @@ from kpi.io.inputs import EVALUATION_COLUMNS, Inputs
 from kpi.periods import Period
 from kpi.report.tables import published_sheets
 
+from .oracle_numbers import r2
 from .strategies import Case, cases, dec
 
 D = Decimal
@@ -73,14 +73,6 @@ D = Decimal
 #
 # Plain data in, plain data out. Numbers are Fractions while they are exact and
 # Decimals (two places) once published.
-
-
-def r2(x: Fraction | Decimal | int) -> Decimal:
-    """Round to cents, half away from zero, from the exact value."""
-    exact = Fraction(x)
-    cents = math.floor(abs(exact) * 100 + Fraction(1, 2))
-    published = D(cents).scaleb(-2)
-    return -published if exact < 0 else published
 
 
 def weighted_mean(terms: list[tuple[Decimal, Decimal]]) -> Fraction | None:

@@ -58,6 +58,7 @@ from kpi.errors import ComputeError
 from kpi.io.inputs import Inputs
 from kpi.periods import Period
 
+from .oracle_numbers import clamp, r2, round0
 from .strategies import Case, cases, scored, yaml_text
 
 D = Decimal
@@ -138,22 +139,6 @@ class Calendar:
 
 
 # --------------------------------------------------------------------------- the oracle
-
-
-def r2(x: Fraction) -> Decimal:
-    """Two decimals, half away from zero, from the exact value."""
-    scaled = abs(x) * 100
-    whole = int(scaled + Fraction(1, 2))  # floor of a non-negative number
-    return D(whole if x >= 0 else -whole).scaleb(-2)
-
-
-def round0(x: Fraction) -> int:
-    whole = int(abs(x) + Fraction(1, 2))
-    return whole if x >= 0 else -whole
-
-
-def clamp(x: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
-    return max(lo, min(hi, x))
 
 
 @dataclass(frozen=True)
