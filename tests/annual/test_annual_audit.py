@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from annual.test_hand_worked_year import make_year
+from support.annual import write_quarter
+from support.worked import WORKED_QUARTER
 from typer.testing import CliRunner
 
 from kpi.annual import run_annual
@@ -165,3 +167,54 @@ def test_every_step_of_the_year_comes_from_a_declared_formula(year: tuple[list[P
                 assert FORMULAS[(formula.module, formula.symbol)] is formula
                 counted += 1
     assert counted > 100
+
+
+def test_a_department_not_graded_in_the_year_gives_its_staff_the_bands_own_quota(tmp_path: Path) -> None:
+    """quota_by_department_grade reads the department's annual grade; a department with
+    fewer quarters than min_quarters has none, so its individuals get the band's own quota
+    (docs/decisions.md, The annual appraisal: Annual grades).
+
+    甲部 is in all four quarters: A = (95 + 96 + 97 + 98) / 4 = 96.50, graded. The
+    departments keep the band's own quota zone-wide: floor(1 × 0.5) = 0 places, so 称职.
+    新部 appears in Q4 only: 1 quarter < min_quarters 2, not graded.
+    Individuals are grouped by their latest quarter's 部门: E1 95, E2 94 in 甲部 (称职 →
+    quota 0 → no 优秀 place: both 称职); N1 93, N2 92 moved to 新部 in Q4 (not graded →
+    the band's quota 0.5: floor(2 × 0.5) = 1 place: N1 优秀, N2 称职)."""
+    staff = {"E1": (95, "甲部"), "E2": (94, "甲部"), "N1": (93, "新部"), "N2": (92, "新部")}
+    quarters = []
+    for q in range(4):
+        individuals = [
+            {"id": i, "name": f"姓名{i}", "department": dept if q == 3 else "甲部", "score": score}
+            for i, (score, dept) in staff.items()
+        ]
+        departments = [{"department": "甲部", "score": 95 + q}]
+        if q == 3:
+            departments.append({"department": "新部", "score": 90})
+        leaders = [{"id": "L1", "name": "主任", "kind": "main_leader", "score": 90}]
+        path = tmp_path / f"results-Q{q + 1}.xlsx"
+        write_quarter(
+            path, f"2024Q{q + 1}", individuals=individuals, departments=departments, leaders=leaders
+        )
+        quarters.append(path)
+    rules = tmp_path / "rules.yaml"
+    tail = (
+        "annual:\n  weights: {quarters: 1, evaluation: 0}\n  min_quarters: 2\n  veto_any_quarter: false\n"
+        "  grades:\n    quota_scope: department\n    quota_rounding: floor\n    bands:\n"
+        "      - {name: 优秀, min: 90, quota: 0.5, factor: 1.5, quota_by_department_grade:"
+        " {优秀: 0, 称职: 0, 基本称职: 0, 不称职: 0}}\n"
+        "      - {name: 称职, min: 70, factor: 1.0}\n"
+        "      - {name: 基本称职, min: 60, factor: 0.5}\n"
+        "      - {name: 不称职, min: 0, factor: 0}\n"
+    )
+    rules.write_text((WORKED_QUARTER / "rules.yaml").read_text(encoding="utf-8") + tail, encoding="utf-8")
+    results = run_annual(quarters, rules, 2024, None)
+    departments = {r["department"]: r["grade"] for r in results.departments.to_dict("records")}
+    assert departments == {"甲部": "称职", "新部": None}  # 不定等次 in the workbook
+    grades = {r["id"]: (r["grade"], r["quota_group"]) for r in results.individuals.to_dict("records")}
+    assert grades == {
+        "E1": ("称职", "甲部"),
+        "E2": ("称职", "甲部"),
+        "N1": ("优秀", "新部"),
+        "N2": ("称职", "新部"),
+    }
+    assert results.quotas["individuals"] == {("优秀", "甲部"): 0, ("优秀", "新部"): 1}
