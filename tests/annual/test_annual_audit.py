@@ -208,8 +208,8 @@ def test_a_department_not_graded_in_the_year_gives_its_staff_the_bands_own_quota
     )
     rules.write_text((WORKED_QUARTER / "rules.yaml").read_text(encoding="utf-8") + tail, encoding="utf-8")
     results = run_annual(quarters, rules, 2024, None)
-    departments = {r["department"]: r["grade"] for r in results.departments.to_dict("records")}
-    assert departments == {"甲部": "称职", "新部": None}  # 不定等次 in the workbook
+    graded = {r["department"]: r["grade"] for r in results.departments.to_dict("records")}
+    assert graded == {"甲部": "称职", "新部": None}  # 不定等次 in the workbook
     grades = {r["id"]: (r["grade"], r["quota_group"]) for r in results.individuals.to_dict("records")}
     assert grades == {
         "E1": ("称职", "甲部"),
