@@ -73,6 +73,7 @@ from kpi.periods import Period
 from kpi.report.tables import published_sheets
 
 from .oracle_numbers import r2, round0
+from .oracle_vetoes import vetoed
 from .strategies import LEADER_IN_CHARGE_ROLE, MAIN_LEADER_ROLES, POSTS, STAFF_ROLES, Case, cases, dec
 
 D = Decimal
@@ -117,25 +118,6 @@ def zone_score(case: Case) -> Decimal:
 
 def leader_roles(rules: dict[str, Any]) -> set[str]:
     return {*rules["roles"]["main_leader"], *rules["roles"]["leader_in_charge"]}
-
-
-def vetoed(case: Case) -> set[str]:
-    """Targets of 否决 rows, plus those a vetoed department's cascade reaches."""
-    rules = case.rules
-    cascade = rules["veto"]["cascade"]
-    out = {row["target"] for row in case.vetoes}
-    staff = [p for p in case.people if p["role"] not in leader_roles(rules)]
-    for row in case.departments:
-        name = row["department"]
-        if name not in out:
-            continue
-        if cascade["leader_in_charge"]:
-            out.add(row["leader_in_charge"])
-        for person in staff:
-            head = person["role"] in rules["roles"]["department_head"]
-            if person["department"] == name and (cascade["members"] or (cascade["department_head"] and head)):
-                out.add(person["id"])
-    return out
 
 
 def capped(score: Decimal, is_vetoed: bool, cap: Decimal) -> Decimal:

@@ -51,6 +51,7 @@ from kpi.io.inputs import Inputs
 from kpi.report.tables import published_sheets
 
 from .oracle_numbers import clamp, half_up, r2
+from .oracle_vetoes import vetoed
 from .strategies import BAND_NAMES, BASE, DEPARTMENT_NAMES, EVENT_CODES, POSTS, Case, dec, scored
 
 D = Decimal
@@ -198,7 +199,7 @@ class DepartmentRow:
 def expected_departments(scenario: Scenario, details: dict[str, IndicatorRow]) -> dict[str, DepartmentRow]:
     """I_d, C_d, P_d and D_d of method §6.2–6.4, from the published s_k and e_k."""
     case, rules = scenario.case, scenario.case.rules
-    vetoed = {v["target"] for v in case.vetoes}
+    targets = {v["target"] for v in case.vetoes}
     city = {r["indicator"]: r for r in case.city_rankings}
     out: dict[str, DepartmentRow] = {}
     for department in (d["department"] for d in case.departments):
@@ -227,9 +228,9 @@ def expected_departments(scenario: Scenario, details: dict[str, IndicatorRow]) -
         events = [e for e in case.points if e["target"] == department]
         points = net_points(events, rules, rules["points"]["department_cap"])
         score = weighted + points
-        if department in vetoed:
+        if department in targets:
             score = r2(min(fr(score), fr(rules["veto"]["score_cap"])))
-        out[department] = DepartmentRow(indicator, city_score, points, score, department in vetoed)
+        out[department] = DepartmentRow(indicator, city_score, points, score, department in targets)
     return out
 
 
@@ -331,27 +332,21 @@ def expected_individual_scores(
 ) -> dict[str, tuple[Decimal, bool]]:
     """S of method §6.6 with the veto cascade of §6.7: id → (score, vetoed)."""
     case, rules = scenario.case, scenario.case.rules
-    targets = {v["target"] for v in case.vetoes}
-    cascade = rules["veto"]["cascade"]
-    heads = set(rules["roles"]["department_head"])
+    reached = vetoed(case)
     out: dict[str, tuple[Decimal, bool]] = {}
     for person in case.people:
         if person["department"] is None:  # a leader
             continue
         department = person["department"]
-        vetoed = person["id"] in targets or (
-            department in targets
-            and (cascade["members"] or (cascade["department_head"] and person["role"] in heads))
-        )
         events = [e for e in case.points if e["target"] == person["id"]]
         p = net_points(events, rules, rules["points"]["person_cap"])
         q = r2(fr(rules["base_score"]) + fr(p))
         weights = rules["individual"].get("by_role", {}).get(person["role"], rules["individual"]["weights"])
         w_dep, w_per = fr(weights["department"]), fr(weights["personal"])
         score = r2((w_dep * fr(departments[department].score) + w_per * fr(q)) / (w_dep + w_per))
-        if vetoed:
+        if person["id"] in reached:
             score = r2(min(fr(score), fr(rules["veto"]["score_cap"])))
-        out[person["id"]] = (score, vetoed)
+        out[person["id"]] = (score, person["id"] in reached)
     return out
 
 

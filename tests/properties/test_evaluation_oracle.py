@@ -65,6 +65,7 @@ from kpi.periods import Period
 from kpi.report.tables import published_sheets
 
 from .oracle_numbers import r2
+from .oracle_vetoes import vetoed
 from .strategies import Case, cases, dec
 
 D = Decimal
@@ -147,29 +148,6 @@ def net_points(case: Case) -> dict[str, Decimal]:
     for target in [*people, *(d["department"] for d in case.departments)]:
         cap = case.rules["points"]["person_cap" if target in people else "department_cap"]
         out[target] = r2(min(max(totals.get(target, D(0)), -cap["deduct"]), cap["add"]))
-    return out
-
-
-def vetoed(case: Case) -> set[str]:
-    """Method §6.7: targets of 否决 rows, and what a vetoed department passes on."""
-    rules = case.rules
-    leader_roles = {*rules["roles"]["main_leader"], *rules["roles"]["leader_in_charge"]}
-    staff = [p for p in case.people if p["role"] not in leader_roles]
-    cascade = rules["veto"]["cascade"]
-    out = {v["target"] for v in case.vetoes}
-    for row in case.departments:
-        name = row["department"]
-        if name not in out:
-            continue
-        if cascade["leader_in_charge"]:
-            out.add(row["leader_in_charge"])
-        for person in staff:
-            if person["department"] != name:
-                continue
-            if cascade["members"] or (
-                cascade["department_head"] and person["role"] in rules["roles"]["department_head"]
-            ):
-                out.add(person["id"])
     return out
 
 
